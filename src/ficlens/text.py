@@ -1,0 +1,85 @@
+"""Small text utilities shared by readers, front matter, the NLP layer and stages.
+
+Worked examples (doctest-style; see tests/test_text.py):
+
+>>> ao3_word_count("Don't go -- it's late.")
+4
+>>> [text[s:e] for s, e in paragraph_spans(text := "One.\\n\\nTwo\\nthree.\\n")]
+['One.', 'Two', 'three.']
+"""
+
+from __future__ import annotations
+
+import re
+
+# AO3's lib/word_counter.rb: "--" becomes an em dash, apostrophes and hyphens vanish, then
+# runs of word characters count, except that each Han/Hiragana/Katakana/Thai character
+# counts as a word of its own.
+_CJK = "\u0e00-\u0e7f\u3040-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RE = re.compile(f"[{_CJK}]")
+_WORD_RE = re.compile(r"\w+")
+_STRIP_RE = re.compile("['\u2019\u2018-]")
+
+
+def ao3_word_count(text: str) -> int:
+    """Count words the way AO3's word counter does."""
+    text = _STRIP_RE.sub("", text.replace("--", "\u2014"))
+    n = len(_CJK_RE.findall(text))
+    if n:
+        text = _CJK_RE.sub(" ", text)
+    return n + len(_WORD_RE.findall(text))
+
+
+_LINE_RE = re.compile(r"[^\n]+")
+
+
+def line_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of the non-blank lines in ``text[start:end]``, stripped of edge whitespace."""
+    end = len(text) if end is None else end
+    out = []
+    for m in _LINE_RE.finditer(text, start, end):
+        s, e = m.span()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def is_hard_wrapped(text: str, start: int = 0, end: int | None = None) -> bool:
+    """True when prose is hard-wrapped: paragraphs are blank-line-separated blocks of short lines.
+
+    Gutenberg texts and many old archive .txt files wrap at ~70 columns; fic pasted from the
+    web puts each paragraph on one line.
+    """
+    lines = line_spans(text, start, end)
+    if len(lines) < 8:
+        return False
+    long_lines = sum(1 for s, e in lines if e - s > 100)
+    if long_lines > len(lines) * 0.1:
+        return False
+    # consecutive non-blank lines (no blank line between) are the mark of wrapping
+    joined = sum(1 for (s1, e1), (s2, _) in zip(lines, lines[1:]) if "\n\n" not in text[e1:s2].replace("\r", ""))
+    return joined > len(lines) * 0.5
+
+
+def paragraph_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Paragraph spans in ``text[start:end]``: lines, or blank-line blocks for hard-wrapped text."""
+    end = len(text) if end is None else end
+    lines = line_spans(text, start, end)
+    if not is_hard_wrapped(text, start, end):
+        return lines
+    out: list[tuple[int, int]] = []
+    cur_s, cur_e = None, None
+    for s, e in lines:
+        if cur_s is not None and "\n\n" in text[cur_e:s].replace("\r", "").replace(" ", "").replace("\t", ""):
+            out.append((cur_s, cur_e))
+            cur_s = None
+        if cur_s is None:
+            cur_s = s
+        cur_e = e
+    if cur_s is not None:
+        out.append((cur_s, cur_e))
+    return out
