@@ -4,7 +4,8 @@ Worked examples (doctest-style; see tests/test_text.py):
 
 >>> ao3_word_count("Don't go -- it's late.")
 4
->>> [text[s:e] for s, e in paragraph_spans(text := "One.\\n\\nTwo\\nthree.\\n")]
+>>> text = "One.\\n\\nTwo\\nthree.\\n"
+>>> [text[s:e] for s, e in paragraph_spans(text)]
 ['One.', 'Two', 'three.']
 """
 

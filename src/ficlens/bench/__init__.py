@@ -1,0 +1,1 @@
+"""Benchmarks: one module per ``ficlens bench`` command (see ``ficlens.cli.bench``)."""
