@@ -1,0 +1,84 @@
+"""Per-work fingerprints computed once at add time: MinHash signatures and keywords.
+
+- ``shingles``: MinHash (datasketch, ``NUM_PERM`` permutations) over word 5-grams of the story
+  body, lower-cased with punctuation dropped, so the same fic saved from AO3 and from FFN (or
+  re-wrapped, or with curly quotes) has nearly the same signature. Near-duplicates.
+- ``vocabulary``: MinHash over the set of content words (stop words out). Two stories with
+  the same names, places and preoccupations share vocabulary even with no shared sentence:
+  the content half of "more like this".
+- ``keywords``: the most frequent content words, for a full-text "more like this" query.
+
+Signatures are stored as ``uint32`` bytes (datasketch hash values fit in 32 bits).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash
+
+from ..resources import load_lines
+
+NUM_PERM = 64
+SHINGLE = 5
+N_KEYWORDS = 12
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+_SEED = 1
+SCHEME = "affine32"  # 32-bit hash values: stored as uint32
+
+
+@dataclass(frozen=True)
+class Signatures:
+    shingles: bytes
+    vocabulary: bytes
+    keywords: list[str]
+
+
+def stopwords() -> frozenset[str]:
+    return frozenset(w for line in load_lines("data", "library", "stopwords.txt") for w in line.split())
+
+
+def words_of(text: str) -> list[str]:
+    """Lower-cased words with apostrophes unified (``Don’t`` and ``don't`` are one word)."""
+    return [w.replace("\u2019", "'") for w in _WORD.findall(text.casefold())]
+
+
+_PERMS: MinHash | None = None
+
+
+def _minhash(items: set[str]) -> bytes:
+    global _PERMS
+    if _PERMS is None:  # the permutations are the costly part of a MinHash: build them once
+        _PERMS = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=SCHEME)
+    m = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=SCHEME, permutations=_PERMS.permutations)
+    if items:
+        m.update_batch([s.encode("utf-8") for s in items])
+    return m.hashvalues.astype(np.uint32).tobytes()
+
+
+def compute(body: str) -> Signatures:
+    words = words_of(body)
+    shingles = {" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))} if words else set()
+    stop = stopwords()
+    content = [w for w in words if len(w) > 2 and w not in stop and not w.isdigit()]
+    counts = Counter(content)
+    keywords = [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:N_KEYWORDS]]
+    return Signatures(_minhash(shingles), _minhash(set(counts)), keywords)
+
+
+def to_minhash(blob: bytes) -> MinHash:
+    global _PERMS
+    if _PERMS is None:
+        _PERMS = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=SCHEME)
+    values = np.frombuffer(bytes(blob), dtype=np.uint32).astype(np.uint64)
+    return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=SCHEME, hashvalues=values, permutations=_PERMS.permutations)
+
+
+def jaccard(a: bytes, b: bytes) -> float:
+    """Estimated Jaccard similarity of two stored signatures (share of equal hash values)."""
+    x = np.frombuffer(bytes(a), dtype=np.uint32)
+    y = np.frombuffer(bytes(b), dtype=np.uint32)
+    return float(np.count_nonzero(x == y)) / len(x) if len(x) == len(y) and len(x) else 0.0

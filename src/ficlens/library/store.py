@@ -1,0 +1,603 @@
+"""The library: analysed works stored in SQLite (default) or PostgreSQL, searchable.
+
+Design
+    One row per work in ``works`` (the current version: searchable columns plus the contract
+    object without its text, as JSON), its tags in ``work_tags`` (declared and inferred rows,
+    each marked), its text in the full-text table (``works_fts`` on SQLite, ``work_text`` on
+    PostgreSQL: the only copy of the current text), MinHash signatures in
+    ``work_signatures``, and replaced versions (analysis *and* text) in ``work_history``.
+    The schema comes from the named migrations in ``migrations.py``; SQL for reading comes
+    from the ``*_sql`` builders in ``search.py``, ``facets.py`` and ``similar.py``.
+
+Invariants
+    - Identity is the content hash: a given ``source.sha256`` is stored at most once, in
+      ``works`` or in ``work_history``. Adding it again changes nothing (``unchanged``).
+    - A work that declares a site id (AO3 work id, FFN story id) has one row per
+      (site, id). New content for the same id replaces the row in place (same library id,
+      ``version`` + 1) after copying the old analysis and text to ``work_history``.
+    - Each add or remove is one transaction covering every table, so a crash at any point
+      leaves the work either fully stored or absent; never a work without its text, tags or
+      signatures.
+    - ``works.analysis`` + the stored text give back exactly the contract object that was
+      added (``get`` returns it with library fields added under ``library``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from ..errors import FiclensError, LibraryError, UsageError, WorkNotFound
+from . import signatures as sigs
+from .backend import Backend, SQLiteBackend
+from .extract import WorkRecord, normalise_tag, record_from_analysis
+from .facets import ColumnFacet, FacetValue, TagFacet
+from .migrations import migrate
+from .query import Query, parse_query
+from .search import (
+    HIT_FIELDS,
+    MARK_END,
+    MARK_START,
+    Expander,
+    count_sql,
+    headline_sql,
+    search_sql,
+)
+
+ENV_VAR = "FICLENS_LIBRARY"
+
+
+def default_library_path() -> Path:
+    """``$FICLENS_LIBRARY``, else ``$XDG_DATA_HOME/ficlens/library.db`` (``~/.local/share/...``)."""
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "ficlens" / "library.db"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+# ----------------------------------------------------------------------------- results
+
+
+@dataclass
+class AddResult:
+    status: str  # "added" | "updated" | "unchanged" | "error"
+    id: int | None = None
+    title: str | None = None
+    path: str | None = None
+    message: str | None = None
+    version: int | None = None
+
+
+@dataclass
+class AddReport:
+    results: list[AddResult] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def errors(self) -> list[AddResult]:
+        return [r for r in self.results if r.status == "error"]
+
+    def summary(self) -> str:
+        parts = [f"{self.count(s)} {s}" for s in ("added", "updated", "unchanged", "error") if self.count(s)]
+        return ", ".join(parts) or "nothing to add"
+
+
+@dataclass
+class Hit:
+    id: int
+    title: str
+    authors: list[str]
+    source_path: str | None
+    score: float
+    snippet: str  # plain text (marks removed)
+    snippet_html: str  # HTML-escaped, matches in <mark>
+    words: int
+    rating: str | None
+    fandoms: list[str] = field(default_factory=list)
+    summary: str | None = None
+    updated: str | None = None
+    published: str | None = None
+    added: str | None = None
+    pov: str | None = None
+    tense: str | None = None
+    dialogue: float | None = None
+    ending: str | None = None
+    complete: bool | None = None
+    chapters: int = 1
+    crossover: bool = False
+    version: int = 1
+    tags: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # type -> [{value, source}]
+    reasons: list[str] = field(default_factory=list)  # why similar (similar() only)
+
+    def to_json(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        return asdict(self)
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    total: int
+    page: int
+    per_page: int
+    query: Query
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    sql: list[str] = field(default_factory=list)  # the statements run, for --explain
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass
+class DuplicateGroup:
+    works: list[Hit]
+    similarity: float  # lowest estimated Jaccard between a member and the group's first work
+
+
+def _mark(snippet: str | None) -> tuple[str, str]:
+    import html
+
+    s = snippet or ""
+    plain = s.replace(MARK_START, "").replace(MARK_END, "")
+    safe = html.escape(s).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    return plain, safe
+
+
+# ----------------------------------------------------------------------------- the library
+
+
+class Library:
+    """A library of analysed works. Open with ``open_library``; close when done."""
+
+    def __init__(self, db: Backend, *, location: str, synonyms: Callable[[str], Iterable[str]] | None = None):
+        self.db = db
+        self.location = location
+        self._synonyms = synonyms
+        try:
+            self.migrations_applied = migrate(db)
+        except FiclensError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any driver error here means an unusable file
+            raise LibraryError(f"cannot prepare the library: {' '.join(str(exc).split())}", path=location) from None
+
+    # -- context manager
+    def __enter__(self) -> "Library":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    @property
+    def dialect(self):
+        return self.db.dialect
+
+    # -- adding
+    def add_analysis(self, obj: dict[str, Any]) -> AddResult:
+        """Store one contract object (idempotent by sha256; a new version of a site id updates)."""
+        rec = record_from_analysis(obj)
+        if not rec.sha256:
+            raise UsageError("analysis has no source.sha256")
+        sig = sigs.compute(rec.body)
+        return self._store(rec, sig)
+
+    def _store(self, rec: WorkRecord, sig: sigs.Signatures) -> AddResult:
+        p = self.dialect.p
+        with self.db.transaction():
+            row = self.db.query(f"SELECT id, version, title FROM works WHERE sha256 = {p}", [rec.sha256])
+            if row:
+                return AddResult("unchanged", row[0][0], row[0][2], rec.source_path, version=row[0][1])
+            old = self.db.query(f"SELECT work_id, version FROM work_history WHERE sha256 = {p}", [rec.sha256])
+            if old:  # an older version of a work we hold: never step back
+                return AddResult("unchanged", old[0][0], rec.title, rec.source_path, "older version", old[0][1])
+            current = None
+            if rec.site_work_id:
+                current = self.db.query(
+                    f"SELECT id, version FROM works WHERE site = {p} AND site_work_id = {p}",
+                    [rec.site, rec.site_work_id],
+                )
+            now = _now()
+            if current:
+                wid, version = current[0][0], current[0][1] + 1
+                self._archive(wid, now)
+                self._delete_children(wid)
+                self.db.execute(f"UPDATE works SET {_assignments(p)} WHERE id = {p}", [*_values(rec, version, now), wid])
+                status = "updated"
+            else:
+                version = 1
+                cols = ", ".join(_WORK_COLUMNS + ("added",))
+                marks = ", ".join([p] * (len(_WORK_COLUMNS) + 1))
+                wid = self._insert_work(f"INSERT INTO works ({cols}) VALUES ({marks})", [*_values(rec, 1, now), now])
+                status = "added"
+            self._write_children(wid, rec, sig)
+        return AddResult(status, wid, rec.title, rec.source_path, version=version)
+
+    def _insert_work(self, sql: str, params: list) -> int:
+        if self.dialect.is_sqlite:
+            return self.db.insert_id(sql, params)
+        return self.db.insert_id(sql + " RETURNING id", params)
+
+    def _archive(self, wid: int, now: str) -> None:
+        p = self.dialect.p
+        text = self._text(wid)
+        self.db.execute(
+            "INSERT INTO work_history (work_id, version, sha256, source_path, analysis, text, added, replaced) "
+            f"SELECT id, version, sha256, source_path, analysis, {p}, modified, {p} FROM works WHERE id = {p}",
+            [text, now, wid],
+        )
+
+    def _delete_children(self, wid: int) -> None:
+        p = self.dialect.p
+        self.db.execute(f"DELETE FROM work_tags WHERE work_id = {p}", [wid])
+        self.db.execute(f"DELETE FROM work_signatures WHERE work_id = {p}", [wid])
+        table, key = ("works_fts", "rowid") if self.dialect.is_sqlite else ("work_text", "work_id")
+        self.db.execute(f"DELETE FROM {table} WHERE {key} = {p}", [wid])
+
+    def _write_children(self, wid: int, rec: WorkRecord, sig: sigs.Signatures) -> None:
+        p = self.dialect.p
+        self._write_tags(wid, rec)
+        table, key = ("works_fts", "rowid") if self.dialect.is_sqlite else ("work_text", "work_id")
+        self.db.execute(
+            f"INSERT INTO {table} ({key}, title, authors, summary, tags, text) VALUES ({p}, {p}, {p}, {p}, {p}, {p})",
+            [wid, rec.title, ", ".join(rec.authors), rec.summary or "", rec.tags_text, rec.text],
+        )
+        self.db.execute(
+            f"INSERT INTO work_signatures (work_id, shingles, vocabulary, keywords) VALUES ({p}, {p}, {p}, {p})",
+            [wid, sig.shingles, sig.vocabulary, " ".join(sig.keywords)],
+        )
+
+    def _write_tags(self, wid: int, rec: WorkRecord) -> None:
+        p = self.dialect.p
+        sql = (
+            "INSERT INTO work_tags (work_id, type, source, value_norm, value, confidence) "
+            f"VALUES ({p}, {p}, {p}, {p}, {p}, {p})"
+        )
+        for t in rec.tags:
+            self.db.execute(sql, [wid, t.type, t.source, t.norm, t.value, t.confidence])
+
+    def add_paths(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        progress: Callable[[AddResult], None] | None = None,
+        profile: str | None = None,
+        stages: Sequence[str] | None = None,
+        max_bytes: int | None = None,
+    ) -> AddReport:
+        """Read, analyse and store files and folders (recursive). A bad file is reported, not fatal."""
+        from .. import contract
+        from ..ingest import iter_work_paths, read
+        from ..pipeline import default_pipeline
+
+        report = AddReport()
+        files = iter_work_paths(list(paths))
+        pipe = None
+        for f in files:
+            try:
+                work = read(f, max_bytes=max_bytes)
+                if self._has_sha(work.source.sha256):  # skip the costly analysis of a known file
+                    res = self._unchanged(work.source.sha256, str(f))
+                else:
+                    pipe = pipe or default_pipeline(profile=profile, stages=stages)
+                    res = self.add_analysis(contract.to_json(pipe.run(work)))
+            except FiclensError as exc:
+                res = AddResult("error", path=str(f), message=str(exc))
+            except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch
+                res = AddResult("error", path=str(f), message=f"{type(exc).__name__}: {' '.join(str(exc).split())}")
+            report.results.append(res)
+            if progress:
+                progress(res)
+        return report
+
+    def _has_sha(self, sha: str) -> bool:
+        p = self.dialect.p
+        return bool(
+            self.db.query(f"SELECT 1 FROM works WHERE sha256 = {p}", [sha])
+            or self.db.query(f"SELECT 1 FROM work_history WHERE sha256 = {p}", [sha])
+        )
+
+    def _unchanged(self, sha: str, path: str) -> AddResult:
+        p = self.dialect.p
+        row = self.db.query(f"SELECT id, title, version FROM works WHERE sha256 = {p}", [sha])
+        if row:
+            return AddResult("unchanged", row[0][0], row[0][1], path, version=row[0][2])
+        old = self.db.query(f"SELECT work_id, version FROM work_history WHERE sha256 = {p}", [sha])
+        return AddResult("unchanged", old[0][0], None, path, "older version", old[0][1])
+
+    # -- reading
+    def _text(self, wid: int) -> str:
+        p = self.dialect.p
+        if self.dialect.is_sqlite:
+            rows = self.db.query(f"SELECT text FROM works_fts WHERE rowid = {p}", [wid])
+        else:
+            rows = self.db.query(f"SELECT text FROM work_text WHERE work_id = {p}", [wid])
+        return rows[0][0] if rows else ""
+
+    def get(self, work_id: int) -> dict[str, Any] | None:
+        """The stored contract object, with ``library`` = {id, added, updated, version, versions}."""
+        p = self.dialect.p
+        rows = self.db.query(f"SELECT analysis, added, modified, version FROM works WHERE id = {p}", [work_id])
+        if not rows:
+            return None
+        analysis, added, modified, version = rows[0]
+        obj = json.loads(analysis)
+        obj["text"] = self._text(work_id)
+        obj["library"] = {
+            "id": work_id,
+            "added": added,
+            "updated": modified,
+            "version": version,
+            "versions": self.history(work_id),
+        }
+        return obj
+
+    def history(self, work_id: int) -> list[dict[str, Any]]:
+        """Replaced versions of a work, oldest first (without their analyses)."""
+        p = self.dialect.p
+        rows = self.db.query(
+            "SELECT version, sha256, source_path, added, replaced FROM work_history "
+            f"WHERE work_id = {p} ORDER BY version",
+            [work_id],
+        )
+        keys = ("version", "sha256", "source_path", "added", "replaced")
+        return [dict(zip(keys, r)) for r in rows]
+
+    def get_version(self, work_id: int, version: int) -> dict[str, Any] | None:
+        """A replaced version's contract object (text included), or None."""
+        p = self.dialect.p
+        rows = self.db.query(
+            f"SELECT analysis, text FROM work_history WHERE work_id = {p} AND version = {p}", [work_id, version]
+        )
+        if not rows:
+            return None
+        obj = json.loads(rows[0][0])
+        obj["text"] = rows[0][1]
+        return obj
+
+    def remove(self, work_id: int) -> None:
+        """Delete a work, its history and everything derived from it (one transaction)."""
+        p = self.dialect.p
+        with self.db.transaction():
+            if not self.db.query(f"SELECT 1 FROM works WHERE id = {p}", [work_id]):
+                raise WorkNotFound(f"no work with id {work_id} in the library")
+            self._delete_children(work_id)
+            self.db.execute(f"DELETE FROM work_history WHERE work_id = {p}", [work_id])
+            self.db.execute(f"DELETE FROM works WHERE id = {p}", [work_id])
+
+    def __len__(self) -> int:
+        return int(self.db.query("SELECT count(*) FROM works")[0][0])
+
+    def ids(self) -> list[int]:
+        return [r[0] for r in self.db.query("SELECT id FROM works ORDER BY id")]
+
+    # -- search
+    def expander(self) -> Expander:
+        """(type, value) -> normalised values it stands for, through the KB's synonyms."""
+        from .synonyms import make_expander
+
+        return make_expander(self._synonyms)
+
+    def search(
+        self,
+        query: str | Query = "",
+        *,
+        sort: str | None = None,
+        order: str | None = None,
+        page: int = 1,
+        per_page: int = 20,
+        with_facets: bool = True,
+        facet_limit: int = 20,
+    ) -> SearchResult:
+        """Run a query in the library's query language (see ``ficlens.library.query``)."""
+        from .query import SORTS
+
+        q = query if isinstance(query, Query) else parse_query(query)
+        if sort and sort not in SORTS:
+            raise UsageError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+        expand = self.expander()
+        d = self.dialect
+        sql, params = search_sql(q, d, page=page, per_page=per_page, sort=sort, order=order, expand=expand)
+        rows = self.db.query(sql, params)
+        hits = self._hits(rows, q)
+        csql, cparams = count_sql(q, d, expand)
+        total = int(self.db.query(csql, cparams)[0][0]) if (page > 1 or len(hits) >= per_page) else len(hits)
+        result = SearchResult(hits, total, page, per_page, q, sql=[sql])
+        if with_facets:
+            result.facets = self.facets(q, limit=facet_limit)
+        return result
+
+    def facets(self, query: str | Query = "", *, limit: int = 20) -> dict[str, list[FacetValue]]:
+        """Facet counts over the works a query matches: every tag type and the narrative columns."""
+        q = query if isinstance(query, Query) else parse_query(query)
+        expand = self.expander()
+        tf, cf = TagFacet(limit=limit), ColumnFacet()
+        out = tf.read(self.db.query(*tf.sql(q, self.dialect, expand)))
+        out.update(cf.read(self.db.query(*cf.sql(q, self.dialect, expand))))
+        return out
+
+    def _hits(self, rows: Sequence[tuple], q: Query | None = None) -> list[Hit]:
+        if not rows:
+            return []
+        snippets: dict[int, str] = {}
+        if q is not None and q.positive_terms and not self.dialect.is_sqlite:
+            snippets = dict(self.db.query(*headline_sql(q, self.dialect, [r[0] for r in rows])))
+        tags = self._tags_for([r[0] for r in rows])
+        hits = []
+        for r in rows:
+            rec = dict(zip(HIT_FIELDS + ("score", "snippet"), r))
+            plain, safe = _mark(snippets.get(rec["id"], rec["snippet"]))
+            wt = tags.get(rec["id"], {})
+            hits.append(
+                Hit(
+                    id=rec["id"],
+                    title=rec["title"],
+                    authors=json.loads(rec["authors"]),
+                    source_path=rec["source_path"],
+                    score=round(float(rec["score"] or 0.0), 4),
+                    snippet=plain,
+                    snippet_html=safe,
+                    words=rec["words"],
+                    rating=rec["rating"],
+                    fandoms=_best_values(wt.get("fandom", [])),
+                    summary=rec["summary"],
+                    updated=rec["updated"],
+                    published=rec["published"],
+                    added=rec["added"],
+                    pov=rec["pov"],
+                    tense=rec["tense"],
+                    dialogue=rec["dialogue"],
+                    ending=rec["ending"],
+                    complete=None if rec["complete"] is None else bool(rec["complete"]),
+                    chapters=rec["chapters"],
+                    crossover=rec["fandom_count"] > 1,
+                    version=rec["version"],
+                    tags=wt,
+                )
+            )
+        return hits
+
+    def _tags_for(self, ids: Sequence[int]) -> dict[int, dict[str, list[dict[str, str]]]]:
+        if not ids:
+            return {}
+        p = self.dialect.p
+        rows = self.db.query(
+            f"SELECT work_id, type, source, value FROM work_tags WHERE work_id IN ({', '.join([p] * len(ids))}) "
+            "ORDER BY work_id, type, source DESC, confidence DESC, value",
+            list(ids),
+        )
+        out: dict[int, dict[str, list[dict[str, str]]]] = {}
+        for wid, kind, source, value in rows:
+            out.setdefault(wid, {}).setdefault(kind, []).append({"value": value, "source": source})
+        return out
+
+    def hits(self, ids: Sequence[int]) -> list[Hit]:
+        """Hits (no score, no snippet) for the given ids, in that order."""
+        if not ids:
+            return []
+        from .search import HIT_COLUMNS
+
+        p = self.dialect.p
+        sql = f"SELECT {HIT_COLUMNS}, 0.0, NULL FROM works w WHERE w.id IN ({', '.join([p] * len(ids))})"
+        by_id = {h.id: h for h in self._hits(self.db.query(sql, list(ids)))}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def list(self, *, sort: str = "added", order: str | None = None, page: int = 1, per_page: int = 50) -> SearchResult:
+        """Every work, one page at a time (a search with no query)."""
+        return self.search("", sort=sort, order=order, page=page, per_page=per_page, with_facets=False)
+
+    # -- similarity
+    def similar(self, work_id: int, n: int = 10) -> list[Hit]:
+        """Works most like this one, by shared tags and shared vocabulary."""
+        from .similar import similar_works
+
+        if not self.db.query(f"SELECT 1 FROM works WHERE id = {self.dialect.p}", [work_id]):
+            raise WorkNotFound(f"no work with id {work_id} in the library")
+        return similar_works(self, work_id, n)
+
+    def duplicates(self, *, threshold: float = 0.5) -> list[DuplicateGroup]:
+        """Groups of near-duplicate works (same story saved twice, or two versions)."""
+        from .dedup import duplicate_groups
+
+        return duplicate_groups(self, threshold=threshold)
+
+    # -- export
+    def export_jsonl(self, fp, *, ids: Sequence[int] | None = None) -> int:
+        """Write one contract object per line (with ``library`` fields); returns the count."""
+        n = 0
+        for wid in ids if ids is not None else self.ids():
+            obj = self.get(wid)
+            if obj is not None:
+                fp.write(json.dumps(obj, ensure_ascii=False) + "\n")
+                n += 1
+        return n
+
+    def iter_analyses(self, ids: Sequence[int] | None = None) -> Iterable[dict[str, Any]]:
+        for wid in ids if ids is not None else self.ids():
+            obj = self.get(wid)
+            if obj is not None:
+                yield obj
+
+
+def _best_values(values: list[dict[str, str]]) -> list[str]:
+    """Declared values when there are any, else inferred (the contract's "best answer")."""
+    declared = [v["value"] for v in values if v["source"] == "declared"]
+    return declared or [v["value"] for v in values]
+
+
+_WORK_COLUMNS = (
+    "sha256", "site", "site_work_id", "source_path", "format", "title", "title_sort", "authors", "author_sort",
+    "summary", "words", "chapters", "complete", "rating", "language", "published", "updated", "pov", "tense",
+    "dialogue", "ending", "fandom_count", "body_start", "body_end", "analysis", "version", "modified",
+)  # fmt: skip
+
+
+def _assignments(p: str) -> str:
+    return ", ".join(f"{c} = {p}" for c in _WORK_COLUMNS)
+
+
+def _values(rec: WorkRecord, version: int, now: str) -> list[Any]:
+    return [
+        rec.sha256, rec.site, rec.site_work_id, rec.source_path, rec.format, rec.title, rec.title_sort,
+        json.dumps(rec.authors, ensure_ascii=False), rec.author_sort, rec.summary, rec.words, rec.chapters,
+        None if rec.complete is None else int(rec.complete), rec.rating, rec.language, rec.published, rec.updated,
+        rec.pov, rec.tense, rec.dialogue, rec.ending, rec.fandom_count, rec.body_start, rec.body_end,
+        rec.analysis_json(), version, now,
+    ]  # fmt: skip
+
+
+# ----------------------------------------------------------------------------- opening
+
+
+def open_library(
+    path_or_url: str | Path | None = None, *, synonyms: Callable[[str], Iterable[str]] | None = None
+) -> Library:
+    """Open (creating and migrating if needed) a library.
+
+    ``None`` -> ``$FICLENS_LIBRARY`` or the per-user default; a ``postgresql://`` URL ->
+    PostgreSQL; anything else -> a SQLite file. ``synonyms(tag) -> names`` overrides the
+    knowledge base's synonyms (tests use this).
+    """
+    target = str(path_or_url) if path_or_url is not None else str(default_library_path())
+    if target.startswith(("postgresql://", "postgres://")):
+        from .postgres import PostgresBackend
+
+        return Library(PostgresBackend(target), location=_redact(target), synonyms=synonyms)
+    path = Path(target).expanduser()
+    if path.is_dir():
+        raise LibraryError("is a directory; give the library file (e.g. library.db)", path=str(path))
+    return Library(SQLiteBackend(path), location=str(path), synonyms=synonyms)
+
+
+def _redact(url: str) -> str:
+    """A URL fit for messages: the password replaced by ``***``."""
+    import re
+
+    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+
+
+__all__ = [
+    "AddReport",
+    "AddResult",
+    "DuplicateGroup",
+    "Hit",
+    "Library",
+    "SearchResult",
+    "default_library_path",
+    "normalise_tag",
+    "open_library",
+]
