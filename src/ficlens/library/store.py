@@ -150,7 +150,7 @@ class DuplicateGroup:
 def _mark(snippet: str | None) -> tuple[str, str]:
     import html
 
-    s = snippet or ""
+    s = " ".join((snippet or "").split())  # one line: snippets cross paragraph breaks
     plain = s.replace(MARK_START, "").replace(MARK_END, "")
     safe = html.escape(s).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
     return plain, safe
