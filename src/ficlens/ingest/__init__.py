@@ -79,6 +79,7 @@ def _reader(fmt: str):
         "txt": "txt",
         "html": "html",
         "ao3-html": "ao3_html",
+        "ao3-page": "ao3_page",
         "ffn-html": "ffn_html",
         "epub": "epub",
         "markdown": "markdown",

@@ -4,6 +4,8 @@
 'epub'
 >>> sniff_format(b"<html><div id=\\"preface\\">Archive of Our Own", None)
 'ao3-html'
+>>> sniff_format(b"<html><p>This work could have adult content.</p> archiveofourown.org", "w.html")
+'ao3-page'
 >>> sniff_format(b"Chapter 1\\n\\nIt was raining.", "story.html")
 'txt'
 """
@@ -30,15 +32,25 @@ _BINARY_MAGIC = (
     b"\x00\x00\x01\x00",
 )
 _HTML_RE = re.compile(rb"<(!doctype\s+html|html|head|body|div|p|h[1-6]|br|span|meta)\b", re.I)
+# an AO3 work web page, or the AO3 pages that stand where a work should be
+_AO3_PAGE_MARKS = (
+    b'id="workskin"',
+    b'class="work meta group"',
+    b"could have adult content",
+    b"error 404",
+    b"page you were looking for",
+)
 _MD_RE = re.compile(r"^(#{1,6} \S|\*\*\*$|---$|> \S|\* \S)|\*\*[^*\n]+\*\*|(?<!\w)_[^_\n]+_(?!\w)", re.M)
 
 
 def sniff_format(data: bytes, path: str | None = None) -> str:
-    """One of txt, html, ao3-html, ffn-html, epub, markdown, or "binary"."""
+    """One of txt, html, ao3-html, ao3-page, ffn-html, epub, markdown, or "binary"."""
     head = data[:4096]
     ext = (path or "").lower().rsplit(".", 1)[-1] if path and "." in path else ""
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return "epub" if (b"epub" in head or ext == "epub") else "binary"
+    if ext == "epub":
+        return "epub"  # not a zip at all: the EPUB reader says so
     if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
         pass  # a BOM: text of some kind
     elif head.startswith(_BINARY_MAGIC) or b"\x00" in head:
@@ -55,8 +67,13 @@ def sniff_format(data: bytes, path: str | None = None) -> str:
         whole = data[:200_000].lower() if not _looks_utf16(head) else low
         if b'id="preface"' in whole and b"archive of our own" in whole:
             return "ao3-html"
+        if b"archiveofourown" in whole or b"archive of our own" in whole:
+            if any(mark in whole for mark in _AO3_PAGE_MARKS):
+                return "ao3-page"
         if b'id="storytext"' in whole or b"id=storytext" in whole or b'id="profile_top"' in whole:
             return "ffn-html"
+        if b"fanfiction.net" in whole and b"story not found" in whole:
+            return "ffn-html"  # FFN's missing-story page: the FFN reader refuses it
         return "html"
     if ext in ("md", "markdown"):
         return "markdown"

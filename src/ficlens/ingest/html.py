@@ -1,0 +1,151 @@
+"""Generic HTML stories (a fic saved from a personal site, a LiveJournal post, a Word export).
+
+The text is extracted as for every HTML reader (one paragraph per line; italics kept as
+emphasis spans; ``<hr>`` and ``* * *`` paragraphs as scene breaks). Structure then comes from
+the markup when it has any: a leading heading that is the work's title, and repeated
+headings (``<h2>Chapter 1</h2>`` ...) as chapters. Prose with no headings is handed to the
+plain-text front-matter parser (``frontmatter.apply_front_matter``), which finds "By",
+"Summary:", "A/N" and separator lines in the text itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import NotAWork
+from ..frontmatter import apply_front_matter
+from ..model import Metadata, Source, Span, Work
+from .htmltext import Block, classes, extract_blocks, node_text, parse_html
+from .layout import ChapterParts, WorkParts, build_work
+
+FORMAT = "html"
+MIN_WORDS = 10  # fewer words of prose than this: a page, not a story
+_CHROME_TAGS = frozenset({"nav", "footer", "aside", "form", "header"})
+_CHROME_CLASS_RE = re.compile(r"^(nav|navbar|menu|sidebar|footer|comments?|share|breadcrumbs?)$", re.I)
+_CHAPTER_RE = re.compile(r"^(chapter|part|book|prologue|epilogue|interlude)\b|^[IVXLC]+\.?$|^\d+\.?$", re.I)
+
+
+def read(data: bytes, *, path: str | None, sha256: str, max_bytes: int | None = None) -> Work:
+    tree, enc = parse_html(data)
+    return read_tree(tree, Source(path=path, format=FORMAT, sha256=sha256, encoding=enc))
+
+
+def read_tree(tree, source: Source, meta: Metadata | None = None) -> Work:
+    """The ``Work`` in a parsed HTML document (also used for rendered Markdown)."""
+    meta = meta or Metadata()
+    root = tree.body or tree.root
+    if "archiveofourown" in (tree.html or "")[:400_000]:
+        from .ao3_page import not_a_work_reason
+
+        reason = not_a_work_reason(node_text(root))
+        if reason:
+            raise NotAWork(reason)
+    blocks = extract_blocks(root, skip=_is_chrome)
+    prose_words = sum(len(b.text.split()) for b in blocks if b.kind == "p")
+    if prose_words < MIN_WORDS:
+        raise NotAWork("HTML page with no story text")
+    page_title = node_text(tree.css_first("head title")) if tree.css_first("head title") is not None else ""
+    if not any(b.is_heading for b in blocks):
+        return _plain_prose(blocks, meta, source, page_title)
+    return build_work(_parts_from_headings(blocks, meta, page_title), meta, source)
+
+
+def _is_chrome(node) -> bool:
+    """Site navigation and comment sections are not the story."""
+    if node.tag in _CHROME_TAGS:
+        # a <header> may hold the story's own title: keep one with a heading in it
+        return node.tag != "header" or not any(n.mem_id != node.mem_id for n in node.css("h1, h2, h3"))
+    return node.tag in ("div", "section", "ul") and any(_CHROME_CLASS_RE.match(c) for c in classes(node))
+
+
+def _level(b: Block) -> int:
+    return int(b.kind[1])
+
+
+def _parts_from_headings(blocks: list[Block], meta: Metadata, page_title: str) -> WorkParts:
+    parts = WorkParts()
+    if blocks[0].is_heading and _is_title_heading(blocks, page_title):
+        parts.title = blocks[0].text
+        blocks = blocks[1:]
+    heads = [b for b in blocks if b.is_heading]
+    level = min((_level(b) for b in heads), default=0)
+    chapter_heads = [b for b in heads if _level(b) == level]
+    current: ChapterParts | None = None
+    for b in blocks:
+        if b.is_heading and _level(b) == level and (len(chapter_heads) > 1 or _CHAPTER_RE.match(b.text)):
+            current = ChapterParts(heading=b.text, title=b.text)
+            parts.chapters.append(current)
+        elif current is None:
+            parts.front.append(b)
+        else:
+            current.prose.append(b)
+    if not parts.chapters:
+        parts.chapters = [ChapterParts(prose=parts.front)]
+        parts.front = []
+    _front_matter_lines(parts, meta)
+    parts.title = parts.title or page_title or None
+    meta.title = meta.title or parts.title
+    return parts
+
+
+def _is_title_heading(blocks: list[Block], page_title: str) -> bool:
+    first = blocks[0]
+    others = [b for b in blocks[1:] if b.is_heading]
+    if page_title and first.text.lower() in page_title.lower():
+        return True
+    if not others:
+        return not _CHAPTER_RE.match(first.text)
+    return all(_level(b) > _level(first) for b in others)
+
+
+_FRONT_KINDS = (
+    (re.compile(r"^summary\s*:", re.I), "summary"),
+    (re.compile(r"^(a/n|author'?s'? notes?)\b", re.I), "author_note"),
+    (re.compile(r"^disclaimer\b|don'?t own|do not own|doesn'?t belong", re.I), "disclaimer"),
+    (re.compile(r"^warnings?\s*:", re.I), "warning"),
+    (re.compile(r"^rat(ed|ing)\s*:?", re.I), "rating"),
+)
+
+
+def _front_matter_lines(parts: WorkParts, meta: Metadata) -> None:
+    """Byline and summary among the lines before the first chapter (the rest stay "other")."""
+    keep = []
+    for b in parts.front:
+        m = re.match(r"^by:?\s+(.+)$", b.text, re.I)
+        if m and not meta.authors and len(b.text) < 80:
+            meta.authors = [a.strip() for a in re.split(r",|\band\b|&", m.group(1)) if a.strip()]
+            parts.byline = b.text
+            continue
+        kind = next((k for rx, k in _FRONT_KINDS if rx.search(b.text)), "other")
+        if kind == "summary" and meta.summary is None:
+            meta.summary = re.sub(r"^summary\s*:\s*", "", b.text, flags=re.I)
+            parts.summary.append(b)
+            continue
+        keep.append(b)
+    parts.front = keep
+
+
+def _plain_prose(blocks: list[Block], meta: Metadata, source: Source, page_title: str) -> Work:
+    """No headings: lay the prose out as lines and let the plain-text front matter decide."""
+    work = build_work(WorkParts(chapters=[ChapterParts(prose=blocks)]), Metadata(), source)
+    html_scenes, emphasis = work.scenes, work.emphasis
+    work.metadata = Metadata()
+    work = apply_front_matter(work)
+    _merge_declared(work.metadata, meta)
+    if len(work.scenes) <= 1 and len(html_scenes) > 1:
+        # <hr> breaks leave no line for the text parser to see: keep the ones the markup gave
+        b = work.body
+        work.scenes = [Span(max(s.start, b.start), min(s.end, b.end)) for s in html_scenes if s.end > b.start and s.start < b.end]
+    work.emphasis = emphasis
+    work.metadata.title = work.metadata.title or page_title or None
+    return work
+
+
+def _merge_declared(found: Metadata, given: Metadata) -> None:
+    """Fields the caller already knew (Markdown front matter) win over text heuristics."""
+    for name, value in vars(given).items():
+        if name == "notes":
+            continue
+        if value not in (None, [], {}):
+            setattr(found, name, value)
+

@@ -1,0 +1,120 @@
+"""Lay out a structured work (front matter, chapters, end matter) as contract text.
+
+Every HTML-shaped reader (AO3 download and web page, AO3/generic EPUB, FFN, HTML, Markdown)
+finds the *parts* of a work in its own markup and hands them here as ``WorkParts``; this
+module writes them in one fixed order and records every span, so all those readers share one
+text layout:
+
+    Title                         note "other"
+    by Author                     note "other"
+                                  (blank line between front-matter blocks)
+    summary paragraphs            note "summary"
+    notes paragraphs              note "author_note"
+
+    Chapter 2: Heading            note "other"      (chaptered works only)
+    chapter summary               note "summary"
+    chapter notes                 note "author_note"
+    prose ...                     Chapter(start, end) spans the prose only
+    chapter end notes             note "author_note"
+
+    end notes                     note "author_note"
+
+``body`` runs from the first chapter's prose to the last chapter's prose; chapters are
+separated by one blank line; emphasis spans are kept for prose only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import Chapter, Metadata, Note, Source, Span, Work
+from .htmltext import Block, TextBuilder, blocks_text
+
+
+@dataclass
+class ChapterParts:
+    prose: list[Block] = field(default_factory=list)
+    heading: str | None = None  # the heading line as shown ("Chapter 2: The Barn")
+    title: str | None = None  # Chapter.title ("The Barn")
+    summary: list[Block] = field(default_factory=list)
+    notes: list[Block] = field(default_factory=list)
+    end_notes: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class WorkParts:
+    chapters: list[ChapterParts] = field(default_factory=list)
+    title: str | None = None
+    byline: str | None = None  # "by A, B"
+    summary: list[Block] = field(default_factory=list)
+    notes: list[Block] = field(default_factory=list)
+    # other front matter (a disclaimer page, an EPUB title page): kind "other"
+    front: list[Block] = field(default_factory=list)
+    end_notes: list[Block] = field(default_factory=list)
+
+
+def _note(tb: TextBuilder, notes: list[Note], blocks: list[Block], kind: str, *, blank: bool = True) -> None:
+    if not blocks:
+        return
+    if blank:
+        tb.blank()
+    written = tb.add_blocks(blocks, emphasis=False, breaks=False)
+    if not written.empty:
+        notes.append(Note(kind, written.span.start, written.span.end))
+
+
+def build_work(parts: WorkParts, meta: Metadata, source: Source) -> Work:
+    """The ``Work`` for ``parts``: text, body, chapters, scenes, emphasis and note spans."""
+    tb = TextBuilder()
+    notes: list[Note] = []
+    if parts.title:
+        notes.append(Note("other", *_span(tb.line(parts.title))))
+    if parts.byline:
+        notes.append(Note("other", *_span(tb.line(parts.byline))))
+    _note(tb, notes, parts.front, "other")
+    _note(tb, notes, parts.summary, "summary")
+    _note(tb, notes, parts.notes, "author_note")
+    chapters: list[Chapter] = []
+    scenes: list[Span] = []
+    chaptered = len(parts.chapters) > 1 or any(c.heading for c in parts.chapters)
+    for cp in parts.chapters:
+        tb.blank()
+        if cp.heading and chaptered:
+            notes.append(Note("other", *_span(tb.line(cp.heading))))
+        _note(tb, notes, cp.summary, "summary", blank=False)
+        _note(tb, notes, cp.notes, "author_note", blank=False)
+        written = tb.add_blocks(cp.prose)
+        chapters.append(
+            Chapter(
+                written.span.start,
+                written.span.end,
+                cp.title,
+                summary=blocks_text(cp.summary) or None,
+                notes=[blocks_text(cp.notes)] if cp.notes else [],
+                end_notes=[blocks_text(cp.end_notes)] if cp.end_notes else [],
+            )
+        )
+        scenes.extend(written.scenes)
+        _note(tb, notes, cp.end_notes, "author_note", blank=False)
+    _note(tb, notes, parts.end_notes, "author_note")
+    text = tb.text()
+    with_prose = [c for c in chapters if c.end > c.start]
+    body = Span(with_prose[0].start, with_prose[-1].end) if with_prose else Span(0, 0)
+    meta.notes = notes
+    if meta.summary is None and parts.summary:
+        meta.summary = blocks_text(parts.summary)
+    if meta.title is None and parts.title:
+        meta.title = parts.title
+    return Work(
+        text=text,
+        source=source,
+        body=body,
+        metadata=meta,
+        chapters=chapters,
+        scenes=scenes,
+        emphasis=tb.emphasis,
+    )
+
+
+def _span(s: Span) -> tuple[int, int]:
+    return s.start, s.end

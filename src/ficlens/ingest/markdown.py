@@ -1,0 +1,81 @@
+"""Markdown stories: rendered with markdown-it (CommonMark), then read as HTML.
+
+So ``text`` is the *rendered* text (no ``#``, ``*`` or ``_`` markers), one paragraph per
+line, with ``*italics*`` as emphasis spans and ``***``/``---``/``* * *`` as scene breaks.
+A YAML-style front-matter block (``---`` / ``key: value`` lines / ``---``) at the top
+declares metadata: title, author(s), rating, warnings, fandom(s), relationship(s) or
+pairing(s), characters, tags, summary, language.
+
+>>> meta, rest = split_front_matter("---\\ntitle: Hay\\nauthors: a, b\\n---\\nText")
+>>> meta.title, meta.authors, rest
+('Hay', ['a', 'b'], 'Text')
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Metadata, Source, Work
+from .. import vocab
+from .decode import decode_text
+
+FORMAT = "markdown"
+_FM_RE = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*\n", re.S)
+_LIST_KEYS = {
+    "author": "authors",
+    "authors": "authors",
+    "fandom": "fandoms",
+    "fandoms": "fandoms",
+    "relationship": "relationships",
+    "relationships": "relationships",
+    "pairing": "relationships",
+    "pairings": "relationships",
+    "characters": "characters",
+    "tags": "freeform",
+    "additional tags": "freeform",
+    "categories": "categories",
+    "category": "categories",
+}
+
+
+def read(data: bytes, *, path: str | None, sha256: str, max_bytes: int | None = None) -> Work:
+    from markdown_it import MarkdownIt
+    from selectolax.lexbor import LexborHTMLParser
+
+    from .html import read_tree
+
+    text, enc = decode_text(data)
+    meta, rest = split_front_matter(text)
+    html = MarkdownIt("commonmark", {"html": False}).render(rest)
+    tree = LexborHTMLParser(f"<html><body>{html}</body></html>")
+    return read_tree(tree, Source(path=path, format=FORMAT, sha256=sha256, encoding=enc), meta)
+
+
+def split_front_matter(text: str) -> tuple[Metadata, str]:
+    """(declared metadata, the Markdown after the front-matter block)."""
+    meta = Metadata()
+    m = _FM_RE.match(text)
+    if not m:
+        return meta, text
+    for line in m.group(1).splitlines():
+        key, sep, value = line.partition(":")
+        key, value = key.strip().lower(), value.strip().strip("\"'")
+        if not sep or not value:
+            continue
+        values = [v.strip().strip("\"'") for v in value.strip("[]").split(",") if v.strip()]
+        if key in _LIST_KEYS:
+            field = _LIST_KEYS[key]
+            if field == "categories":
+                values = [vocab.normalise_category(v) or v for v in values]
+            setattr(meta, field, getattr(meta, field) + values)
+        elif key == "title":
+            meta.title = value
+        elif key == "summary":
+            meta.summary = value
+        elif key == "rating":
+            meta.rating = vocab.normalise_rating(value)
+        elif key in ("warning", "warnings"):
+            meta.warnings = [w for w in (vocab.normalise_warning(v) for v in values) if w]
+        elif key == "language":
+            meta.language = value
+    return meta, text[m.end() :]
