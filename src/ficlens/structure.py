@@ -1,16 +1,222 @@
 """Chapters and scene breaks inside a body of plain text.
 
-(Minimal version: one chapter, one scene, both the whole body.)
+A *break line* is a whole line that structures the story instead of telling it:
+
+- a **heading** starts a chapter: "Chapter 3", "Chapter Three: The Barn", "CHAPTER IV",
+  "Part II", "Prologue", "Epilogue", "1.", "~ 2 ~", Markdown "# Chapter 1";
+- a **separator** splits scenes: "* * *", "***", "---", "--", "~~~", "xXx", "oOo", "#", "<>",
+  "+++", a line of "=" or "_", "Line Break";
+- a **POV line** ("Clark POV:", "Lois's POV", "POV: Lana") switches viewpoint, which fans use
+  as a scene break too.
+
+Chapters and scenes are spans of prose: they never include their heading or separator line.
+
+>>> classify_line("Chapter Three: The Barn")
+('heading', 'Chapter Three: The Barn')
+>>> classify_line("~ 2 ~")
+('heading', '2')
+>>> classify_line("* * *")
+('separator', None)
+>>> classify_line("xXx")
+('separator', None)
+>>> classify_line("Lana's POV:")
+('pov', 'Lana')
+>>> classify_line("Chapter one was the hardest to write, she said.") is None
+True
+>>> text = "Chapter 1\\n\\nClark ran.\\n\\n* * *\\n\\nLois hid.\\n\\nChapter 2\\n\\nThe end.\\n"
+>>> body = Span(0, len(text) - 1)
+>>> [(text[c.start:c.end], c.title) for c in find_chapters(text, body)]
+[('Clark ran.\\n\\n* * *\\n\\nLois hid.', 'Chapter 1'), ('The end.', 'Chapter 2')]
+>>> [text[s.start:s.end] for s in find_scenes(text, body, find_chapters(text, body))]
+['Clark ran.', 'Lois hid.', 'The end.']
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
 from .model import Chapter, Span
+from .resources import load_json
+from .text import line_spans
+
+# characters a separator line may be made of (plus spaces); letters only as "xXx"/"oOo" runs
+_SEP_SYMBOLS = set("*~=_#+-—–.·•<>°^|/\\:§¤♦◆◇●○★☆♥❤❦❧✿%@&")
+_SEP_LETTERS = re.compile(r"^[xXoO0]{3,}$")
+_SEP_WORDS = re.compile(r"^(?:line|page|scene)\s*-?\s*break|^lb$|^time\s*-?\s*skip$|^break$", re.I)
+
+# decoration fans wrap around headings and POV lines: "~*~ Chapter 1 ~*~", "**Lana POV**", "[Part II]"
+_DECOR = " \t\r*_~=-–—[](){}<>|:#.+•·"
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(?P<title>\S.*?)\s*#*\s*$")
+_ROMAN = r"(?=[IVXLC])M{0,3}(?:C[MD]|D?C{0,3})(?:X[CL]|L?X{0,3})(?:I[XV]|V?I{0,3})"
+
+_NAME = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}"
+_POV_RE = re.compile(
+    rf"^(?:(?P<a>{_NAME})(?:['’]s|s['’])?\s+(?i:pov|p\.\s?o\.\s?v\.?|point\s+of\s+view)"
+    rf"|(?i:pov|p\.o\.v\.?|point\s+of\s+view)\s*[:\-–—]?\s*(?P<b>{_NAME})(?:['’]s)?)\s*:?$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BreakLine:
+    """One structural line: ``kind`` is heading, separator or pov; ``value`` a title or a name."""
+
+    kind: str
+    start: int
+    end: int
+    value: str | None = None
+
+
+@lru_cache(maxsize=1)
+def _heading_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    data = load_json("data", "frontmatter", "headings.json")
+    words = "|".join(sorted(data["numbers"], key=len, reverse=True))
+    ords = "|".join(data["ordinals"])
+    number = rf"(?:\d{{1,4}}|{_ROMAN}|(?:{words})(?:[\s-]+(?:{words}))*)"
+    sections = "|".join(re.escape(w) for w in data["section_words"])
+    # "Chapter 3", "Chapter Three: The Barn", "CHAPTER IV", "Ch. 3 - Home", "Part II", "Final Chapter"
+    section = re.compile(
+        rf"^(?:(?:{sections})\.?\s*{number}|(?:{ords})\s+(?:chapter|part))\b(?P<rest>.*)$", re.I
+    )
+    standalone = "|".join(re.escape(w) for w in data["standalone"])
+    alone = re.compile(rf"^(?:{standalone})\b(?P<rest>.*)$", re.I)
+    # "1.", "2)", "IV", "12. The Barn": a bare number (or roman numeral) as the whole heading
+    bare = re.compile(rf"^(?:\d{{1,3}}|{_ROMAN})(?:[.)]|\s*[:\-–—])?(?:\s+(?P<rest>[A-Z].*))?$")
+    return section, alone, bare
+
+
+def _strip_decor(line: str) -> str:
+    s = line.strip().replace("**", "").replace("__", "")
+    return s.strip(_DECOR)
+
+
+def _is_separator(line: str) -> bool:
+    s = line.strip()
+    if not s or len(s) > 60:
+        return False
+    core = "".join(ch for ch in s if ch not in _SEP_SYMBOLS and not ch.isspace())
+    if not core:
+        return True
+    if _SEP_LETTERS.match(core):
+        return True
+    return bool(_SEP_WORDS.match(_strip_decor(s)))
+
+
+def _heading_title(line: str) -> str | None:
+    """The title a heading line announces, or None when the line is not a heading."""
+    raw = line.strip()
+    if len(raw) > 100:
+        return None
+    md = _MD_HEADING.match(raw)
+    if md:
+        return _strip_decor(md.group("title")) or None
+    s = _strip_decor(raw)
+    if not s or len(s.split()) > 14 or s.startswith(('"', "“", "'", "‘")):
+        return None
+    section, alone, bare = _heading_patterns()
+    for pattern in (section, alone):
+        m = pattern.match(s)
+        if m and _rest_is_title(m.group("rest")):
+            return s
+    m = bare.match(s)
+    if m and (m.group("rest") is None or _rest_is_title(" " + m.group("rest"))):
+        return s.rstrip(".)")
+    return None
+
+
+def _rest_is_title(rest: str | None) -> bool:
+    """What follows "Chapter 3" must be a title ("- The Barn", ": home"), not a sentence."""
+    if not rest or not rest.strip():
+        return True
+    r = rest.strip()
+    if len(r.split()) > 10 or r.endswith((",", ";")):
+        return False
+    if rest[0] in ":.-–—)|":
+        return True
+    # "Chapter one was hard" is prose; "Chapter 3 The Barn" is a heading
+    return rest[0].isspace() and not r[0].islower()
+
+
+def pov_name(line: str) -> str | None:
+    """'Lana POV:' / "Lana's POV" / 'POV: Lana' / '~Clark's P.O.V.~' -> the name, else None."""
+    s = line.strip().replace("**", "").replace("__", "").strip(" \t*_~=-–—[](){}<>|#")
+    if not s or len(s) > 60:
+        return None
+    m = _POV_RE.match(s)
+    if not m:
+        return None
+    return re.sub(r"(?:['’]s|['’])$", "", (m.group("a") or m.group("b")).strip())
+
+
+def classify_line(line: str) -> tuple[str, str | None] | None:
+    """('heading', title) | ('separator', None) | ('pov', name) | None for a line of prose."""
+    name = pov_name(line)
+    if name:
+        return ("pov", name)
+    title = _heading_title(line)
+    if title is not None:
+        return ("heading", title)
+    if _is_separator(line):
+        return ("separator", None)
+    return None
+
+
+def find_breaks(text: str, body: Span) -> list[BreakLine]:
+    """Every heading, separator and POV line inside ``body``, in order."""
+    out = []
+    for s, e in line_spans(text, body.start, body.end):
+        c = classify_line(text[s:e])
+        if c:
+            out.append(BreakLine(c[0], s, e, c[1]))
+    return out
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def find_chapters(text: str, body: Span) -> list[Chapter]:
-    return [Chapter(body.start, body.end, None)]
+    """Chapters of ``body`` split at heading lines; each spans its prose (not the heading).
+
+    Prose before the first heading is a chapter with no title; a heading with no prose under
+    it ("Part One" straight before "Chapter 1") lends its title to the next chapter. A body
+    without headings is one chapter spanning the body.
+    """
+    headings = [b for b in find_breaks(text, body) if b.kind == "heading"]
+    chapters: list[Chapter] = []
+    cursor, title, carried = body.start, None, None
+    for h in headings + [BreakLine("end", body.end, body.end)]:
+        s, e = _trim(text, cursor, h.start)
+        if e > s:
+            chapters.append(Chapter(s, e, title))
+            carried = None
+        elif title is not None:
+            carried = title
+        if h.kind == "end":
+            break
+        title = f"{carried}, {h.value}" if carried else h.value
+        carried = None
+        cursor = h.end
+    if not chapters:
+        s, e = _trim(text, body.start, body.end)
+        chapters.append(Chapter(s, e, None))
+    return chapters
 
 
 def find_scenes(text: str, body: Span, chapters: list[Chapter]) -> list[Span]:
-    return [Span(body.start, body.end)]
+    """Scenes: chapter prose split at separator and POV lines, without those lines."""
+    scenes: list[Span] = []
+    for ch in chapters or [Chapter(body.start, body.end)]:
+        cursor = ch.start
+        cuts = [b for b in find_breaks(text, Span(ch.start, ch.end)) if b.kind in ("separator", "pov")]
+        for b in cuts + [BreakLine("end", ch.end, ch.end)]:
+            s, e = _trim(text, cursor, b.start)
+            if e > s:
+                scenes.append(Span(s, e))
+            cursor = b.end
+    return scenes

@@ -1,0 +1,283 @@
+"""What one paragraph of front or back matter is: the line-level recognisers.
+
+Each function looks at one cleaned paragraph (decoration and Markdown emphasis removed) and
+says what it declares. They know nothing about position; ``frontmatter`` decides which of
+them to trust where (a "By" line only at the top, a "Thanks for reading" only at the end).
+
+>>> match_label("Pairing: Clark/Lois")
+('relationships', 'Clark/Lois')
+>>> match_label("Rated K+")
+('rating', 'K+')
+>>> match_label("Author's Note")
+('author_note', '')
+>>> match_label("An old man walked in.") is None
+True
+>>> byline("By kryptonite_kisses")
+['kryptonite_kisses']
+>>> byline("By the time Clark got home, it was dark.") is None
+True
+>>> is_disclaimer("Smallville doesn't belong to me, sadly.")
+True
+>>> setting_text(clean("(Set after season 3)"))
+'Set after season 3'
+>>> title_like("The Long Way Home", strict=True), title_like("Clark ran home.", strict=True)
+(True, False)
+>>> is_dedication("For Mags, who asked for cold cases."), is_dedication("For a moment, Clark froze.")
+(True, False)
+>>> note_like("Thanks to my beta for putting up with me!")
+True
+>>> note_like("She hoped the story would end there.")
+False
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .resources import load_json
+
+QUOTES = "\"“”'‘’«»"
+
+# ----------------------------------------------------------------------------- cleaning
+
+_EDGE = " \t\r*_~=#|•·"
+_PAIRS = {"(": ")", "[": "]", "{": "}", "<": ">"}
+
+
+def clean(s: str) -> str:
+    """'**Rating:** T' -> 'Rating: T'; '(A/N: thanks!)' -> 'A/N: thanks!'; '~*~ Fin ~*~' -> 'Fin'."""
+    s = re.sub(r"^(?:>\s*)+", "", s.strip())  # Markdown blockquote: "> **Author's note:** ..."
+    s = s.replace("**", "").replace("__", "").strip(_EDGE)
+    for _ in range(2):
+        if s[:1] in _PAIRS and s.endswith(_PAIRS[s[:1]]):
+            s = s[1:-1].strip(_EDGE)
+        s = re.sub(r"^[-–—]+\s*|\s*[-–—]+$", "", s).strip(_EDGE)
+    return s
+
+
+def has_dialogue(s: str) -> bool:
+    """Double quotes anywhere, or a single quote opening a word after a space ('Clark, wait.')."""
+    return any(q in s for q in "\"“”«»") or bool(re.search(r"(?:^|[\s(—-])['‘][A-Z]", s))
+
+
+# ----------------------------------------------------------------------------- labels
+
+
+@lru_cache(maxsize=1)
+def _label_re() -> tuple[re.Pattern[str], dict[str, str]]:
+    data = load_json("data", "frontmatter", "labels.json")
+    field_of = {label.lower(): name for name, labels in data.items() if not name.startswith("_") for label in labels}
+    alts = "|".join(re.escape(label) for label in sorted(field_of, key=len, reverse=True))
+    # 'Label: value', 'Label - value', 'Label = value', or the label alone on its line
+    pattern = re.compile(rf"^(?P<label>{alts})(?:\s*(?::|：|=|\s[-–—]\s)\s*(?P<value>.*)|\s*:?\s*$)", re.I | re.S)
+    return pattern, field_of
+
+
+_RATED = re.compile(r"^rated\s*:?\s*(?P<value>\S.*)$", re.I | re.S)
+_AN_BARE = re.compile(r"^(?:a/n|a\.n\.)\s+(?P<value>\S.*)$", re.I | re.S)
+
+
+def match_label(s: str) -> tuple[str, str] | None:
+    """(field, value) for 'Label: value' lines ('Pairing: Clark/Lois', 'Rated T', 'A/N blah')."""
+    pattern, field_of = _label_re()
+    m = pattern.match(s)
+    if m:
+        value = (m.group("value") or "").strip()
+        return field_of[m.group("label").lower()], value
+    m = _RATED.match(s)
+    if m and len(m.group("value").split()) <= 12:
+        return "rating", m.group("value").strip()
+    m = _AN_BARE.match(s)
+    if m:
+        return "author_note", m.group("value").strip()
+    return None
+
+
+# ----------------------------------------------------------------------------- title and byline
+
+_SMALL = {"a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "with", "by", "from",
+          "as", "into", "nor", "so", "yet", "is", "vs", "vs.", "de", "la", "le", "von", "van", "&", "-", "—"}
+# first words that make "By ..." a sentence, not a byline ("By the time ...", "By now ...")
+_BY_NOT_NAMES = {"the", "a", "an", "this", "that", "these", "those", "then", "now", "noon", "morning", "night",
+                 "evening", "dawn", "midnight", "sunset", "sunrise", "his", "her", "their", "my", "our", "its",
+                 "your", "himself", "herself", "itself", "all", "some", "any", "each", "every", "far", "way",
+                 "day", "lunch", "dinner", "breakfast", "tomorrow", "tonight", "monday", "tuesday", "wednesday",
+                 "thursday", "friday", "saturday", "sunday", "accident", "chance", "design", "default", "hand",
+                 "heart", "herself", "myself", "yourself", "one", "two", "three", "ten", "then,", "comparison"}
+_BY_RE = re.compile(r"^(?:written\s+)?by\s*:?\s+(?P<names>\S.*)$", re.I)
+_TITLE_BY_RE = re.compile(r"^(?P<title>\S.*?)\s+[-–—,]?\s*by\s+(?P<names>\S+(?:\s+\S+){0,2})$", re.I)
+
+
+def author_names(s: str) -> list[str] | None:
+    s = s.strip().rstrip(":")
+    words = s.split()
+    if not words or len(words) > 6 or words[0].lower().strip(",.") in _BY_NOT_NAMES:
+        return None
+    if s.endswith((",", ";", "?", "!")) or (s.endswith(".") and not re.search(r"\b[A-Z]\.$", s)):
+        return None
+    if has_dialogue(s) or re.search(r",\s+[a-z]", s):
+        return None
+    names = [n.strip(" .,") for n in re.split(r"\s*(?:,|&|\band\b|\+)\s*", s) if n.strip(" .,")]
+    return names or None
+
+
+def byline(s: str) -> list[str] | None:
+    """'By X', 'by: X', 'Written by X and Y' -> author names; None for a sentence."""
+    m = _BY_RE.match(s)
+    return author_names(m.group("names")) if m else None
+
+
+def title_and_byline(s: str) -> tuple[str, list[str]] | None:
+    """'Sunrise Over Metropolis by kryptonite_kisses' -> ('Sunrise Over Metropolis', [...])."""
+    m = _TITLE_BY_RE.match(s)
+    if not m or not title_like(m.group("title"), strict=True):
+        return None
+    names = author_names(m.group("names"))
+    return (m.group("title").strip(" -–—,"), names) if names else None
+
+
+def title_like(s: str, *, strict: bool) -> bool:
+    """Could this line be a title? Strict: short, Title Case, no sentence ending."""
+    if not s or len(s) > 100 or s[0] in QUOTES or has_dialogue(s):
+        return False
+    words = s.split()
+    if len(words) > (8 if strict else 15):
+        return False
+    if s.endswith((".", ",", ";", ":")) and not s.endswith("..."):
+        return False
+    if not strict:
+        return True
+    if s.endswith(("!", "?", "...", "…")) and len(words) > 4:
+        return False
+    content = [w for w in words if w.lower() not in _SMALL]
+    if not content:
+        return False
+    capped = sum(1 for w in content if not w[0].isalpha() or w[0].isupper())
+    return capped == len(content) and (content[0] == words[0] or words[0][0].isupper())
+
+
+# ----------------------------------------------------------------------------- unlabelled notes
+
+_DISCLAIMER_RES = [
+    re.compile(p, re.I)
+    for p in (
+        r"\b(?:i|we)\s+(?:do\s*n[o']?t|don['’]?t|dont|do\s+not|will\s+never|never\s+will)\s+own\s+"
+        r"(?:any(?:thing|one|\s+of)|the\s+(?:characters|show|rights|series|books?)|it|them|these|this|"
+        r"(?-i:[A-Z]))",
+        r"\b(?:doesn['’]?t|does\s+not|don['’]?t|do\s+not|dont|doesnt|aren['’]?t|are\s+not|isn['’]?t|is\s+not)"
+        r"\s+(?:belong\s+to\s+me|mine)\b",
+        r"^(?:sadly,?\s+|unfortunately,?\s+|alas,?\s+)?not\s+mine\b",
+        r"\ball\s+(?:the\s+)?(?:characters|rights)\s+(?:belong|are\s+(?:the\s+)?property|are\s+owned|"
+        r"are\s+copyright)",
+        r"\b(?:characters|smallville|it|they)\s+(?:belongs?|are\s+the\s+property)\s+to\s+(?:the\s+)?(?-i:[A-Z])",
+        r"\bno\s+(?:copyright\s+)?infringement\b",
+        r"\bno\s+(?:money|profit)\s+(?:is\s+|was\s+|will\s+be\s+|being\s+)?(?:made|earned)\b",
+        r"\bnot\s+making\s+(?:any\s+)?(?:money|profit)\b",
+        r"\bi\s+(?:just\s+|only\s+)?(?:play|borrow)\s+(?:with\s+)?(?:them|the\s+characters)\b",
+    )
+]
+
+
+def is_disclaimer(s: str) -> bool:
+    """'I don't own Smallville', 'X doesn't belong to me', 'All characters belong to ...'."""
+    if len(s.split()) > 80 or s[:1] in QUOTES:
+        return False
+    return any(r.search(s) for r in _DISCLAIMER_RES)
+
+
+_SETTING_RE = re.compile(
+    r"^(?:this\s+(?:story|fic|one)\s+(?:is\s+)?)?(?:set|takes\s+place|taking\s+place|occurs|happens|"
+    r"post|pre|mid|during|after|au\s+after|au\s+set|canon\s+divergent?)\b[\s:-]*(?P<rest>.*)$",
+    re.I | re.S,
+)
+_SETTING_HINT = re.compile(
+    r"\b(?:seasons?|s\d+|eps?\.?|episodes?|series|finale|movie|film|book|canon|au|timeline|after|before|"
+    r"during|between|post|pre|years?\s+(?:after|later|before))\b|\b\d+x\d+\b",
+    re.I,
+)
+
+
+def setting_text(s: str) -> str | None:
+    """'Set after season 3' / 'Takes place during "Rush"' / 'Post-Finale' -> the setting, else None."""
+    if len(s.split()) > 30 or s[:1] in "\"“'‘":
+        return None
+    m = _SETTING_RE.match(s)
+    if not m or not _SETTING_HINT.search(s):
+        return None
+    return s.rstrip(" .")
+
+
+_DEDICATION_RE = re.compile(
+    r"^(?i:dedicated\s+to\b|this\s+(?:one\s+|story\s+|fic\s+)?is\s+(?:for|dedicated\s+to)\b)"
+    r"|^(?i:for)\s+(?:@?[A-Z][\w.@'’-]*|@\w+|(?i:my)\s+\w+)(?:\s+[A-Z][\w'’-]*)?\s*"
+    r"(?:$|[,.!:—–-]|\s+(?i:who|because|since|for|and|on)\b|\s*<3)"
+)
+_NOT_DEDICATEES = {"a", "an", "the", "once", "now", "then", "years", "hours", "days", "weeks", "months",
+                   "minutes", "seconds", "some", "all", "one", "two", "three", "him", "her", "them", "what"}
+
+
+def is_dedication(s: str) -> bool:
+    """'For Sam, who wanted more Chloe.' / 'Dedicated to my sister' (short lines only)."""
+    if len(s.split()) > 40 or has_dialogue(s):
+        return False
+    m = _DEDICATION_RE.match(s)
+    if not m:
+        return False
+    second = s.split()[1].strip(",.!").lower() if len(s.split()) > 1 else ""
+    return not (s.lower().startswith("for ") and second in _NOT_DEDICATEES)
+
+
+_FOOTER_RE = re.compile(
+    r"^(?:please\s+)?(?:review|r\s*(?:&|and|/)\s*r|read\s+(?:and|&)\s+review)\b"
+    r"|^thanks?\s+(?:you\s+)?(?:so\s+much\s+|all\s+|everyone\s+)?for\s+(?:reading|the\s+reviews|all\s+the)"
+    r"|^please\s+(?:leave|let\s+me\s+know|comment|r\s*&\s*r|review|tell\s+me)\b"
+    r"|^reviews?\s+(?:are|is|=|make)\b|^let\s+me\s+know\s+what\s+you\s+(?:think|thought)\b"
+    r"|^(?:kudos|comments?)\s+(?:and|&|are|make)\b|^(?:next|coming\s+up)\s+(?:chapter|time|up)\b"
+    r"|^hope\s+you\s+(?:all\s+)?(?:enjoyed|liked)\b|^to\s+be\s+continued\b|^tbc\b|^end\s+notes?\b",
+    re.I,
+)
+_END_RE = re.compile(r"^(?:the\s+end|fin|finis|end|the\s+end\?|end\s+of\s+(?:chapter|part|story)\b.*)[.!]?$", re.I)
+
+
+def footer_cue(s: str) -> str | None:
+    """'author_note' for 'Please review!'/'Thanks for reading', 'other' for 'The End'/'TBC', else None."""
+    if s[:1] in QUOTES or len(s.split()) > 80:
+        return None
+    if _END_RE.match(s):
+        return "other"
+    if _FOOTER_RE.match(s):
+        return "other" if re.match(r"^(?:to\s+be\s+continued|tbc)\b", s, re.I) else "author_note"
+    return None
+
+
+@lru_cache(maxsize=1)
+def _cues() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    d = load_json("data", "frontmatter", "cues.json")
+    return frozenset(d["strong"]), frozenset(d["weak"]), frozenset(d["person"])
+
+
+def note_like(s: str, *, strong_only: bool = False) -> bool:
+    """Does this unlabelled paragraph read as the author talking to readers?
+
+    One strong cue ("beta", "fic", "review", ":)") is enough; otherwise two weak cues plus
+    "I"/"you" (``strong_only`` refuses the weak route where prose would be the costlier loss).
+    """
+    if has_dialogue(s) or len(s.split()) > 120:
+        return False
+    strong, weak, person = _cues()
+    words = [w.strip(".,!?;:()[]\"'“”‘’").lower() for w in s.split()]
+    tokens = set(words) | {w for w in s.lower().split()}
+    if tokens & strong:
+        return True
+    if strong_only:
+        return False
+    n_weak = sum(1 for w in words if w in weak)
+    return n_weak >= 2 and bool(set(words) & person)
+
+
+def short_aside(s: str) -> bool:
+    """'Enjoy!', ':)', 'On with the story...' - the interjections that close an author's note."""
+    return len(s.split()) <= 6 and not has_dialogue(s) and (
+        s.endswith(("!", ":)", ":D", "<3", "...")) or bool(re.match(r"^(?:on with|and now|enjoy)", s, re.I))
+    )
