@@ -54,16 +54,18 @@ class SQLiteBackend(Backend):
         self._writer = self._connect()
         try:
             self._writer.execute("PRAGMA journal_mode=WAL")
-        except sqlite3.DatabaseError as exc:
-            raise LibraryError(f"not a ficlens library ({exc})", path=self.path) from None
+        except sqlite3.Error as exc:
+            raise LibraryError(f"cannot open the library ({exc})", path=self.path) from None
 
     def _connect(self) -> sqlite3.Connection:
         try:
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoints, never corrupt
+        except sqlite3.DatabaseError as exc:
+            raise LibraryError(f"not a ficlens library ({exc})", path=self.path) from None
         except sqlite3.Error as exc:
             raise LibraryError(f"cannot open the library: {exc}", path=self.path) from None
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoints, never corrupt
         return conn
 
     def _reader(self) -> sqlite3.Connection:

@@ -158,6 +158,9 @@ def migrate(db: "Backend") -> list[str]:
         if name in done:
             continue
         with db.transaction():
+            # another process may have applied it since we looked (two commands opening a new file)
+            if db.query(f"SELECT 1 FROM _migrations WHERE name = {db.dialect.p}", [name]):
+                continue
             fn(db)
             db.execute(f"INSERT INTO _migrations (name, applied) VALUES ({db.dialect.p}, {db.dialect.p})", [name, _now()])
         ran.append(name)
