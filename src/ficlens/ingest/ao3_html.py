@@ -49,9 +49,11 @@ def read(data: bytes, *, path: str | None, sha256: str, max_bytes: int | None = 
 def label_of(text: str) -> str:
     """Normalise a dt label: "Archive Warnings:" -> "archive warning", "Categories:" -> "category"."""
     t = " ".join(text.strip().rstrip(":").split()).lower()
+    if t in ("series", "stats", "status"):
+        return t
     if t.endswith("ies"):
         return t[:-3] + "y"
-    if t.endswith("s") and t not in ("stats", "status", "series"):
+    if t.endswith("s"):
         return t[:-1]
     return t
 

@@ -262,25 +262,31 @@ def _read_generic(docs, info: dict, source: Source) -> Work:
     if info.get("date"):
         meta.published = info["date"][:10]
     parts = WorkParts(title=meta.title, byline=("by " + ", ".join(meta.authors)) if meta.authors else None)
-    for d in docs:
-        if d.body is None:
+    leading = True
+    for blocks in (extract_blocks(d.body) for d in docs if d.body is not None):
+        prose = [b for b in blocks if b.kind == "p"]
+        if not prose:
             continue
-        blocks = extract_blocks(d.body)
-        words = sum(len(b.text.split()) for b in blocks if not b.is_heading)
-        if not parts.chapters and words < 60:
+        if leading and _is_front_page(prose):
             # a title page, dedication or copyright page before the story
-            parts.front.extend(b for b in blocks if b.text and b.text != meta.title)
+            parts.front.extend(b for b in blocks if b.text and b.text not in (meta.title, *meta.authors))
             continue
-        if not words:
-            continue
-        heading = blocks[0].text if blocks and blocks[0].is_heading else None
-        prose = blocks[1:] if heading else blocks
-        parts.chapters.append(ChapterParts(prose=prose, heading=heading, title=heading))
+        leading = False
+        heading = blocks[0].text if blocks[0].is_heading else None
+        parts.chapters.append(ChapterParts(prose=blocks[1:] if heading else blocks, heading=heading, title=heading))
+    if not parts.chapters and parts.front:
+        parts.chapters, parts.front = [ChapterParts(prose=parts.front)], []
     if not parts.chapters:
         raise NotAWork("EPUB holds no story text")
     if meta.summary:
         parts.summary = [_block(line) for line in meta.summary.split("\n") if line.strip()]
     return build_work(parts, meta, source)
+
+
+def _is_front_page(prose) -> bool:
+    """Few, short lines: a title page or dedication, not a chapter."""
+    words = [len(b.text.split()) for b in prose]
+    return sum(words) < 60 and max(words) < 15
 
 
 def _plain(html: str | None) -> str | None:

@@ -1,0 +1,115 @@
+"""Generic HTML, Markdown, and the HTML->text layer every HTML reader shares."""
+
+from __future__ import annotations
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from ficlens.errors import NotAWork
+from ficlens.ingest import read, read_bytes
+from ficlens.ingest.htmltext import TextBuilder, extract_blocks, is_separator
+
+from ingest_helpers import INGEST, analyse_work, check_offsets
+
+
+def blocks(html):
+    return extract_blocks(LexborHTMLParser(html).body)
+
+
+def test_generic_html_story_title_byline_summary_chapters_and_thoughts(validate):
+    w = read(INGEST / "generic_story.html")
+    m = w.metadata
+    assert w.source.format == "html"
+    assert (m.title, m.authors) == ("Lamplighter's Daughter", ["Wren Halloway"])
+    assert m.summary == "The last lamplighter of Carrow Street teaches his daughter the one rule of the job."
+    assert [c.title for c in w.chapters] == ["Chapter One", "Chapter Two"]
+    assert w.text[w.chapters[1].start : w.chapters[1].end].startswith("She lit the ninth lamp first.")
+    # italic thoughts become emphasis spans
+    assert [w.text[e.start : e.end] for e in w.emphasis] == ["It's only a rule,", "Rules are just habits that got old."]
+    # the <hr> splits chapter one; navigation and the footer are not the story
+    assert len(w.scenes) == 3
+    assert "Home" not in w.text and "Comments welcome" not in w.text
+    check_offsets(w)
+    analyse_work(w, validate)
+
+
+def test_html_without_headings_goes_through_plain_text_front_matter(validate):
+    page = (
+        "<html><head><title>Rainy Day</title></head><body>"
+        "<p>It rained for three days, and on the fourth day the river came up to the porch.</p>"
+        "<hr><p>Nobody in the house said <em>flood</em>, as if the word might hear them.</p></body></html>"
+    ).encode()
+    w = read_bytes(page, path="rain.html")
+    assert w.metadata.title == "Rainy Day"
+    assert w.text.startswith("It rained for three days")
+    assert [w.text[s.start : s.end][:6] for s in w.scenes] == ["It rai", "Nobody"]
+    assert [w.text[e.start : e.end] for e in w.emphasis] == ["flood"]
+    analyse_work(w, validate)
+
+
+def test_html_page_with_no_story_is_not_a_work():
+    with pytest.raises(NotAWork, match="no story"):
+        read_bytes(b"<html><body><ul><li><a href='/'>Home</a></li></ul><p>Page 2</p></body></html>", path="index.html")
+
+
+def test_markdown_story_renders_to_text_with_front_matter_metadata(validate):
+    w = read(INGEST / "story.md")
+    m = w.metadata
+    assert w.source.format == "markdown"
+    assert (m.title, m.authors, m.rating, m.fandoms, m.freeform) == (
+        "The Quiet Hour", ["M. Ashdown"], "Teen And Up Audiences", ["Original Work"], ["Found Family", "Lighthouses"],
+    )
+    assert m.summary == "A keeper and her apprentice wait out a storm."
+    assert "*" not in w.text and "#" not in w.text and "---" not in w.text
+    assert [w.text[e.start : e.end] for e in w.emphasis] == ["Yes", "No. Ask me in the morning."]
+    assert len(w.scenes) == 2
+    assert w.text[w.body.start :].startswith("The storm came in sideways")
+    check_offsets(w)
+    analyse_work(w, validate)
+
+
+def test_whitespace_collapses_and_emphasis_offsets_stay_true():
+    (b,) = blocks("<p>  He   <i> knew </i>\n that <b>she</b> <em>knew</em>.&nbsp;</p>")
+    assert b.text == "He knew that she knew."
+    assert [b.text[s:e] for s, e in b.emphasis] == ["knew", "knew"]
+
+
+def test_adjacent_italic_runs_merge_into_one_thought():
+    (b,) = blocks("<p><i>Don't</i> <i>look</i> <span style='font-style: italic'>back.</span> He ran.</p>")
+    assert [b.text[s:e] for s, e in b.emphasis] == ["Don't look back."]
+
+
+def test_br_splits_lines_and_hr_is_a_scene_break_with_no_line():
+    bs = blocks("<p>one<br>two</p><hr/><p>three</p>")
+    assert [(x.kind, x.text) for x in bs] == [("p", "one"), ("p", "two"), ("break", ""), ("p", "three")]
+
+
+def test_deeply_nested_markup_does_not_hit_the_recursion_limit():
+    html = "<div>" * 5000 + "<p>Deep in the <i>woods</i>.</p>" + "</div>" * 5000
+    (b,) = blocks(html)
+    assert b.text == "Deep in the woods." and b.emphasis == [(12, 17)]
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("* * *", True), ("~~~", True), ("-----", True), ("xXx", True), ("XxXxX", True), ("o0o", True), ("oOo", True),
+        ("#", True), ("\u2042", True),
+        # prose and short dialogue are never separators
+        ("...", False), ("Okay.", False), ("xx", False), ("-", False), ("No.", False), ("OK", False),
+    ],
+)
+def test_scene_separator_lines(line, expected):
+    assert is_separator(line) is expected
+
+
+def test_text_builder_lays_out_lines_and_blank_line_between_chapters():
+    tb = TextBuilder()
+    a = tb.line("Title")
+    tb.blank()
+    b = tb.add_blocks(blocks("<p>One.</p><p>Two.</p>"))
+    tb.blank()
+    c = tb.add_blocks(blocks("<p>Three.</p>"))
+    text = tb.text()
+    assert text == "Title\n\nOne.\nTwo.\n\nThree.\n"
+    assert (text[a.start : a.end], text[b.span.start : b.span.end], text[c.span.start : c.span.end]) == ("Title", "One.\nTwo.", "Three.")
