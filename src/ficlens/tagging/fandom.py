@@ -1,0 +1,170 @@
+"""Fandoms (AO3 canonical names) from KB-linked characters and marker terms.
+
+Score per fandom = character evidence + marker evidence:
+
+- each character linked to the KB (``Character.kb``; or, for an unlinked character, a
+  multi-word name that exactly one KB character goes by) adds ``log1p(mentions)`` to each of
+  its fandoms, divided by the square root of how many fandoms it belongs to, so a character
+  of one canon (Chloe Sullivan: Smallville) says more than one of nine (Clark Kent);
+- each distinct marker term found (case-sensitive, whole words) adds ``1 + log(count)``;
+  a child canon counts only markers its parent ("Superman - All Media Types") lacks, so
+  "the Daily Planet" alone points to the umbrella fandom and "the Talon" to Smallville.
+
+The top fandom is reported; others join it when they have evidence of their own: a
+different fandom family (a crossover) with at least a quarter of the top score, or a
+sibling canon with half. "Original Work" when nothing matches.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Doc, ScoredTag, Span
+
+ORIGINAL = "Original Work"
+
+
+@dataclass
+class FandomEvidence:
+    chars: float = 0.0
+    markers: float = 0.0  # own markers plus the parent fandom's
+    own_markers: float = 0.0
+    primary: float = 0.0  # tie-break: how early the fandom comes in its characters' KB lists
+    specific_chars: float = 0.0  # from characters of at most two fandoms
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    marker_names: set[str] = field(default_factory=set)
+
+    @property
+    def score(self) -> float:
+        return self.chars + self.markers
+
+
+def _marker_re(marker: str) -> re.Pattern:
+    return re.compile(r"(?<![\w])" + re.escape(marker).replace(r"\ ", r"\s+") + r"(?![\w])")
+
+
+_MARKER_CACHE: dict[str, re.Pattern] = {}
+
+
+def _find_marker(text: str, marker: str, start: int, end: int) -> list[tuple[int, int]]:
+    rx = _MARKER_CACHE.get(marker)
+    if rx is None:
+        rx = _MARKER_CACHE[marker] = _marker_re(marker)
+    return [m.span() for m in rx.finditer(text, start, end)]
+
+
+def linked_characters(doc: Doc, kb: Any) -> list[tuple[Any, int, int]]:
+    """(KB character, mentions, first mention offset) for characters tied to the KB."""
+    counts = Counter(m.character for m in doc.mentions)
+    first: dict[str, int] = {}
+    for m in doc.mentions:
+        first.setdefault(m.character, m.start)
+    out = []
+    for c in doc.characters:
+        kc = kb.characters.get(c.kb) if c.kb else None
+        if kc is None:
+            forms = [f for f in (c.name, *c.aliases) if len(f.split()) >= 2]
+            found = {k.id: k for f in forms for k in kb.find_characters(f)}
+            kc = next(iter(found.values())) if len(found) == 1 else None
+        if kc is not None:
+            out.append((kc, max(c.mentions, counts[c.id], 1), first.get(c.id, doc.body.start)))
+    return out
+
+
+def gather(doc: Doc, kb: Any) -> dict[str, FandomEvidence]:
+    ev: dict[str, FandomEvidence] = defaultdict(FandomEvidence)
+    first_hit: dict[str, tuple[int, int]] = {}
+    for kc, n, first in linked_characters(doc, kb):
+        # a character of a child canon belongs to its umbrella fandom too
+        fandoms = [f for f in kc.fandoms if f in kb.fandoms]
+        fandoms += [p for p in dict.fromkeys(kb.fandoms[f].parent for f in fandoms) if p in kb.fandoms and p not in fandoms]
+        if not fandoms:
+            continue
+        w = math.log1p(n) / math.sqrt(len(fandoms))
+        for k, f in enumerate(fandoms):
+            ev[f].chars += w
+            ev[f].primary += 1.0 / (1 + k)
+            if len(fandoms) <= 2:
+                ev[f].specific_chars += w
+            ev[f].spans.append((first, first + len(kc.name.split()[0])))
+    text, b = doc.text, doc.body
+    found: dict[str, float] = {}
+    for name, fd in kb.fandoms.items():
+        for marker in fd.markers:
+            if marker not in found:
+                hits = _find_marker(text, marker, b.start, b.end)
+                found[marker] = 1.0 + math.log(len(hits)) if hits else 0.0
+                if hits:
+                    first_hit[marker] = hits[0]
+            if found[marker]:
+                ev[name].own_markers += found[marker]
+                ev[name].marker_names.add(marker)
+                ev[name].spans.append(first_hit[marker])
+    # a child canon inherits its parent's markers: a tie then goes to the umbrella fandom,
+    # and the child wins only with markers of its own
+    for name, fd in kb.fandoms.items():
+        if name in ev:
+            parent = fd.parent if fd.parent in kb.fandoms else None
+            own = set(fd.markers)
+            extra = sum(found.get(m, 0.0) for m in (kb.fandoms[parent].markers if parent else ()) if m not in own)
+            ev[name].markers = ev[name].own_markers + extra
+    return ev
+
+
+def rank(ev: dict[str, FandomEvidence], kb: Any) -> list[ScoredTag]:
+    """Ranked fandom tags from evidence (see the module docstring for the rules)."""
+    usable = {f: e for f, e in ev.items() if e.chars > 0 or len(e.marker_names) >= 2}
+    if not usable:
+        return []
+    order = sorted(usable, key=lambda f: (-round(usable[f].score, 6), bool(kb.fandoms[f].parent), -usable[f].primary, f))
+    top = order[0]
+    best = usable[top].score
+    out = [ScoredTag(top, _confidence(usable[top], None), _spans(usable[top]))]
+    heads = {kb.fandoms[top].family: top}  # the leading fandom of each family reported
+    for f in order[1:]:
+        e = usable[f]
+        family = kb.fandoms[f].family
+        head = heads.get(family)
+        if head is None:
+            # another family: a crossover, when its own evidence is a real share of the top's
+            if e.score >= 0.25 * best and (e.own_markers + e.specific_chars > 0 or e.chars >= 1.0):
+                heads[family] = f
+                out.append(ScoredTag(f, _confidence(e, best), _spans(e)))
+        elif f != kb.fandoms[head].parent:
+            # a sibling canon needs markers neither the family's lead nor an umbrella has
+            shared = set(kb.fandoms[head].markers) | _parent_markers(kb, f) | _parent_markers(kb, head)
+            if e.marker_names - shared and e.own_markers + e.specific_chars >= 0.5 * best:
+                out.append(ScoredTag(f, _confidence(e, best), _spans(e)))
+    return out[:4]
+
+
+def _parent_markers(kb: Any, name: str) -> set[str]:
+    parent = kb.fandoms[name].parent
+    return set(kb.fandoms[parent].markers) if parent in kb.fandoms else set()
+
+
+def _confidence(e: FandomEvidence, best: float | None) -> float:
+    base = 1.0 / (1.0 + math.exp(-(1.2 * e.score - 2.0)))
+    if best:
+        base *= min(1.0, 0.5 + 0.5 * e.score / best)
+    return round(min(0.97, base), 4)
+
+
+def _spans(e: FandomEvidence) -> list[Span]:
+    return [Span(s, t) for s, t in sorted(set(e.spans))[:5]]
+
+
+def infer(doc: Doc, kb: Any | None) -> list[ScoredTag]:
+    """Fandom tags, or ``Original Work`` when no fandom has evidence."""
+    tags = rank(gather(doc, kb), kb) if kb is not None else []
+    if tags:
+        return tags
+    named = sum(1 for c in doc.characters if c.mentions >= 2 or c.aliases)
+    words = doc.stats.words or len(doc.tokens)
+    # not finding a fandom is weak evidence on a short text or one with few named people
+    conf = 0.45 + 0.15 * min(1.0, words / 1500) + 0.1 * min(1.0, named / 3)
+    return [ScoredTag(ORIGINAL, round(conf, 4), [])]

@@ -1,0 +1,142 @@
+"""Views of a ``Doc`` the narrative stages share: dialogue spans, narration tokens, sections.
+
+Dialogue comes from ``doc.quotes`` when the quotes stage ran; without it (``--stages``
+subsets, benchmarks on bare text) a per-paragraph scan for paired quotation marks stands
+in, so POV and tense never count words inside dialogue either way.
+
+>>> from ficlens.model import Doc, Work, Source, Span
+>>> t = 'He said, "I am here." I left.'
+>>> d = Doc(work=Work(text=t, source=Source(None, "txt", "0" * 64), body=Span(0, len(t))))
+>>> [t[s:e] for s, e in fallback_quote_spans(d)]
+['"I am here."']
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import Iterable, Sequence
+
+from ..model import Doc, Paragraph, Sentence, Token
+
+_QUOTE_RE = re.compile(r'"[^"\n]*"|\u201c[^\u201d\n]*(?:\u201d|$)|(?<![\w])\'[^\'\n]{2,}?\'(?![\w])', re.M)
+# a paragraph that is only a scene-break ornament: "* * *", "~~~", "---", "oOo", "xXx"
+_BREAK_RE = re.compile(r"^\s*(?:[\W_]{3,}|[oOxX0~*\s]{3,}|#+)\s*$")
+# "Lois POV", "Clark's POV:", "~ Lana's point of view ~"
+POV_HEAD_RE = re.compile(
+    r"^\W*(?P<name>[A-Z][\w.'\- ]{0,40}?)(?:'s|\u2019s)?\s*(?:POV|P\.O\.V\.|point of view)\W*$", re.I
+)
+
+
+class Spans:
+    """A sorted list of disjoint half-open spans with fast membership tests."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        self.spans = sorted((s, e) for s, e in spans if e > s)
+        self._starts = [s for s, _ in self.spans]
+
+    def __contains__(self, offset: int) -> bool:
+        i = bisect_right(self._starts, offset) - 1
+        return i >= 0 and offset < self.spans[i][1]
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def covered(self, start: int, end: int) -> int:
+        """How many characters of ``[start, end)`` the spans cover."""
+        n = 0
+        i = max(0, bisect_right(self._starts, start) - 1)
+        while i < len(self.spans) and self.spans[i][0] < end:
+            s, e = self.spans[i]
+            n += max(0, min(e, end) - max(s, start))
+            i += 1
+        return n
+
+
+def fallback_quote_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Paired quotation marks per paragraph (used only when the quotes stage did not run)."""
+    text = doc.text
+    b = doc.body
+    return [(b.start + m.start(), b.start + m.end()) for m in _QUOTE_RE.finditer(text[b.start : b.end])]
+
+
+def dialogue(doc: Doc) -> Spans:
+    """Spans of speech and thought (quotes stage output, else the fallback scan)."""
+    if doc.quotes:
+        return Spans((q.start, q.end) for q in doc.quotes if q.kind != "other")
+    return Spans(fallback_quote_spans(doc))
+
+
+def narration_tokens(doc: Doc, quotes: Spans | None = None) -> list[Token]:
+    """Body tokens outside dialogue."""
+    quotes = quotes if quotes is not None else dialogue(doc)
+    return [t for t in doc.tokens if t.start not in quotes]
+
+
+def sentence_at(doc: Doc, offset: int) -> Sentence | None:
+    starts = [s.start for s in doc.sentences]
+    i = bisect_right(starts, offset) - 1
+    if i >= 0 and offset < doc.sentences[i].end:
+        return doc.sentences[i]
+    return None
+
+
+def paragraph_index(doc: Doc) -> "ParagraphIndex":
+    return ParagraphIndex(doc.paragraphs)
+
+
+class ParagraphIndex:
+    """Offset -> paragraph number."""
+
+    def __init__(self, paragraphs: Sequence[Paragraph]):
+        self._starts = [p.start for p in paragraphs]
+        self._ends = [p.end for p in paragraphs]
+
+    def __call__(self, offset: int) -> int:
+        i = bisect_right(self._starts, offset) - 1
+        return i if i >= 0 and offset <= self._ends[i] else -1
+
+
+def is_break(text: str) -> bool:
+    """A scene-break ornament line."""
+    return bool(_BREAK_RE.match(text)) and not any(c.isalpha() and c not in "oOxX" for c in text)
+
+
+def pov_heading(text: str) -> str | None:
+    """The name in a POV heading paragraph ("Lana's POV" -> "Lana"), else None."""
+    if len(text) > 60:
+        return None
+    m = POV_HEAD_RE.match(text.strip())
+    return m.group("name").strip() if m else None
+
+
+def sections(doc: Doc) -> list[tuple[int, int]]:
+    """Paragraph-index ranges ``[first, last)`` of the scenes of the body.
+
+    Scene starts come from ``doc.work.scenes`` (the reader's scene breaks), from ornament
+    lines and from POV headings ("Clark's POV"), whichever the text has.
+    """
+    paras = doc.paragraphs
+    if not paras:
+        return []
+    cuts = {0}
+    scene_starts = sorted(s.start for s in doc.work.scenes)
+    idx = ParagraphIndex(paras)
+    for s in scene_starts:
+        i = idx(s)
+        if i < 0:  # a scene may start between paragraphs
+            i = next((k for k, p in enumerate(paras) if p.start >= s), -1)
+        if i > 0:
+            cuts.add(i)
+    for i, p in enumerate(paras):
+        t = doc.text[p.start : p.end]
+        if is_break(t):
+            cuts.add(i + 1 if i + 1 < len(paras) else i)
+        elif pov_heading(t) and i > 0:
+            cuts.add(i)
+    c = sorted(x for x in cuts if x < len(paras))
+    return [(a, b) for a, b in zip(c, c[1:] + [len(paras)]) if b > a]
+
+
+def window(tokens: Sequence[Token], i: int, before: int, after: int) -> Sequence[Token]:
+    return tokens[max(0, i - before) : i + after + 1]

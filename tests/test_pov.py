@@ -1,0 +1,206 @@
+"""POV: person, tense, focal characters and the first-person narrator.
+
+Unit tests run on hand-built documents (``ficlens.tagging.handbuilt``: the rule-based
+tokenizer, characters and quotes laid on by hand); a few integration tests run the real
+pipeline on the fixture stories in ``tests/fixtures/narrative``.
+"""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+from pathlib import Path
+
+import pytest
+
+from ficlens import contract
+from ficlens.model import Token
+from ficlens.stages import pov as pov_stage
+from ficlens.tagging import pov
+from ficlens.tagging.handbuilt import add_character, add_quote, make_doc
+
+from conftest import validate_analysis
+
+NARRATIVE = Path(__file__).resolve().parent / "fixtures" / "narrative"
+
+
+def run_pov(doc):
+    return pov_stage.create()(doc)
+
+
+@pytest.mark.parametrize("name", ["ficlens.tagging.pov", "ficlens.tagging.text", "ficlens.tagging.lexicon",
+                                  "ficlens.tagging.handbuilt"])
+def test_docstring_examples_hold(name):
+    assert doctest.testmod(importlib.import_module(name)).failed == 0
+
+
+FIRST = "I woke early. My sister was asleep, so I made tea and I sat by the window. " * 4
+THIRD = "She woke early. Her sister was asleep, so she made tea and he sat by the window. " * 4
+SECOND = "You wake early. Your sister is asleep, so you make tea and you sit by the window. " * 4
+
+
+@pytest.mark.parametrize(
+    "text,person",
+    [
+        (FIRST, "first"),
+        (THIRD, "third"),
+        (SECOND, "second"),
+        # "I" inside dialogue is the speaker's, not the narrator's: still third person
+        ('"I am tired," she said. "I want to go home." He nodded and took her hand. ' * 4, "third"),
+    ],
+)
+def test_person_comes_from_narration_pronouns(text, person):
+    doc = run_pov(make_doc(text))
+    assert doc.pov.person == person
+    assert 0.5 < doc.pov.person_confidence <= 1.0
+
+
+def test_a_story_that_switches_person_by_scene_is_mixed():
+    doc = run_pov(make_doc(FIRST * 3 + "\n\n* * *\n\n" + THIRD * 3))
+    assert doc.pov.person == "mixed"
+
+
+def test_too_little_narration_gives_no_person():
+    doc = run_pov(make_doc('"Hello," said Bo.'))
+    assert doc.pov.person is None and doc.pov.person_confidence is None
+
+
+@pytest.mark.parametrize(
+    "text,tense",
+    [
+        ("She walked to the door. She opened it and looked out. The rain was heavy. " * 4, "past"),
+        ("She walks to the door. She opens it and looks out. The rain is heavy. " * 4, "present"),
+        # dialogue in the present tense does not make past narration present
+        ('"I am here, I know, it is late," she said. She turned and walked away. He watched. ' * 4, "past"),
+    ],
+)
+def test_tense_without_pos_tags_uses_the_verb_lexicon(text, tense):
+    doc = run_pov(make_doc(text))
+    assert all(not t.tag for t in doc.tokens)
+    assert doc.pov.tense == tense
+
+
+def _tok(i, text, tag=""):
+    return Token(i=i, start=i * 10, end=i * 10 + len(text), text=text, tag=tag, sent=0)
+
+
+def test_tense_with_pos_tags_counts_finite_verbs():
+    past = [_tok(i, w, "VBD") for i, w in enumerate(["went", "saw", "ran", "was", "had", "said"])]
+    present = [_tok(10 + i, "is", "VBZ") for i in range(2)]
+    assert pov.tense_counts(past + present, tagged=True) == (6, 2)
+    assert pov.classify_tense(60, 2)[0] == "past"
+    assert pov.classify_tense(10, 50)[0] == "present"
+    assert pov.classify_tense(30, 25)[0] == "mixed"
+
+
+ALTERNATING = (
+    "Lois POV\n\n"
+    + "Lois wondered where Clark was. She paced and she thought about the story. Lois felt tired. " * 3
+    + "\n\nClark POV\n\n"
+    + "Clark knew he was late. He flew faster and he wondered what to say to Lois. Clark felt guilty. " * 3
+)
+
+
+def test_alternating_pov_gives_one_focal_span_per_scene():
+    doc = make_doc(ALTERNATING)
+    add_character(doc, "lois", "Lois Lane", "female", ["Lois"], ["she", "her"])
+    add_character(doc, "clark", "Clark Kent", "male", ["Clark"], ["he", "him", "his"])
+    run_pov(doc)
+    assert doc.pov.person == "third"
+    assert [f.character for f in doc.pov.focal] == ["lois", "clark"]
+    lois, clark = doc.pov.focal
+    # the reader may take the opening "Lois POV" line as front matter (a POV note)
+    assert doc.text[lois.start : lois.end].lstrip().startswith(("Lois POV", "Lois wondered"))
+    assert doc.text[clark.start : clark.end].startswith("Clark POV")
+    assert lois.end <= clark.start
+
+
+def test_focal_character_without_headings_is_the_one_the_narration_follows():
+    text = ("Mara wondered whether Tom would come. She watched the road and she felt the cold. "
+            "Tom arrived late. Mara knew he was sorry. ") * 3
+    doc = make_doc(text)
+    add_character(doc, "mara", "Mara", "female", [], ["she", "her"])
+    add_character(doc, "tom", "Tom", "male", [], ["he", "him"])
+    run_pov(doc)
+    assert [f.character for f in doc.pov.focal] == ["mara"]
+    assert 0.5 < doc.pov.focal[0].confidence < 1.0
+
+
+def test_declared_pov_note_names_the_focal_character():
+    doc = make_doc("The rain fell on the farm. The barn door banged. Someone was out in the storm. " * 3)
+    add_character(doc, "lana", "Lana Lang", "female", ["Lana"])
+    doc.work.metadata.pov_note = "Lana"
+    run_pov(doc)
+    assert [f.character for f in doc.pov.focal] == ["lana"]
+
+
+NAMED_IN_DIALOGUE = (
+    "I got off the bus at the end of the road. My aunt was waiting at the gate.\n\n"
+    '"Wren," she said. "You took your time."\n\n'
+    '"The bus was late," I said. I did not tell her the rest.\n\n'
+    "A boy came by with the post in the morning.\n\n"
+    '"You must be Wren," he said. "I\'m Tomas."\n\n'
+    "I shook his hand. I decided I liked him.\n"
+)
+
+
+def test_first_person_narrator_named_only_in_dialogue_is_found():
+    doc = make_doc(NAMED_IN_DIALOGUE)
+    add_character(doc, "wren", "Wren")
+    add_character(doc, "aunt", "Aunt", "female", ["My aunt"], ["she"])
+    add_character(doc, "tomas", "Tomas", "male", [], ["he"])
+    add_quote(doc, "You took your time", "aunt", "wren")
+    add_quote(doc, "You must be Wren", "tomas", "wren")
+    run_pov(doc)
+    assert doc.pov.person == "first"
+    assert doc.pov.narrator == "wren"
+    assert [f.character for f in doc.pov.focal] == ["wren"]
+
+
+def test_narrator_resolved_by_the_characters_stage_wins():
+    doc = make_doc("I walked home. I was tired and my feet hurt. I sat down. " * 3)
+    add_character(doc, "sam", "Sam", None, [], ["I", "my"])
+    run_pov(doc)
+    assert doc.pov.narrator == "sam"
+
+
+def test_an_anonymous_narrator_placeholder_gives_way_to_a_named_character():
+    doc = make_doc(NAMED_IN_DIALOGUE)
+    add_character(doc, "narrator", "Narrator", None, [], ["I", "my", "me"])
+    add_character(doc, "wren", "Wren")
+    add_character(doc, "tomas", "Tomas", "male", [], ["he"])
+    add_quote(doc, "You must be Wren", "tomas", "wren")
+    run_pov(doc)
+    assert doc.pov.narrator == "wren"
+
+
+def test_pov_output_validates_against_the_contract():
+    doc = make_doc(ALTERNATING)
+    add_character(doc, "lois", "Lois Lane", "female", ["Lois"], ["she"])
+    add_character(doc, "clark", "Clark Kent", "male", ["Clark"], ["he"])
+    run_pov(doc)
+    validate_analysis(contract.to_json(doc))
+
+
+def test_pov_stage_declares_what_it_reads_and_writes():
+    st = pov_stage.create()
+    assert st.name == "pov" and st.assigns == ("pov",)
+    assert set(st.requires) <= {"tokens", "sentences", "paragraphs"}
+
+
+# ----------------------------------------------------------------------------- real pipeline
+
+
+@pytest.mark.model
+def test_present_tense_fixture_reads_as_present_with_the_tagger(analyse):
+    doc, obj = analyse((NARRATIVE / "present_tense.txt").read_text(), name="present_tense.txt")
+    assert obj["pov"]["person"] == "third"
+    assert obj["pov"]["tense"] == "present"
+
+
+@pytest.mark.model
+def test_first_person_fixture_names_its_narrator(analyse):
+    doc, obj = analyse((NARRATIVE / "first_person_named_in_dialogue.txt").read_text(), name="fp.txt")
+    assert obj["pov"]["person"] == "first"
+    narrator = doc.character(doc.pov.narrator) if doc.pov.narrator else None
+    assert narrator is not None and "Wren" in {narrator.name, *narrator.aliases}
