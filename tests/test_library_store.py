@@ -45,14 +45,16 @@ def test_migrating_a_blank_file_creates_the_schema_and_records_every_migration(t
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table')")}
         recorded = [r[0] for r in conn.execute("SELECT name FROM _migrations ORDER BY name")]
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-    assert {"_migrations", "works", "work_tags", "work_history", "works_fts", "work_signatures"} <= tables
-    assert recorded == ["m001_works", "m002_fulltext", "m003_signatures"]
+    assert {"_migrations", "works", "work_analysis", "work_tags", "work_history", "works_fts", "work_signatures",
+            "facet_counts"} <= tables  # fmt: skip
+    assert recorded == ["m001_works", "m002_fulltext", "m003_signatures", "m004_facet_counts"]
     assert mode == "wal"
     assert _columns(db, "work_tags") == ["work_id", "type", "source", "value_norm", "value", "confidence"]
     assert _columns(db, "works_fts") == ["title", "authors", "summary", "tags", "text"]
-    assert {"sha256", "site", "site_work_id", "pov", "tense", "dialogue", "ending", "analysis", "version"} <= set(
+    assert {"sha256", "site", "site_work_id", "pov", "tense", "dialogue", "ending", "version"} <= set(
         _columns(db, "works")
     )
+    assert _columns(db, "facet_counts") == ["type", "source", "value_norm", "value", "n"]
 
 
 def test_reopening_a_migrated_library_applies_nothing(tmp_path):
@@ -213,3 +215,26 @@ def test_export_jsonl_writes_one_valid_contract_object_per_work(lib, tmp_path):
         obj = json.loads(line)
         assert obj.pop("library")["id"] >= 1
         validate_analysis(obj)
+
+
+def test_whole_library_facet_counts_stay_equal_to_a_fresh_count_through_adds_updates_and_removes(lib):
+    works = fixture_works()
+    for w in works:
+        lib.add_analysis(w)
+    v2 = copy.deepcopy(works[0])
+    v2["source"]["sha256"] = "d" * 64
+    v2["metadata"]["characters"] = ["Lana Lang"]
+    v2["pov"]["person"] = "first"
+    lib.add_analysis(v2)
+    lib.remove(4)
+    maintained = lib.facets("")
+    counted = lib.facets("words:>0")  # any filter forces counting over work_tags and works
+    assert maintained == counted
+    assert next(v.count for v in maintained["pov"] if v.value == "first") == 2
+
+
+def test_add_many_stores_whole_works_and_reports_each(lib):
+    works = fixture_works()
+    results = lib.add_many(works + [works[0]], per_transaction=4)
+    assert [r.status for r in results] == ["added"] * 6 + ["unchanged"]
+    assert len(lib) == 6 and lib.search("lantern").total == 1

@@ -28,6 +28,8 @@ class Backend:
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]: ...  # pragma: no cover
 
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...  # pragma: no cover
+
     @contextmanager
     def transaction(self) -> Iterator[None]:  # pragma: no cover
         yield
@@ -81,6 +83,10 @@ class SQLiteBackend(Backend):
     def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         with self._lock:
             return self._writer.execute(sql, list(params))
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self._lock:
+            self._writer.executemany(sql, [list(r) for r in rows])
 
     def insert_id(self, sql: str, params: Sequence[Any]) -> int:
         with self._lock:

@@ -11,10 +11,13 @@ Declared and inferred values are separate ``FacetValue``s (``source``), so a sid
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from .query import Query
 from .search import Dialect, Expander, default_expander, matching_sql
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .extract import WorkRecord
 
 FACET_TAG_TYPES = ("rating", "warning", "category", "fandom", "relationship", "character", "freeform", "focal")
 # facet name -> (column expression, source label)
@@ -59,7 +62,7 @@ class TagFacet:
             params.extend(mparams)
         counted = (
             f"SELECT t.type, t.source, t.value_norm, min(t.value) AS value, count(*) AS n FROM work_tags t "
-            f"WHERE t.type IN ({types}){scope} GROUP BY t.type, t.source, t.value_norm"
+            f"WHERE t.type IN ({types}){scope} GROUP BY t.type, t.value_norm, t.source"
         )
         ranked = (
             "SELECT type, source, value, n, row_number() OVER "
@@ -78,25 +81,97 @@ class TagFacet:
 
 
 class ColumnFacet:
-    """Counts of the narrative columns no archive has (POV, tense, ending) and completion."""
+    """Counts of the narrative columns no archive has (POV, tense, ending) and completion.
+
+    One scan groups by all the columns at once (a few hundred combinations at most); the
+    per-column counts are summed in Python, instead of one scan per column.
+    """
 
     def __init__(self, names: Sequence[str] = tuple(COLUMN_FACETS)):
         self.names = tuple(names)
 
     def sql(self, q: Query, d: Dialect, expand: Expander = default_expander) -> tuple[str, list]:
         frm, where, params = matching_sql(q, d, expand)
-        parts = []
-        for name in self.names:
-            expr, _ = COLUMN_FACETS[name]
-            parts.append(f"SELECT '{name}' AS facet, {expr} AS value, count(*) AS n FROM {frm}{where} GROUP BY 2")
-        sql = " UNION ALL ".join(parts)
-        return sql, params * len(self.names)
+        cols = ", ".join(COLUMN_FACETS[n][0] for n in self.names)
+        keys = ", ".join(str(i + 1) for i in range(len(self.names)))
+        return f"SELECT {cols}, count(*) FROM {frm}{where} GROUP BY {keys}", params
 
     def read(self, rows: Sequence[Sequence[Any]]) -> dict[str, list[FacetValue]]:
-        out: dict[str, list[FacetValue]] = {n: [] for n in self.names}
-        for name, value, n in rows:
-            if value is not None:
-                out[name].append(FacetValue(str(value), int(n), COLUMN_FACETS[name][1], name))
-        for name in out:
-            out[name].sort(key=lambda v: (-v.count, v.value))
+        counts: dict[str, dict[str, int]] = {n: {} for n in self.names}
+        for row in rows:
+            n = int(row[-1])
+            for name, value in zip(self.names, row):
+                if value is not None:
+                    counts[name][str(value)] = counts[name].get(str(value), 0) + n
+        return {
+            name: sorted((FacetValue(v, c, COLUMN_FACETS[name][1], name) for v, c in vals.items()),
+                         key=lambda v: (-v.count, v.value))  # fmt: skip
+            for name, vals in counts.items()
+        }
+
+
+# ----------------------------------------------------------------------------- whole-library counts
+
+
+def column_facet_keys(pov, tense, ending, complete, fandom_count) -> list[tuple[str, str, str, str]]:
+    """(type, source, value_norm, value) rows a work adds to ``facet_counts`` for its columns."""
+    values = {
+        "pov": pov,
+        "tense": tense,
+        "ending": ending,
+        "complete": None if complete is None else ("yes" if complete else "no"),
+        "crossover": "only" if (fandom_count or 0) > 1 else "no",
+    }
+    return [(k, COLUMN_FACETS[k][1], v, v) for k, v in values.items() if v is not None]
+
+
+def facet_keys(rec: "WorkRecord") -> list[tuple[str, str, str, str]]:
+    """Every ``facet_counts`` row one stored work counts in."""
+    tags = [(t.type, t.source, t.norm, t.value) for t in rec.tags if t.type in FACET_TAG_TYPES]
+    return tags + column_facet_keys(rec.pov, rec.tense, rec.ending, rec.complete, rec.fandom_count)
+
+
+def count_up_sql(d: Dialect) -> str:
+    """Add one to a facet value's count (creating it), the same statement on both databases."""
+    p = d.p
+    return (
+        f"INSERT INTO facet_counts (type, source, value_norm, value, n) VALUES ({p}, {p}, {p}, {p}, 1) "
+        "ON CONFLICT (type, source, value_norm) DO UPDATE SET n = facet_counts.n + 1"
+    )
+
+
+def count_down_sql(d: Dialect) -> str:
+    p = d.p
+    return f"UPDATE facet_counts SET n = n - 1 WHERE type = {p} AND source = {p} AND value_norm = {p}"
+
+
+def prune_counts_sql() -> str:
+    return "DELETE FROM facet_counts WHERE n <= 0"
+
+
+def stored_keys_sql(d: Dialect) -> str:
+    """A stored work's facet rows (before it is replaced or removed)."""
+    types = ", ".join(f"'{t}'" for t in FACET_TAG_TYPES)
+    return f"SELECT type, source, value_norm, value FROM work_tags WHERE work_id = {d.p} AND type IN ({types})"
+
+
+class LibraryFacets:
+    """Every facet of the unfiltered library, read from the maintained ``facet_counts``."""
+
+    def __init__(self, limit: int = 20):
+        self.limit = limit
+
+    def sql(self, d: Dialect) -> tuple[str, list]:
+        ranked = (
+            "SELECT type, source, value, n, row_number() OVER "
+            "(PARTITION BY type, source ORDER BY n DESC, value) AS rn FROM facet_counts WHERE n > 0"
+        )
+        return f"SELECT type, source, value, n FROM ({ranked}) r WHERE rn <= {d.p}", [self.limit]
+
+    def read(self, rows: Sequence[Sequence[Any]]) -> dict[str, list[FacetValue]]:
+        out: dict[str, list[FacetValue]] = {t: [] for t in (*FACET_TAG_TYPES, *COLUMN_FACETS)}
+        for kind, source, value, n in rows:
+            out.setdefault(kind, []).append(FacetValue(value, int(n), source, kind))
+        for kind in out:
+            out[kind].sort(key=lambda v: (-v.count, v.value.casefold(), v.source))
         return out

