@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from conftest import validate_analysis
+from fixtures.web.safety import assert_no_active_content
 from fixtures.web.stories import analyses
 from ficlens.library import open_library
 from ficlens.web.app import create_app
@@ -276,35 +276,6 @@ def test_duplicates_page_groups_the_story_saved_twice(client, ids):
 
 
 # ----------------------------------------------------------------------------- safety
-
-
-class _TagCollector(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-    handle_startendtag = handle_starttag
-
-
-def assert_no_active_content(html: str) -> None:
-    """Every tag is one we write: scripts only from /static, no handlers, no script URLs."""
-    p = _TagCollector()
-    p.feed(html)
-    for tag, attrs in p.tags:
-        assert tag not in ("iframe", "object", "embed", "img", "style", "base", "meta", "svg") or (
-            tag in ("meta", "svg")
-            and not any(k.startswith("on") for k in attrs)
-        ), (tag, attrs)
-        if tag == "script":
-            assert attrs.get("src", "").startswith("/static/"), attrs
-        for name, value in attrs.items():
-            assert not name.startswith("on"), (tag, name, value)
-            assert name != "style", (tag, name)
-            if name in ("href", "src", "action", "xlink:href") and value:
-                assert not re.match(r"\s*(javascript|data|vbscript):", value, re.I), (tag, name, value)
 
 
 def test_the_malicious_fixture_is_inert_on_every_page(client, ids):

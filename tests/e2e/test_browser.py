@@ -15,15 +15,19 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
+from fixtures.web.safety import assert_no_active_content
 from fixtures.web.stories import analyses
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = os.environ.get("FICLENS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+# a hostile AO3 download, read by the real ingest and pipeline (not a hand-built analysis)
+HOSTILE_HTML = Path(__file__).resolve().parents[1] / "fixtures" / "web" / "malicious_ao3.html"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                "--disable-sync", "--no-first-run"]  # fmt: skip
 
@@ -60,6 +64,9 @@ def server(tmp_path_factory):
     db = root / "library.db"
     with open_library(db) as lib:
         ids = {name: lib.add_analysis(obj).id for name, obj in analyses().items()}
+        report = lib.add_paths([HOSTILE_HTML], profile="fast")
+        assert report.summary() == "1 added", [r.message for r in report.results]
+        ids["hostile_ao3"] = report.results[0].id
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "ficlens", "serve", "--library", str(db), "--port", str(port)],
@@ -166,10 +173,17 @@ def test_the_reader_colours_speakers_highlights_mentions_and_pages_chapters(page
     assert "washed clean" in page.locator("#chapters").inner_text()
 
 
-def test_the_malicious_fixture_never_runs_its_script(page, server):
+def _hostile_paths(ids: dict[str, int]) -> list[str]:
+    paths = ["/", "/?q=mallory", "/?q=whiteboard", "/duplicates"]
+    for name in ("malicious", "hostile_ao3"):
+        wid = ids[name]
+        paths += [f"/works/{wid}", f"/works/{wid}/read", f"/works/{wid}/read?chapter=all"]
+    return paths + [f"/works/{ids['malicious']}/read?chapter=2"]
+
+
+def test_the_malicious_fixtures_never_run_their_script(page, server):
     wid = server["ids"]["malicious"]
-    paths = ["/", "/?q=mallory", f"/works/{wid}", f"/works/{wid}/read", f"/works/{wid}/read?chapter=2",
-             f"/works/{wid}/read?chapter=all", "/duplicates"]  # fmt: skip
+    paths = _hostile_paths(server["ids"])
     for path in paths:
         page.goto(server["base"] + path)
         page.wait_for_load_state("load")
@@ -187,6 +201,14 @@ def test_the_malicious_fixture_never_runs_its_script(page, server):
     assert "<script>" in page.locator("h2.title").inner_text()
     assert page.locator("#main script, #main iframe, #main img, #main style").count() == 0
     assert page.locator('a[href^="javascript:"]').count() == 0
+    page.goto(f"{server['base']}/works/{server['ids']['hostile_ao3']}/read")
+    assert "Mallory wrote <script> on the whiteboard" in page.locator("#chapters").inner_text()
+
+
+def test_pages_of_the_malicious_fixtures_hold_no_active_markup(server):
+    for path in _hostile_paths(server["ids"]):
+        with urllib.request.urlopen(server["base"] + path) as resp:
+            assert_no_active_content(resp.read().decode("utf-8"))
 
 
 def test_an_unknown_work_shows_a_friendly_404_page(page, server):

@@ -26,7 +26,7 @@ def _is_loopback(host: str) -> bool:
 
 def serve(
     library: Optional[str] = typer.Option(
-        None, "--library", "-l", help="Library file or postgresql:// URL (default: $FICLENS_LIBRARY or the per-user library)."
+        None, "--library", "-L", help="Library file or postgresql:// URL (default: $FICLENS_LIBRARY or the per-user library)."
     ),
     host: str = typer.Option(DEFAULT_HOST, help="Address to listen on. Anything but loopback lets other machines read your library."),
     port: int = typer.Option(DEFAULT_PORT, help="Port to listen on."),

@@ -142,6 +142,8 @@ def work_page(app: WebApp, work_id: int) -> HTMLResponse:
     obj = app.work_or_404(work_id)
     similar = [views.blurb(h) for h in (app.library.similar(work_id, n=10) or [])]
     before, after = reader.outside_notes(obj)
+    # a note that only repeats the summary shown above it is left out
+    notes = [n for n in before + after if not (n.kind == "summary" and (obj.get("metadata") or {}).get("summary"))]
     return app.page(
         "work.html",
         work=obj,
@@ -150,7 +152,7 @@ def work_page(app: WebApp, work_id: int) -> HTMLResponse:
         meta=obj.get("metadata") or {},
         summary=(obj.get("metadata") or {}).get("summary"),
         generated_summary=obj.get("summary"),
-        notes=before + after,
+        notes=notes,
         blurb=views.blurb({**_blurb_fields(obj), "id": work_id}),
         tag_blocks=views.tag_blocks(obj),
         characters=views.character_rows(obj),
