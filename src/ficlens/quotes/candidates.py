@@ -1,0 +1,212 @@
+"""What the text around a quotation says about its speaker: tags, beats, vocatives.
+
+``DocIndex`` indexes a document once (paragraph of each mention, narration mentions per
+paragraph, mentions inside each quotation) so that everything after is a linear walk.
+``find_tag`` reads the narration next to a quotation for a speech verb and its subject
+("said Clark", "Clark said", "Clark's voice called", "she mumbled"). ``vocatives`` finds
+names used to address someone inside a quotation ("Lois, are you alright?").
+
+Worked example: in ``"Not tonight," he breathed.`` the tag is ``breathed`` with subject
+``he`` (a pronoun mention the characters stage resolved), so the quotation is attributed
+to that character, ``anaphoric``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from ..model import Doc, Mention, Token
+from .detect import Found
+from .lexicon import speech_verbs, thought_verbs, written_nouns, written_verbs
+
+TAG_WINDOW = 9  # tokens of narration read on each side of a quotation for a tag
+SUBJECT_REACH = 4  # tokens between a speech verb and its subject in a tag
+FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})
+SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "yourselves", "ya", "y'all"})
+_SELF_ID_RE = re.compile(r"\b(?:it's|it is|it\u2019s|this is|i'm|i\u2019m|i am|my name is|name's|name\u2019s)\s+$", re.I)
+SUBJECT_DEPS = ("nsubj", "nsubjpass")
+
+
+@dataclass(slots=True)
+class Tag:
+    verb: int  # token index of the speech verb
+    base: str  # its base form ("mumble")
+    subject: Mention | None  # the character mention that speaks, if found
+    side: str  # "after" or "before" the quotation
+    kind: str = "speech"  # speech thought written
+
+
+@dataclass
+class DocIndex:
+    """Lookups built once per document; every query after is logarithmic or local."""
+
+    doc: Doc
+    quotes: list[Found]
+    narrator: str | None = None
+    para_starts: list[int] = field(default_factory=list)
+    tok_starts: list[int] = field(default_factory=list)
+    narration: dict[int, list[Mention]] = field(default_factory=dict)  # para -> mentions
+    in_quote: dict[int, list[Mention]] = field(default_factory=dict)  # quote index -> mentions
+    children: dict[int, list[int]] = field(default_factory=dict)  # head token -> dependents
+
+    @classmethod
+    def build(cls, doc: Doc, quotes: list[Found], narrator: str | None) -> "DocIndex":
+        ix = cls(doc, quotes, narrator)
+        ix.para_starts = [p.start for p in doc.paragraphs]
+        ix.tok_starts = [t.start for t in doc.tokens]
+        qstarts = [q.start for q in quotes]
+        for m in sorted(doc.mentions, key=lambda m: m.start):
+            qi = bisect.bisect_right(qstarts, m.start) - 1
+            if qi >= 0 and m.start < quotes[qi].end and quotes[qi].kind != "other":
+                ix.in_quote.setdefault(qi, []).append(m)
+            else:
+                ix.narration.setdefault(ix.para_of(m.start), []).append(m)
+        for t in doc.tokens:
+            if t.head >= 0 and t.head != t.i:
+                ix.children.setdefault(t.head, []).append(t.i)
+        return ix
+
+    def para_of(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.para_starts, offset) - 1)
+
+    def token_at(self, offset: int) -> int:
+        """Index of the first token starting at or after ``offset``."""
+        return bisect.bisect_left(self.tok_starts, offset)
+
+    def mention_at_token(self, ti: int, mentions: list[Mention]) -> Mention | None:
+        # the longest mention holding the token: "his lady" rather than "his"
+        t = self.doc.tokens[ti]
+        best = None
+        for m in mentions:
+            if m.start <= t.start < m.end and (best is None or m.end - m.start > best.end - best.start):
+                best = m
+        return best
+
+
+def _window(ix: DocIndex, qi: int, side: str) -> list[int]:
+    """Token indices of narration beside quotation ``qi`` in its paragraph, nearest first."""
+    doc, q = ix.doc, ix.quotes[qi]
+    toks = doc.tokens
+    out: list[int] = []
+    if side == "after":
+        para = doc.paragraphs[q.last_para]
+        limit = ix.quotes[qi + 1].start if qi + 1 < len(ix.quotes) else para.end
+        i = ix.token_at(q.end)
+        while i < len(toks) and len(out) < TAG_WINDOW and toks[i].start < min(limit, para.end):
+            out.append(i)
+            if toks[i].text in (".", "!", "?") and len(out) > 1:
+                break
+            i += 1
+    else:
+        para = doc.paragraphs[q.para]
+        limit = ix.quotes[qi - 1].end if qi > 0 else para.start
+        i = ix.token_at(q.start) - 1
+        while i >= 0 and len(out) < TAG_WINDOW and toks[i].start >= max(limit, para.start):
+            if toks[i].text in (".", "!", "?") and out:
+                break
+            out.append(i)
+            i -= 1
+    return [i for i in out if toks[i].text not in ('"', "\u201c", "\u201d", "'", "\u2018", "\u2019")]
+
+
+def _subject(ix: DocIndex, verb: int, window: list[int], mentions: list[Mention]) -> Mention | None:
+    toks = ix.doc.tokens
+    # with a parse: the verb's nominal subject, or that subject's possessor ("Clark's voice called")
+    if ix.children:
+        heads = [verb]
+        if toks[verb].dep == "conj" and toks[verb].head >= 0:
+            heads.append(toks[verb].head)  # "Clark turned to Lois and said": the subject of "turned"
+        for c in (c for h in heads for c in ix.children.get(h, ())):
+            if toks[c].dep in SUBJECT_DEPS:
+                m = ix.mention_at_token(c, mentions)
+                if m is None:
+                    for g in ix.children.get(c, ()):
+                        if toks[g].dep == "poss":
+                            m = ix.mention_at_token(g, mentions)
+                if m is not None:
+                    return m
+    # without one: the nearest mention within reach, preferring "X said" over "said X"
+    best, best_d = None, SUBJECT_REACH + 1
+    for ti in window:
+        d = abs(ti - verb)
+        if d == 0 or d > SUBJECT_REACH:
+            continue
+        m = ix.mention_at_token(ti, mentions)
+        if m is None:
+            continue
+        d2 = d + (0.5 if ti > verb else 0)
+        if d2 < best_d:
+            best, best_d = m, d2
+    return best
+
+
+def find_tag(ix: DocIndex, qi: int) -> Tag | None:
+    """The speech tag beside quotation ``qi``: after it first ("..." she said), then before."""
+    speech, thought = speech_verbs(), thought_verbs()
+    wverbs, wnouns = written_verbs(), written_nouns()
+    doc = ix.doc
+    q = ix.quotes[qi]
+    for side in ("after", "before"):
+        window = _window(ix, qi, side)
+        if not window:
+            continue
+        para = q.last_para if side == "after" else q.para
+        lo, hi = doc.tokens[min(window)].start, doc.tokens[max(window)].end
+        mentions = [m for m in ix.narration.get(para, ()) if lo <= m.start < hi]
+        for ti in window:
+            w = doc.tokens[ti].text.lower()
+            if w not in speech and w not in thought:
+                continue
+            subj = _subject(ix, ti, window, mentions)
+            words = {doc.tokens[j].text.lower() for j in window}
+            if w in thought:
+                kind = "thought"
+            elif w in wverbs or (subj is None and words & wnouns):
+                kind = "written"
+            else:
+                kind = "speech"
+            return Tag(ti, speech.get(w) or thought.get(w, w), subj, side, kind)
+        # a colon after a written thing: 'The sign said: "..."' is caught above; 'A note: "..."'
+        if side == "before" and {doc.tokens[j].text.lower() for j in window} & wnouns and doc.tokens[window[0]].text == ":":
+            return Tag(window[0], ":", None, side, "written")
+    return None
+
+
+def vocatives(ix: DocIndex, qi: int) -> list[Mention]:
+    """Name mentions inside quotation ``qi`` used to address someone ("Lois, ..." / "..., Lana.")."""
+    text = ix.doc.text
+    q = ix.quotes[qi]
+    out = []
+    for m in ix.in_quote.get(qi, ()):
+        if m.kind not in ("name", "alias", "nominal"):
+            continue
+        before = text[q.start : m.start].rstrip()
+        after = text[m.end : q.end].lstrip()
+        opened = len(before) <= 1 or before[-1] in ",.!?\u2026\u2014" or before.lower().endswith(("hey", "oh", "hi", "thanks", "yes", "no", "dear", "my dear"))
+        closed = (after[:1] in (",", "!", "?", ".", "\u2026", "\u2014") or len(after) <= 1)
+        if opened and closed:
+            out.append(m)
+    return out
+
+
+def self_identified(ix: DocIndex, qi: int) -> str | None:
+    """The character a speaker names as themself: "Lois? It's Martha." -> Martha."""
+    text = ix.doc.text
+    q = ix.quotes[qi]
+    for m in ix.in_quote.get(qi, ()):
+        if m.kind in ("name", "alias") and _SELF_ID_RE.search(text[max(q.start, m.start - 14) : m.start]):
+            return m.character
+    return None
+
+
+def first_person_in(tokens: list[Token], ix: DocIndex, qi: int) -> list[Token]:
+    q = ix.quotes[qi]
+    i = ix.token_at(q.start)
+    out = []
+    while i < len(tokens) and tokens[i].start < q.end:
+        if tokens[i].text.lower() in FIRST_PERSON:
+            out.append(tokens[i])
+        i += 1
+    return out

@@ -1,0 +1,317 @@
+"""Find quotations in the text: marks, dashes and italics, one paragraph at a time.
+
+Quotation marks are matched inside each paragraph, so one stray mark can never swallow a
+chapter. A quotation may run on across paragraphs only the way printed dialogue does it:
+the paragraph ends with the quote still open and the next paragraph opens with a mark.
+Otherwise an unclosed quote is closed at the end of its paragraph (``closed=False``).
+
+The document's dialogue style is chosen once: double marks (straight or curly), single
+marks (British style: apostrophes in "don't", "the Kents' farm" and "'cause" are not
+quotes), or em-dash lines. Marks of the other kind inside a quote are nested quotes and
+stay part of the outer quotation.
+
+>>> text = 'He said, "Hi." She smiled.\\n"Bye," she said, "for now."'
+>>> paras = [(0, 26), (27, len(text))]
+>>> [text[q.start:q.end] for q in find_quotations(text, paras)]
+['"Hi."', '"Bye,"', '"for now."']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from .lexicon import elisions, speech_verbs
+
+DOUBLE_MARKS = '"\u201c\u201d'
+SINGLE_MARKS = "'\u2018\u2019"
+DASH_STARTS = ("\u2014", "\u2013", "\u2015", "--")
+# characters after which a mark opens a quotation rather than closing one
+OPEN_CONTEXT = " \t\n([{\u2014\u2013-/\"\u201c\u2018"
+CLOSE_FOLLOW = " \t\n.,;:!?)]}\u2014\u2013-\u2026\"\u201d\u2019'*_"
+SENTENCE_PUNCT = set(".,!?\u2026;:\u2014\u2013")
+
+
+@dataclass(slots=True)
+class Found:
+    """A quotation found in the text, before attribution."""
+
+    start: int  # offset of the opening mark (or dash)
+    end: int  # just after the closing mark (or the paragraph's last character)
+    para: int  # paragraph index where it opens
+    last_para: int  # paragraph index where it ends (> para for a multi-paragraph speech)
+    style: str  # double single dash italic
+    closed: bool = True
+    kind: str = "speech"  # speech thought written other
+
+
+# ----------------------------------------------------------------------------- style
+
+
+_SINGLE_OPEN_RE = re.compile(r"(?:^|(?<=[\s(\[\u2014\u2013\"\u201c]))['\u2018](?=([A-Za-z]+))")
+
+
+def choose_style(text: str, paras: Sequence[tuple[int, int]]) -> str:
+    """'double' or 'single': which marks open dialogue in this document."""
+    if not paras:
+        return "double"
+    s, e = paras[0][0], paras[-1][1]
+    doubles = sum(text.count(c, s, e) for c in DOUBLE_MARKS)
+    skip = elisions()
+    singles = sum(1 for m in _SINGLE_OPEN_RE.finditer(text, s, e) if m.group(1).lower() not in skip)
+    return "single" if singles >= 2 and singles > doubles / 2 else "double"
+
+
+def _dash_line(text: str, s: int, e: int) -> bool:
+    """A paragraph opening with a dash and then a capitalised word ("— Come up, Kinch!")."""
+    if not text.startswith(DASH_STARTS, s):
+        return False
+    rest = text[s : min(e, s + 8)].lstrip("\u2014\u2013\u2015- ")
+    return rest[:1].isupper() or rest[:1] in "\"'\u201c\u2018"
+
+
+def uses_dashes(text: str, paras: Sequence[tuple[int, int]]) -> bool:
+    """Em-dash dialogue: several paragraphs open with a dash, more than open with a mark."""
+    dash = sum(1 for s, e in paras if _dash_line(text, s, e))
+    marks = sum(1 for s, _ in paras if text[s] in DOUBLE_MARKS + SINGLE_MARKS)
+    return dash >= 2 and dash > marks
+
+
+# ----------------------------------------------------------------------------- marks
+
+
+def _before(text: str, p: int, s: int) -> str:
+    return text[p - 1] if p > s else " "
+
+
+def _after(text: str, p: int, e: int) -> str:
+    return text[p + 1] if p + 1 < e else " "
+
+
+def _scan_double(text: str, s: int, e: int) -> list[list]:
+    """[[open, close or None], ...] for double marks in one paragraph."""
+    out: list[list] = []
+    open_at: int | None = None
+    for p in range(s, e):
+        c = text[p]
+        if c not in DOUBLE_MARKS:
+            continue
+        before, after = _before(text, p, s), _after(text, p, e)
+        looks_open = before in OPEN_CONTEXT and not after.isspace() and after not in ".,;:!?"
+        if open_at is None:
+            if c == "\u201d" or (c == '"' and not before.isspace() and before not in OPEN_CONTEXT):
+                continue  # a stray closing mark: nothing to close
+            open_at = p
+        elif c == "\u201c" or (c == '"' and looks_open and before.isspace() and after.isalnum()):
+            # a new opening mark while one is open: the first was never closed
+            out.append([open_at, None])
+            open_at = p
+        else:
+            out.append([open_at, p + 1])
+            open_at = None
+    if open_at is not None:
+        out.append([open_at, None])
+    return out
+
+
+def _is_single_open(text: str, p: int, s: int, e: int, inside: bool) -> bool:
+    c = text[p]
+    if c not in "'\u2018":
+        return False
+    before, after = _before(text, p, s), _after(text, p, e)
+    if before not in OPEN_CONTEXT or after.isspace():
+        return False
+    m = re.match(r"[A-Za-z0-9]+", text[p + 1 : e])
+    word = m.group(0).lower() if m else ""
+    # "'cause", "'em": an elision, unless it starts the paragraph (then it opens the speech)
+    if word in elisions() and (inside or text[s:p].strip()):
+        return False
+    return not inside
+
+
+def _is_single_close(text: str, p: int, s: int, e: int) -> bool:
+    c = text[p]
+    if c not in "'\u2019":
+        return False
+    before, after = _before(text, p, s), _after(text, p, e)
+    return not before.isspace() and (after in CLOSE_FOLLOW)
+
+
+def _scan_single(text: str, s: int, e: int) -> list[list]:
+    """[[open, close or None], ...] for single-mark dialogue in one paragraph."""
+    out: list[list] = []
+    open_at: int | None = None
+    closers = [p for p in range(s, e) if _is_single_close(text, p, s, e)]
+    ci = 0
+    p = s
+    while p < e:
+        if open_at is None:
+            if _is_single_open(text, p, s, e, False):
+                open_at = p
+            p += 1
+            continue
+        while ci < len(closers) and closers[ci] <= open_at:
+            ci += 1
+        if ci >= len(closers):
+            break
+        q = closers[ci]
+        ci += 1
+        # "the Kents' farm": s' followed by a lower-case word is a plural possessive
+        # when a later closing mark can end the quote instead
+        nxt = text[q + 1 : q + 3]
+        if text[q - 1] in "sS" and ci < len(closers) and nxt[:1] == " " and nxt[1:2].islower():
+            continue
+        out.append([open_at, q + 1])
+        open_at = None
+        p = q + 1
+    if open_at is not None:
+        out.append([open_at, None])
+    return out
+
+
+def _trim_end(text: str, s: int, e: int) -> int:
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return e
+
+
+def _mark_quotes(text: str, paras: Sequence[tuple[int, int]], style: str) -> list[Found]:
+    scan = _scan_single if style == "single" else _scan_double
+    per_para = [scan(text, s, e) for s, e in paras]
+    out: list[Found] = []
+    pending: Found | None = None  # a speech running on into the next paragraph
+    for pi, ((s, e), segs) in enumerate(zip(paras, per_para)):
+        for k, (o, c) in enumerate(segs):
+            if pending is not None:
+                if k == 0 and o == s:
+                    pending.last_para = pi
+                    if c is not None:
+                        pending.end, pending.closed = c, True
+                        out.append(pending)
+                        pending = None
+                    else:
+                        pending.end = _trim_end(text, s, e)
+                    continue
+                out.append(pending)
+                pending = None
+            if c is not None:
+                out.append(Found(o, c, pi, pi, style))
+                continue
+            nxt_end = segs[k + 1][0] if k + 1 < len(segs) else e
+            close = _trim_end(text, o, nxt_end)
+            is_last = k + 1 == len(segs)
+            if is_last and pi + 1 < len(paras) and _opens_with_mark(text, paras[pi + 1], style):
+                pending = Found(o, close, pi, pi, style, closed=False)
+            else:
+                out.append(Found(o, close, pi, pi, style, closed=False))
+        if pending is not None and pending.last_para < pi:
+            out.append(pending)
+            pending = None
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
+def _opens_with_mark(text: str, para: tuple[int, int], style: str) -> bool:
+    s, e = para
+    if style == "single":
+        return _is_single_open(text, s, s, e, False)
+    return text[s] in '"\u201c'
+
+
+# ----------------------------------------------------------------------------- dashes
+
+
+def _dash_quotes(text: str, paras: Sequence[tuple[int, int]]) -> list[Found]:
+    """Em-dash dialogue: from the dash to an inner dash or a ", said X" tag, or the paragraph end."""
+    verbs = speech_verbs()
+    out = []
+    for pi, (s, e) in enumerate(paras):
+        if not _dash_line(text, s, e):
+            continue
+        body_start = s + (2 if text.startswith("--", s) else 1)
+        end = e
+        for m in re.finditer(r"\s*(?:\u2014|\u2013|--)\s*|[,.!?]\s+", text[body_start:e]):
+            rest = text[body_start + m.end() : e].split()
+            head = [w.strip(".,!?;:").lower() for w in rest[:3]]
+            is_dash = not m.group(0).strip()[:1] in ",.!?"
+            if (is_dash and rest and rest[0][:1].islower()) or any(w in verbs for w in head[:3] if w):
+                end = body_start + m.start() + (0 if is_dash else 1)
+                break
+        out.append(Found(s, _trim_end(text, s, end), pi, pi, "dash"))
+        # "— Yes — he said — I am.": the speech resumes after the tag's closing dash
+        if end < e:
+            dashes = list(re.finditer(r"(?:\u2014|\u2013|--)\s*(?=\S)", text[end:e]))
+            if len(dashes) >= 2:
+                out.append(Found(end + dashes[1].start(), e, pi, pi, "dash"))
+    return out
+
+
+# ----------------------------------------------------------------------------- italics
+
+
+def _italic_thoughts(text: str, paras: Sequence[tuple[int, int]], emphasis, taken: list[Found]) -> list[Found]:
+    """Italic spans that read as a thought: a sentence, not a stressed word or a title."""
+    if not emphasis or not paras:
+        return []
+    starts = [s for s, _ in paras]
+    out = []
+    import bisect
+
+    for em in emphasis:
+        if em.start < paras[0][0] or em.end > paras[-1][1]:
+            continue
+        if any(f.start <= em.start < f.end or em.start <= f.start < em.end for f in taken):
+            continue
+        inner = text[em.start : em.end].strip()
+        words = inner.split()
+        sentence_like = inner[-1:] in ".!?\u2026" or len(words) >= 4
+        if len(words) < 2 or not sentence_like:
+            continue
+        pi = bisect.bisect_right(starts, em.start) - 1
+        out.append(Found(em.start, em.end, pi, pi, "italic", kind="thought"))
+    return out
+
+
+# ----------------------------------------------------------------------------- kinds
+
+
+def _is_other(text: str, f: Found, para_start: int, para_end: int) -> bool:
+    """Titles, scare quotes, a quoted word: short, unpunctuated, inside a sentence."""
+    inner = text[f.start + 1 : f.end - 1].strip()
+    words = inner.split()
+    if not words:
+        return True
+    # a comma or full stop kept inside the closing mark ("the \u201cparlour,\u201d he called it")
+    # does not make a quoted word speech
+    if len(words) > 5 or any(ch in SENTENCE_PUNCT for ch in inner.rstrip(",.")):
+        return False
+    prefix = text[para_start : f.start].rstrip()
+    if not prefix or prefix[-1] in ",:.!?\"\u201d\u2019'\u2014\u2013-":
+        return False  # it opens a sentence or follows a comma/colon: dialogue
+    verbs = speech_verbs()
+    before = prefix.split()[-1].lower().strip(".,;:")
+    after = [w.lower().strip(".,;:!?") for w in text[f.end : para_end].split()[:3]]
+    return before not in verbs and not any(w in verbs for w in after)
+
+
+def find_quotations(
+    text: str,
+    paras: Sequence[tuple[int, int]],
+    emphasis: Sequence = (),
+) -> list[Found]:
+    """Every quotation in the given paragraphs (offsets into ``text``), in text order."""
+    paras = [(s, e) for s, e in paras if e > s]
+    if not paras:
+        return []
+    found = _mark_quotes(text, paras, choose_style(text, paras))
+    if uses_dashes(text, paras):
+        dashed = _dash_quotes(text, paras)
+        found = [f for f in found if not any(d.start <= f.start < d.end for d in dashed)] + dashed
+    for f in found:
+        if f.style != "dash" and f.para == f.last_para and _is_other(text, f, *paras[f.para]):
+            f.kind = "other"
+    found += _italic_thoughts(text, paras, emphasis, found)
+    found.sort(key=lambda f: f.start)
+    return found

@@ -1,0 +1,138 @@
+"""The learned part: a conditional logit that ranks a quotation's candidate speakers.
+
+Each candidate is a vector of features (``FEATURES``); its score is ``w . x`` and the
+probabilities are the softmax of the scores over that quotation's candidates, so the chosen
+speaker's probability is the quotation's confidence. Weights ship as JSON in
+``ficlens/data/quotes/ranker.json`` (made by ``scripts/train_quotes.py``); without that file
+the hand-set ``RULE_WEIGHTS`` are used, which encode the same rules as a fallback.
+
+>>> r = Ranker(RULE_WEIGHTS)
+>>> probs = r.probabilities([{"tag_name": 1.0}, {"turn2": 1.0}])
+>>> probs[0] > 0.9
+True
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+
+from ..resources import exists, load_json
+
+FEATURES: tuple[str, ...] = (
+    "tag_name",  # subject of a speech tag by name/alias/nominal ("said Clark")
+    "tag_pron",  # subject of a speech tag by a pronoun ("she mumbled")
+    "tag_first",  # "I said" and the candidate is the narrator
+    "not_tag",  # the quotation has a tag whose subject is someone else
+    "beat_before",  # named in the narration before the quotation in its paragraph
+    "beat_after",  # named in the narration after it
+    "beat_first",  # the first character named in the paragraph's narration
+    "near",  # closeness of the nearest narration mention in the paragraph
+    "prev_para",  # named in the narration of the paragraph just before
+    "turn1",  # spoke the previous turn of this conversation
+    "turn2",  # spoke the turn before that (turn-taking parity)
+    "turn1_bare",  # turn1 on a quotation with no tag and no beat
+    "turn2_bare",  # turn2 on a quotation with no tag and no beat
+    "same_para",  # spoke an earlier quotation in the same paragraph (a split quote)
+    "same_para_bare",
+    "voc_here",  # addressed by name in this quotation (so not the speaker)
+    "voc_prev",  # addressed by name in the previous turn (so likely answers)
+    "named_in_quote",  # named inside this quotation, not as a vocative
+    "narrator",  # the first-person narrator
+    "narrator_bare",  # narrator on a quotation with no tag and no beat
+    "salience",  # how much the character was mentioned lately
+    "self_id",  # "It's Martha." names the speaker
+    "conv_part",  # has spoken in this conversation already
+)
+
+RULE_WEIGHTS: dict[str, float] = {
+    "tag_name": 8.0,
+    "tag_pron": 7.0,
+    "tag_first": 7.0,
+    "not_tag": -2.0,
+    "beat_before": 2.0,
+    "beat_after": 1.0,
+    "beat_first": 1.0,
+    "near": 1.0,
+    "prev_para": 0.5,
+    "turn1": -1.0,
+    "turn2": 1.0,
+    "turn1_bare": -1.5,
+    "turn2_bare": 2.5,
+    "same_para": 1.5,
+    "same_para_bare": 3.0,
+    "voc_here": -4.0,
+    "voc_prev": 2.0,
+    "named_in_quote": -1.0,
+    "narrator": 0.0,
+    "narrator_bare": 0.5,
+    "salience": 0.5,
+    "self_id": 5.0,
+    "conv_part": 0.5,
+}
+
+MODEL_FILE = ("data", "quotes", "ranker.json")
+
+
+class Ranker:
+    """Scores candidates with a weight per feature; missing features count as 0."""
+
+    def __init__(self, weights: dict[str, float]):
+        self.weights = dict(weights)
+        self.w = np.array([self.weights.get(f, 0.0) for f in FEATURES])
+
+    @classmethod
+    def load(cls) -> "Ranker":
+        """The shipped model, or the rule weights when none is shipped."""
+        if exists(*MODEL_FILE):
+            data = load_json(*MODEL_FILE)
+            return cls(data["weights"])
+        return cls(RULE_WEIGHTS)
+
+    def probabilities(self, feats: Sequence[dict[str, float]]) -> list[float]:
+        if not feats:
+            return []
+        scores = [sum(self.weights.get(k, 0.0) * v for k, v in f.items()) for f in feats]
+        top = max(scores)
+        exps = [math.exp(s - top) for s in scores]
+        z = sum(exps)
+        return [e / z for e in exps]
+
+
+def vectorize(feats: Sequence[dict[str, float]]) -> np.ndarray:
+    return np.array([[f.get(k, 0.0) for k in FEATURES] for f in feats], dtype=float).reshape(len(feats), len(FEATURES))
+
+
+def train(groups: Sequence[tuple[np.ndarray, int]], *, l2: float = 0.05, iters: int = 600, lr: float = 0.1) -> dict[str, float]:
+    """Fit a conditional logit: each group is (candidate features, index of the right one).
+
+    Full-batch gradient descent with Adam on the mean negative log-likelihood plus an L2
+    penalty; groups are small, so one epoch is a few array operations.
+    """
+    groups = [(x, y) for x, y in groups if len(x) > 0 and 0 <= y < len(x)]
+    if not groups:
+        return dict(RULE_WEIGHTS)
+    sizes = np.array([len(x) for x, _ in groups])
+    X = np.vstack([x for x, _ in groups])
+    seg = np.repeat(np.arange(len(groups)), sizes)
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    gold = offsets + np.array([y for _, y in groups])
+    w = np.array([RULE_WEIGHTS.get(f, 0.0) for f in FEATURES]) * 0.1
+    m = np.zeros_like(w)
+    v = np.zeros_like(w)
+    n = len(groups)
+    for t in range(1, iters + 1):
+        s = X @ w
+        smax = np.zeros(n)
+        np.maximum.at(smax, seg, s)
+        e = np.exp(s - smax[seg])
+        z = np.zeros(n)
+        np.add.at(z, seg, e)
+        p = e / z[seg]
+        grad = (X.T @ p - X[gold].sum(axis=0)) / n + l2 * w
+        m = 0.9 * m + 0.1 * grad
+        v = 0.999 * v + 0.001 * grad**2
+        w -= lr * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+    return {f: round(float(x), 4) for f, x in zip(FEATURES, w)}

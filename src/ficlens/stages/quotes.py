@@ -1,0 +1,172 @@
+"""The ``quotes`` stage: every quotation, its speaker, addressee, kind and confidence.
+
+Two halves, as ARCHITECTURE.md asks of quotes and coreference:
+
+1. predict: find quotations (``quotes.detect``), rank candidate speakers for each one with
+   the shipped model (``quotes.attribute``), pick addressees;
+2. set: write ``doc.quotes``; then feed coreference back: I/me/my inside a quotation become
+   mentions of its speaker and you/your of its addressee, a first-person narrator known only
+   by the name others call them in dialogue takes that name, and each character's
+   ``quotes`` and ``mentions`` counts are brought up to date.
+
+It stands on the ``characters`` stage's characters and mentions; when a document has none
+(that stage absent or failed) a thin stand-in (``quotes.fallback``) provides them.
+"""
+
+from __future__ import annotations
+
+from ..model import Character, Doc, Mention, Quote
+from ..quotes.attribute import Choice, QuoteAttributor, addressees
+from ..quotes.candidates import FIRST_PERSON, SECOND_PERSON
+from ..quotes.detect import Found, find_quotations
+from ..quotes.fallback import thin_characters
+from ..quotes.ranker import Ranker
+
+GENERIC_NARRATOR_NAMES = frozenset({"narrator", "i", "me", "the narrator"})
+
+
+class QuotesStage:
+    name = "quotes"
+    # characters and mentions are read when an earlier stage made them (``ORDER`` puts
+    # ``characters`` first) but not required: without them the thin stand-in is used, so
+    # ``--stages quotes`` alone, or a failed characters stage, still yields quotations
+    requires = ("tokens", "sentences", "paragraphs")
+    reads = ("characters", "mentions")
+    assigns = ("quotes",)
+
+    def __init__(self, ranker: Ranker | None = None):
+        self.attributor = QuoteAttributor(ranker)
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = find_quotations(doc.text, [(p.start, p.end) for p in doc.paragraphs], doc.work.emphasis)
+        if not doc.characters:
+            doc.characters, doc.mentions = thin_characters(doc, [(f.start, f.end) for f in found if f.kind != "other"])
+        narrator = find_narrator(doc, found)
+        choices, ix = self.attributor.attribute(doc, found, narrator)
+        addr = addressees(choices, found, ix)
+        doc.quotes = [
+            Quote(f.start, f.end, c.speaker, a, c.kind, c.attribution, round(c.confidence, 4), f.para)
+            for f, c, a in zip(found, choices, addr)
+        ]
+        if narrator:
+            name_narrator_from_dialogue(doc, choices, narrator)
+        add_dialogue_mentions(doc)
+        recount(doc)
+        return doc
+
+
+def create(**config) -> QuotesStage:
+    return QuotesStage(**config)
+
+
+def find_narrator(doc: Doc, found: list[Found]) -> str | None:
+    """The first-person narrator: the POV stage's answer, else the character most often "I"
+    in the narration (at least three times)."""
+    if doc.pov.narrator:
+        return doc.pov.narrator
+    import bisect
+
+    starts = [f.start for f in found]
+    counts: dict[str, int] = {}
+    for m in doc.mentions:
+        if doc.text[m.start : m.end].lower() not in FIRST_PERSON:
+            continue
+        k = bisect.bisect_right(starts, m.start) - 1
+        if k >= 0 and m.start < found[k].end:
+            continue
+        counts[m.character] = counts.get(m.character, 0) + 1
+    if not counts:
+        return None
+    best = max(counts, key=counts.__getitem__)
+    return best if counts[best] >= 3 else None
+
+
+def name_narrator_from_dialogue(doc: Doc, choices: list[Choice], narrator: str) -> None:
+    """"Thanks, Lana," said to an unnamed narrator: the narrator is Lana.
+
+    Only when the narrator has no name yet (no name/alias mentions) and the vocative's
+    character never appears in the narration (so it is not someone else on the page).
+    """
+    nar = doc.character(narrator)
+    if nar is None or any(m.character == narrator and m.kind in ("name", "alias") for m in doc.mentions):
+        return
+    spans = sorted((q.start, q.end) for q in doc.quotes if q.kind != "other")
+    in_narration = {m.character for m in doc.mentions if not m.in_quote and not _inside(spans, m.start)}
+    spoke = {c.conv for c in choices if c.speaker == narrator}
+    votes: dict[str, int] = {}
+    for c in choices:
+        if c.speaker and c.speaker != narrator and c.conv in spoke:
+            for v in c.vocatives:
+                if v != c.speaker and v not in in_narration:
+                    votes[v] = votes.get(v, 0) + 1
+    if not votes:
+        return
+    named = max(votes, key=votes.__getitem__)
+    other = doc.character(named)
+    if other is None:
+        return
+    nar.name = other.name
+    for k, n in other.aliases.items():
+        nar.aliases[k] = nar.aliases.get(k, 0) + n
+    nar.gender = nar.gender if nar.gender not in (None, "unknown") else other.gender
+    for m in doc.mentions:
+        if m.character == named:
+            m.character = narrator
+    for q in doc.quotes:
+        q.speaker = narrator if q.speaker == named else q.speaker
+        q.addressee = narrator if q.addressee == named else q.addressee
+        if q.speaker == q.addressee:
+            q.addressee = None
+    doc.characters = [c for c in doc.characters if c.id != named]
+
+
+def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
+    import bisect
+
+    k = bisect.bisect_right(spans, (offset, float("inf"))) - 1
+    return k >= 0 and offset < spans[k][1]
+
+
+def add_dialogue_mentions(doc: Doc) -> None:
+    """I/me/my in a quotation -> its speaker; you/your -> its addressee (replacing any
+    earlier guess at those tokens)."""
+    import bisect
+
+    by_span = {(m.start, m.end): m for m in doc.mentions}
+    starts = [t.start for t in doc.tokens]
+    for q in doc.quotes:
+        if q.kind == "other" or q.speaker is None:
+            continue
+        i = bisect.bisect_left(starts, q.start)
+        while i < len(doc.tokens) and doc.tokens[i].start < q.end:
+            t = doc.tokens[i]
+            i += 1
+            w = t.text.lower()
+            who = q.speaker if w in FIRST_PERSON else q.addressee if w in SECOND_PERSON else None
+            if who is None:
+                continue
+            m = by_span.get((t.start, t.end))
+            if m is None:
+                m = Mention(t.start, t.end, who, "pronoun", t.text, True)
+                by_span[(t.start, t.end)] = m
+            m.character, m.in_quote = who, True
+    doc.mentions = sorted(by_span.values(), key=lambda m: (m.start, m.end))
+
+
+def recount(doc: Doc) -> None:
+    """Character mention and quotation counts from what the document now holds."""
+    mentions: dict[str, int] = {}
+    for m in doc.mentions:
+        mentions[m.character] = mentions.get(m.character, 0) + 1
+    quotes: dict[str, int] = {}
+    for q in doc.quotes:
+        if q.speaker and q.kind != "other":
+            quotes[q.speaker] = quotes.get(q.speaker, 0) + 1
+    ids = {c.id for c in doc.characters}
+    doc.mentions = [m for m in doc.mentions if m.character in ids]
+    for c in doc.characters:
+        c.mentions = mentions.get(c.id, 0)
+        c.quotes = quotes.get(c.id, 0)
+
+
+__all__ = ["QuotesStage", "create", "find_narrator", "Character"]
