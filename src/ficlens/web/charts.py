@@ -9,6 +9,7 @@ Layouts are deterministic (same work, same picture), so tests can check them.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from bisect import bisect_right
 from typing import Any
@@ -81,7 +82,7 @@ def cooccurrence(obj: dict[str, Any]) -> Counter[tuple[str, str]]:
     Counter({('a', 'b'): 2})
     """
     text = obj.get("text") or ""
-    line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     per_line: dict[int, set[str]] = {}
     for m in obj.get("mentions") or []:
         per_line.setdefault(bisect_right(line_starts, m["start"]) - 1, set()).add(m["character"])

@@ -88,40 +88,41 @@ def speaker_classes(obj: dict[str, Any]) -> dict[str, str]:
     return {cid: f"spk-{i}" if i < PALETTE_SIZE else "spk-x" for i, cid in enumerate(ranked)}
 
 
-def _run(text: str, a: int, b: int, mentions: _Spans) -> Markup:
+def _esc(s: str) -> str:
+    return str(escape(s))
+
+
+# The three functions below build plain strings of escaped text (``_esc``) and wrap the
+# result in Markup once: Markup.format per span was most of the time on a long work.
+def _run(text: str, a: int, b: int, mentions: _Spans) -> str:
     """Escaped text[a:b] with mention spans (clipped to [a, b))."""
-    out: list[Markup] = []
+    out: list[str] = []
     pos = a
     for m in mentions.within(a, b):
         ms, me = max(m["start"], a), min(m["end"], b)
-        out.append(escape(text[pos:ms]))
-        out.append(Markup('<span class="m" data-c="{}">{}</span>').format(m["character"], text[ms:me]))
+        out.append(_esc(text[pos:ms]))
+        out.append(f'<span class="m" data-c="{_esc(m["character"])}">{_esc(text[ms:me])}</span>')
         pos = me
-    out.append(escape(text[pos:b]))
-    return Markup("").join(out)
+    out.append(_esc(text[pos:b]))
+    return "".join(out)
 
 
-def _paragraph(text: str, a: int, b: int, quotes: _Spans, mentions: _Spans, ctx: dict[str, Any]) -> Markup:
-    out: list[Markup] = []
+def _paragraph(text: str, a: int, b: int, quotes: _Spans, mentions: _Spans, ctx: dict[str, Any]) -> str:
+    out: list[str] = []
     pos = a
     for q in quotes.within(a, b):
         qs, qe = max(q["start"], a), min(q["end"], b)
         out.append(_run(text, pos, qs, mentions))
         spk = q.get("speaker")
+        inner = _run(text, qs, qe, mentions)
         if spk:
-            name = ctx["names"].get(spk, spk)
-            out.append(
-                Markup('<span class="q {}" data-speaker="{}" title="{}">{}</span>').format(
-                    ctx["classes"].get(spk, "spk-x"), spk, name, _run(text, qs, qe, mentions)
-                )
-            )
+            cls, name = _esc(ctx["classes"].get(spk, "spk-x")), _esc(ctx["names"].get(spk, spk))
+            out.append(f'<span class="q {cls}" data-speaker="{_esc(spk)}" title="{name}">{inner}</span>')
         else:
-            out.append(
-                Markup('<span class="q spk-none" title="speaker unknown">{}</span>').format(_run(text, qs, qe, mentions))
-            )
+            out.append(f'<span class="q spk-none" title="speaker unknown">{inner}</span>')
         pos = qe
     out.append(_run(text, pos, b, mentions))
-    return Markup("").join(out)
+    return "".join(out)
 
 
 def _lines(text: str, a: int, b: int) -> list[tuple[int, int]]:
@@ -148,10 +149,10 @@ def render_segment(text: str, a: int, b: int, quotes: _Spans, mentions: _Spans, 
     for s, e in _lines(text, a, b):
         line = text[s:e]
         if _SCENE_BREAK.fullmatch(line) and _ORNAMENT.search(line):
-            parts.append(Markup('<p class="scene-break">{}</p>').format(text[s:e]))
+            parts.append(f'<p class="scene-break">{_esc(line)}</p>')
         else:
-            parts.append(Markup("<p>{}</p>").format(_paragraph(text, s, e, quotes, mentions, ctx)))
-    return Markup("\n").join(parts)
+            parts.append(f"<p>{_paragraph(text, s, e, quotes, mentions, ctx)}</p>")
+    return Markup("\n".join(parts))
 
 
 def chapter_spans(obj: dict[str, Any]) -> list[tuple[int, int, str | None]]:
