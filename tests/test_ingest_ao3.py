@@ -214,3 +214,13 @@ def test_series_with_commas_in_titles_and_several_series():
 @pytest.mark.parametrize("heading, title", [("Chapter 2: The Barn", "The Barn"), ("Chapter 2", None), ("Epilogue", "Epilogue")])
 def test_chapter_heading_to_title(heading, title):
     assert chapter_title(heading) == title
+
+
+@pytest.mark.parametrize(
+    "name", ["smallville_storm_cellar.ao3.html", "original_the_cartographers_apprentice.epub"],
+)
+def test_bundled_ao3_shaped_examples_count_the_words_ao3_declared(name, validate):
+    w = read(INGEST.parents[2] / "examples" / name)
+    doc, _ = analyse_work(w, validate)
+    assert w.metadata.site == "ao3" and len(w.chapters) == 2
+    assert doc.stats.words == w.metadata.words

@@ -40,7 +40,17 @@ def test_ffn_page_text_is_this_chapter_with_its_title_and_breaks(validate):
     assert "Follow/Fav" not in w.text and "Next >" not in w.text and "Compost" not in w.text
     assert [w.text[e.start : e.end] for e in w.emphasis] == ["Don't be stupid,", "It's a key. Keys don't get warm."]
     assert len(w.scenes) == 2  # split at the centred "xXx"
+    assert w.text[: ch.end].endswith("Luna seemed to think that was the right answer.")
     analyse_work(w, validate)
+
+
+def test_ffn_disclaimer_and_author_note_inside_the_story_text_become_notes():
+    w = read(INGEST / "ffn_story.html")
+    notes = [(n.kind, w.text[n.start : n.end]) for n in w.metadata.notes]
+    assert ("disclaimer", "Disclaimer: I don't own Harry Potter. Sadly.") in notes
+    assert ("author_note", "A/N: Chapter three is half written, I promise!") in notes
+    assert "Disclaimer" not in w.text[w.body.start : w.body.end]
+    check_offsets(w)
 
 
 def test_ffn_complete_oneshot_without_genre_or_characters():

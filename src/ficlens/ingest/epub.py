@@ -25,7 +25,7 @@ from ..errors import BadEpub, NotAWork
 from ..model import Metadata, Source, Work
 from .. import vocab
 from .htmltext import blocks_text, extract_blocks, node_text
-from .layout import ChapterParts, WorkParts, build_work
+from .layout import ChapterParts, WorkParts, build_work, trim_chapter_edges
 
 FORMAT = "epub"
 # a real EPUB's XHTML compresses 3-8x; text of zeros or one repeated byte ~1000x
@@ -280,7 +280,8 @@ def _read_generic(docs, info: dict, source: Source) -> Work:
         raise NotAWork("EPUB holds no story text")
     if meta.summary:
         parts.summary = [_block(line) for line in meta.summary.split("\n") if line.strip()]
-    return build_work(parts, meta, source)
+    # fan-fiction EPUBs made from FFN and the like keep A/Ns and disclaimers in the text
+    return trim_chapter_edges(build_work(parts, meta, source))
 
 
 def _is_front_page(prose) -> bool:

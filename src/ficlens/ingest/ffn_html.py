@@ -22,7 +22,7 @@ from ..errors import NotAWork
 from ..model import Metadata, Source, Work
 from .. import vocab
 from .htmltext import extract_blocks, node_text, parse_html
-from .layout import ChapterParts, WorkParts, build_work
+from .layout import ChapterParts, WorkParts, build_work, trim_chapter_edges
 
 FORMAT = "ffn-html"
 GENRES = (
@@ -63,7 +63,9 @@ def read(data: bytes, *, path: str | None, sha256: str, max_bytes: int | None = 
     parts.chapters = [ChapterParts(prose=extract_blocks(story), heading=heading, title=title_only or None)]
     if not parts.chapters[0].prose:
         raise NotAWork("FanFiction.Net page with no story text")
-    return build_work(parts, meta, Source(path=path, format=FORMAT, sha256=sha256, encoding=enc))
+    work = build_work(parts, meta, Source(path=path, format=FORMAT, sha256=sha256, encoding=enc))
+    # FFN has no markup for author's notes: disclaimers and A/Ns sit in the story text
+    return trim_chapter_edges(work)
 
 
 def parse_meta_line(text: str, html: str, meta: Metadata) -> None:

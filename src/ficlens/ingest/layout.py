@@ -118,3 +118,42 @@ def build_work(parts: WorkParts, meta: Metadata, source: Source) -> Work:
 
 def _span(s: Span) -> tuple[int, int]:
     return s.start, s.end
+
+
+def trim_chapter_edges(work: Work) -> Work:
+    """Let the plain-text front-matter parser find notes *inside* each chapter's prose.
+
+    FFN (and many EPUBs) have no markup for author's notes: "Disclaimer: ..." and "A/N: ..."
+    sit in the story text. Each chapter is shown to ``frontmatter.apply_front_matter`` on its
+    own, with every other character blanked (same length, so offsets stay true); the notes it
+    finds at the chapter's edges become notes here and the chapter shrinks to the prose.
+    """
+    from ..frontmatter import apply_front_matter
+
+    text = work.text
+    found: list[Note] = []
+    for ch in work.chapters:
+        if ch.end <= ch.start:
+            continue
+        masked = _blank(text[: ch.start]) + text[ch.start : ch.end] + _blank(text[ch.end :])
+        probe = apply_front_matter(Work(masked, work.source, Span(0, 0)))
+        s, e = max(ch.start, probe.body.start), min(ch.end, probe.body.end)
+        if e <= s:
+            continue
+        found += [n for n in probe.metadata.notes if ch.start <= n.start and n.end <= ch.end and (n.end <= s or n.start >= e)]
+        ch.start, ch.end = s, e
+    if found:
+        work.metadata.notes = sorted(work.metadata.notes + found, key=lambda n: n.start)
+        chapters = [c for c in work.chapters if c.end > c.start]
+        work.body = Span(chapters[0].start, chapters[-1].end)
+        work.scenes = [
+            Span(max(sc.start, work.body.start), min(sc.end, work.body.end))
+            for sc in work.scenes
+            if any(c.start < sc.end and sc.start < c.end for c in chapters)
+        ]
+        work.scenes = [sc for sc in work.scenes if sc.end > sc.start]
+    return work
+
+
+def _blank(s: str) -> str:
+    return "".join("\n" if c == "\n" else " " for c in s)
