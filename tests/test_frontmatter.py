@@ -380,3 +380,54 @@ def test_analyze_prints_title_and_rating_and_its_json_validates(validate):
     assert obj["metadata"]["rating"] == "Teen And Up Audiences"
     body = obj["text"][obj["body"]["start"] : obj["body"]["end"]]
     assert body.startswith("The bus let him off") and obj["stats"]["chapters"] == 2
+
+
+def test_several_labels_on_one_line_are_separate_notes_with_their_own_offsets():
+    # fans squeeze the header onto one line with "|", and Markdown joins soft-wrapped lines
+    text = "Rating: T | Pairing: Clark x Lois | Warnings: none\nFandom: Smallville Characters: Clark, Lois\n\n" + STORY
+    work = fm(text)
+    assert [(n.kind, text[n.start : n.end]) for n in work.metadata.notes] == [
+        ("rating", "Rating: T"),
+        ("other", "Pairing: Clark x Lois"),
+        ("warning", "Warnings: none"),
+        ("other", "Fandom: Smallville"),
+        ("other", "Characters: Clark, Lois"),
+    ]
+    m = work.metadata
+    assert (m.rating, m.relationships, m.warnings) == ("Teen And Up Audiences", ["Clark/Lois"], ["No Archive Warnings Apply"])
+    assert (m.fandoms, m.characters) == (["Smallville"], ["Clark", "Lois"])
+
+
+def test_a_summary_mentioning_a_warning_is_not_split():
+    text = "Summary: Lois ignores Chloe's warning: stay away from the barn.\n\n" + STORY
+    m = fm(text).metadata
+    assert m.summary == "Lois ignores Chloe's warning: stay away from the barn."
+    assert m.warnings == [] and "warnings_raw" not in m.extra
+
+
+def test_a_fanfiction_net_info_line_pasted_with_the_story_fills_the_declared_fields():
+    text = (
+        "The Barn\nby kryptokat\n"
+        "Rated: Fiction K+ - English - Romance/Hurt/Comfort - [Clark K., Lois L.] Chloe S. - Chapters: 3 - "
+        "Words: 2,345 - Reviews: 12 - Published: 5/1/2010 - Status: Complete - id: 6012345\n\n" + STORY
+    )
+    work = fm(text)
+    m = work.metadata
+    assert (m.title, m.authors) == ("The Barn", ["kryptokat"])
+    assert m.rating == "General Audiences" and m.extra["rating_raw"] == "Fiction K+"
+    assert m.language == "English" and m.genres == ["Romance", "Hurt/Comfort"]
+    assert m.characters == ["Clark K.", "Lois L.", "Chloe S."] and m.relationships == ["Clark K./Lois L."]
+    assert (m.words, m.chapters, m.published, m.complete, m.work_id) == (2345, "3", "2010-05-01", True, "6012345")
+    assert body_text(work) == STORY.strip()
+
+
+def test_declare_line_lets_a_markup_reader_use_the_same_recognisers():
+    from ficlens.frontmatter import declare_line
+    from ficlens.model import Metadata
+
+    m = Metadata()
+    assert declare_line("By kent_farm_kid", m, first=True) == "other"
+    assert declare_line("Warning: character death", m) == "warning"
+    assert declare_line("Lana POV:", m) == "pov"
+    assert declare_line("Clark ran home, and Lois followed him.", m) is None
+    assert (m.authors, m.warnings, m.pov_note) == (["kent_farm_kid"], ["Major Character Death"], "Lana")

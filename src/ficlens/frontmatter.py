@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 from . import frontmatter_patterns as fp
 from .frontmatter_fields import fill_metadata
-from .model import Chapter, Span, Work
+from .model import Chapter, Metadata, Span, Work
 from .structure import classify_line, find_chapters, find_scenes
 from .text import paragraph_spans
 
@@ -78,10 +78,33 @@ def _units(text: str, start: int, end: int) -> list[Unit]:
     out: list[Unit] = []
     prev_end = None
     for s, e in paragraph_spans(text, start, end):
-        raw = text[s:e]
         gap = prev_end is None or text.count("\n", prev_end, s) >= 2
-        out.append(Unit(s, e, raw, fp.clean(raw), gap))
+        for i, (ps, pe) in enumerate(_label_segments(text, s, e)):
+            raw = text[ps:pe]
+            out.append(Unit(ps, pe, raw, fp.clean(raw), gap and i == 0))
         prev_end = e
+    return out
+
+
+def _label_segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """'Rating: T | Pairing: Clark/Lois' -> two spans; one span for anything else.
+
+    Only a paragraph that opens with a label is split, at "|"/"•" or before a capitalised
+    label with a colon, so a summary that mentions "a warning: ..." stays whole.
+    """
+    raw = text[start:end]
+    if fp.match_label(fp.clean(raw)) is None or fp.ffn_info(fp.clean(raw)):
+        return [(start, end)]
+    cuts = [m.start() for m in fp.label_split_points(raw)]
+    if not cuts:
+        return [(start, end)]
+    out = []
+    for a, b in zip([0] + cuts, cuts + [len(raw)]):
+        seg = raw[a:b]
+        lead = len(seg) - len(seg.lstrip(" \t\n|•·"))
+        trail = len(seg.rstrip(" \t\n|•·"))
+        if trail > lead:
+            out.append((start + a + lead, start + a + trail))
     return out
 
 
@@ -95,6 +118,8 @@ def _classify(u: Unit, *, top: bool = False, context: bool = False) -> Item | No
     s = u.clean
     if not s:
         return Item("separator", u.start, u.end)
+    if fp.ffn_info(s):
+        return Item("ffn_info", u.start, u.end, s)
     label = fp.match_label(s)
     if label:
         name, value = label
@@ -310,3 +335,46 @@ def _pov_switches(text: str, chapters: list[Chapter]) -> list[Item]:
             if b.kind == "pov":
                 out.append(Item("pov", b.start, b.end, b.value or "", where="chapter"))
     return out
+
+
+def declare_line(line: str, metadata: Metadata, *, first: bool = False) -> str | None:
+    """Fill ``metadata`` from one front-matter paragraph a reader has already cut out.
+
+    For HTML/Markdown readers whose preface is markup, not text offsets: pass each preface
+    paragraph; get back its contract note kind ("rating", "other", ...), or None when it
+    reads as story prose. ``first`` allows a "By" line and a bare title.
+
+    >>> m = Metadata()
+    >>> declare_line("Rating: T | Pairing: Clark x Lois", m), m.rating, m.relationships
+    ('rating', 'Teen And Up Audiences', ['Clark/Lois'])
+    >>> declare_line("Clark ran home.", m) is None
+    True
+    """
+    kinds = []
+    units = _units(line, 0, len(line))
+    for i, u in enumerate(units):
+        it = _classify(u, top=first, context=True)
+        if it is None and first and i == 0 and fp.title_like(u.clean, strict=True):
+            it = Item("title", u.start, u.end, u.clean)
+        if it is None or it.field in ("heading", "separator"):
+            continue
+        found = Metadata()
+        fill_metadata(found, [it])
+        _merge_fields(metadata, found)
+        kinds.append(found.notes[0].kind if found.notes else "other")
+    return kinds[0] if kinds else None
+
+
+def _merge_fields(into: Metadata, found: Metadata) -> None:
+    """Copy what ``found`` declares into ``into`` without overwriting set scalars."""
+    for name, value in vars(found).items():
+        if name == "notes" or value in (None, [], {}):
+            continue
+        current = getattr(into, name)
+        if isinstance(value, list):
+            current.extend(v for v in value if v not in current)
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                current.setdefault(k, v)
+        elif current is None:
+            setattr(into, name, value)

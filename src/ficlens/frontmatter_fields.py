@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Callable
 
+from .frontmatter_patterns import ffn_info as parse_ffn_info
 from .model import Metadata, Note
 from .vocab import normalise_category, normalise_rating, normalise_warning
 
@@ -227,6 +228,42 @@ def _language(m: Metadata, it: "Item") -> None:
         m.language = it.value.strip(" .")
 
 
+def _iso_date(value: str) -> str | None:
+    """FFN dates: '5/1/2010' (month first) or 'Jan 5, 2010' -> '2010-05-01' / '2010-01-05'."""
+    from datetime import datetime
+
+    for fmt in ("%m/%d/%Y", "%b %d, %Y", "%B %d, %Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value.strip(), fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def _ffn_info(m: Metadata, it: "Item") -> None:
+    """A FanFiction.Net info line pasted with the story: rating, genres, characters, dates."""
+    d = parse_ffn_info(it.value) or {}
+    if m.rating is None:
+        m.rating = normalise_rating(d["rating"])
+    m.extra.setdefault("rating_raw", d["rating"])
+    if d.get("language") and m.language is None:
+        m.language = d["language"]
+    _add(m.genres, d["genres"])
+    _add(m.characters, d["characters"])
+    _add(m.relationships, d["relationships"])
+    if d.get("words") and m.words is None:
+        m.words = int(re.sub(r"\D", "", d["words"]) or 0) or None
+    if d.get("chapters") and m.chapters is None:
+        m.chapters = d["chapters"]
+    for key in ("published", "updated"):
+        if d.get(key) and getattr(m, key) is None:
+            setattr(m, key, _iso_date(d[key]))
+    if d.get("status"):
+        m.complete = d["status"].lower().startswith("complete")
+    if d.get("id") and m.work_id is None:
+        m.work_id = d["id"]
+
+
 def _extra(m: Metadata, it: "Item") -> None:
     if it.value:
         m.extra.setdefault(it.field, it.value)
@@ -250,6 +287,7 @@ _HANDLERS: dict[str, Callable[[Metadata, "Item"], None]] = {
     "setting": _setting,
     "language": _language,
     "series": lambda m, it: m.series.append({"title": it.value}) if it.value else None,
+    "ffn_info": _ffn_info,
     "beta": _extra,
     "spoilers": _extra,
     "prompt": _extra,

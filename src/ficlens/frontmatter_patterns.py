@@ -74,6 +74,20 @@ def _label_re() -> tuple[re.Pattern[str], dict[str, str]]:
     return pattern, field_of
 
 
+@lru_cache(maxsize=1)
+def _split_re() -> re.Pattern[str]:
+    _, field_of = _label_re()
+    # labels long enough not to be ordinary words before a colon ("note:", "set:" are left out)
+    safe = sorted((label for label in field_of if len(label) >= 5), key=len, reverse=True)
+    alts = "|".join(re.escape(label[0].upper()) + re.escape(label[1:]) for label in safe)
+    return re.compile(rf"\s*[|•]\s*(?=\S)|(?<=\S)\s+(?=(?:\*\*|__)?(?:{alts})(?:\*\*|__)?\s*:)")
+
+
+def label_split_points(raw: str):
+    """Where a line holding several 'Label: value' fields splits ("Rating: T | Pairing: A/B")."""
+    return _split_re().finditer(raw)
+
+
 _RATED = re.compile(r"^rated\s*:?\s*(?P<value>\S.*)$", re.I | re.S)
 _AN_BARE = re.compile(r"^(?:a/n|a\.n\.)\s+(?P<value>\S.*)$", re.I | re.S)
 
@@ -281,3 +295,49 @@ def short_aside(s: str) -> bool:
     return len(s.split()) <= 6 and not has_dialogue(s) and (
         s.endswith(("!", ":)", ":D", "<3", "...")) or bool(re.match(r"^(?:on with|and now|enjoy)", s, re.I))
     )
+
+
+# ----------------------------------------------------------------------------- FFN info line
+
+_FFN_INFO = re.compile(r"^Rated:\s*(?:Fiction\s+)?(?P<rating>K\+?|T|M|MA)\s+-\s+(?P<rest>.+)$", re.S)
+_FFN_FIELD = re.compile(r"^(?P<key>[A-Za-z][A-Za-z ]{0,15}):\s*(?P<value>.+)$")
+
+
+@lru_cache(maxsize=1)
+def _ffn_vocab() -> tuple[frozenset[str], frozenset[str]]:
+    d = load_json("data", "frontmatter", "ffn.json")
+    return frozenset(g.lower() for g in d["genres"]), frozenset(d["languages"])
+
+
+def ffn_info(s: str) -> dict | None:
+    """The info line of a FanFiction.Net story copied as text, as a dict of its parts.
+
+    >>> d = ffn_info("Rated: Fiction T - English - Romance/Hurt/Comfort - [Clark K., Lois L.] Chloe S. - "
+    ...              "Words: 2,345 - Published: 5/1/2010 - Status: Complete - id: 601")
+    >>> d["rating"], d["language"], d["genres"], d["characters"], d["relationships"], d["words"], d["id"]
+    ('Fiction T', 'English', ['Romance', 'Hurt/Comfort'], ['Clark K.', 'Lois L.', 'Chloe S.'], ['Clark K./Lois L.'], '2,345', '601')
+    """
+    m = _FFN_INFO.match(s.strip())
+    if not m:
+        return None
+    genres, languages = _ffn_vocab()
+    out: dict = {"rating": f"Fiction {m.group('rating')}", "genres": [], "characters": [], "relationships": []}
+    for part in re.split(r"\s+-\s+", m.group("rest")):
+        part = part.strip()
+        kv = _FFN_FIELD.match(part)
+        if kv:
+            out[kv.group("key").strip().lower()] = kv.group("value").strip()
+        elif part in languages and "language" not in out:
+            out["language"] = part
+        elif all(g.lower() in genres for g in _ffn_genres(part)):
+            out["genres"] = _ffn_genres(part)
+        else:
+            for pair in re.findall(r"\[([^\]]+)\]", part):
+                out["relationships"].append("/".join(n.strip() for n in pair.split(",") if n.strip()))
+            out["characters"] += [c.strip() for c in re.split(r"[,\[\]]", part) if c.strip()]
+    return out
+
+
+def _ffn_genres(part: str) -> list[str]:
+    part = re.sub(r"hurt\s*/\s*comfort", "Hurt\x00Comfort", part, flags=re.I)
+    return [g.replace("\x00", "/") for g in part.split("/") if g]

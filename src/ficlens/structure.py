@@ -120,22 +120,35 @@ def _heading_title(line: str) -> str | None:
         if m and _rest_is_title(m.group("rest")):
             return s
     m = bare.match(s)
-    if m and (m.group("rest") is None or _rest_is_title(" " + m.group("rest"))):
+    if m and (m.group("rest") is None or _rest_is_title(" " + m.group("rest"), strict=True)):
         return s.rstrip(".)")
     return None
 
 
-def _rest_is_title(rest: str | None) -> bool:
-    """What follows "Chapter 3" must be a title ("- The Barn", ": home"), not a sentence."""
+_SMALL_WORDS = {"a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "with", "by", "from", "as"}
+
+
+def _rest_is_title(rest: str | None, *, strict: bool = False) -> bool:
+    """What follows "Chapter 3" must be a title ("- The Barn", ": home"), not a sentence.
+
+    After a bare space the words must look like a title: "Chapter 3 The Barn" is a heading,
+    "CHAPTER I There was no possibility of taking a walk" (a heading run into the first
+    sentence) is not. ``strict`` (bare numbers: "1. The Barn") also refuses a final full stop.
+    """
     if not rest or not rest.strip():
         return True
     r = rest.strip()
-    if len(r.split()) > 10 or r.endswith((",", ";")):
+    words = r.split()
+    if len(words) > 10 or r.endswith((",", ";")) or (strict and r.endswith(".") and not r.endswith("...")):
         return False
-    if rest[0] in ":.-–—)|":
+    if rest[0] in ":.-–—)|" and not strict:
         return True
-    # "Chapter one was hard" is prose; "Chapter 3 The Barn" is a heading
-    return rest[0].isspace() and not r[0].islower()
+    if not rest[0].isspace() and rest[0] not in ":.-–—)|" or r[0].islower():
+        return False
+    content = [w for w in words if w.lower() not in _SMALL_WORDS]
+    capped = sum(1 for w in content if not w[0].isalpha() or w[0].isupper())
+    # "Chapter one was hard" is prose; "Chapter 3 The Barn" and "Part II In Which Clark Runs" are headings
+    return len(words) <= 3 and capped >= 1 or capped >= 0.7 * max(1, len(content))
 
 
 def pov_name(line: str) -> str | None:
