@@ -364,3 +364,34 @@ def test_an_unexpected_error_is_a_500_page_without_details():
         assert r.status_code == 500
         assert "500: Something went wrong" in r.text
         assert "disk on fire" not in r.text and "Traceback" not in r.text
+
+
+def test_an_empty_library_says_how_to_fill_it(tmp_path):
+    with open_library(tmp_path / "empty.db") as lib:
+        r = TestClient(create_app(lib)).get("/")
+    assert r.status_code == 200 and "0 Works" in r.text
+    assert "This library is empty. Fill it with <code>ficlens add" in r.text
+
+
+def test_pages_split_results_twenty_to_a_page(tmp_path):
+    from fixtures.web.stories import BURROW, build
+
+    with open_library(tmp_path / "many.db") as lib:
+        for i in range(25):
+            spec = dict(BURROW, path=f"fics/copy{i:02d}.txt", metadata={**BURROW["metadata"], "title": f"Copy {i:02d}"})
+            lib.add_analysis(build(**spec))
+        c = TestClient(create_app(lib))
+        first = c.get("/", params={"sort": "title", "q": "molly"}).text
+        assert len(work_ids(first)) == 20 and "1 - 20 of 25 Works" in first
+        assert '<a rel="next" href="?q=molly&amp;sort=title&amp;page=2">Next &rarr;</a>' in first
+        second = c.get("/", params={"sort": "title", "q": "molly", "page": 2}).text
+        assert len(work_ids(second)) == 5 and "21 - 25 of 25 Works" in second
+        assert '<span class="current">2</span>' in second and '<span class="disabled">Next &rarr;</span>' in second
+        assert re.findall(r'<a class="work-title" href="/works/\d+">(Copy \d+)</a>', second) == [f"Copy {i}" for i in range(20, 25)]
+
+
+def test_with_allowed_hosts_a_foreign_host_header_is_refused(stored):
+    app = create_app(stored[0], allowed_hosts=["127.0.0.1", "localhost"])
+    assert TestClient(app, base_url="http://127.0.0.1:8765").get("/").status_code == 200
+    r = TestClient(app, base_url="http://attacker.example").get("/")
+    assert r.status_code == 400 and "Smallville" not in r.text

@@ -55,7 +55,11 @@ def _serve(library: str | None, host: str, port: int) -> None:
         typer.echo(f"warning: listening on {host}: other machines on the network can read this library", err=True)
     typer.echo(f"ficlens: serving {lib.location} ({len(lib)} works) at http://{host}:{port}/  (Ctrl+C to stop)", err=True)
     try:
-        uvicorn.run(create_app(lib), host=host, port=port, log_level="warning", server_header=False)
+        # on loopback, answer only to local names: a page in the user's browser cannot then
+        # reach the library through DNS rebinding
+        hosts = sorted({host, "127.0.0.1", "localhost", "::1", "[::1]"}) if _is_loopback(host) else None
+        app = create_app(lib, allowed_hosts=hosts)
+        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
     finally:
         lib.close()
 

@@ -28,6 +28,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ..errors import FiclensError, UsageError, WorkNotFound
 from . import charts, reader, views
@@ -133,6 +134,7 @@ def library_page(app: WebApp, request: Request, q: str, inc: list[str], exc: lis
         total=total,
         first=(page - 1) * PER_PAGE + 1,
         groups=groups,
+        empty_library=total == 0 and not query,
         other_active=[("inc", t) for t in inc if t not in shown] + [("exc", t) for t in exc if t not in shown],
         pages=views.page_links(page, total, PER_PAGE, params),
     )
@@ -262,12 +264,19 @@ def _install_error_pages(api: FastAPI, app: WebApp) -> None:
         return _error_page(app, 500, "The server hit an unexpected error; the details are in its log.")
 
 
-def create_app(library: Any) -> FastAPI:
-    """The web app over an open library (anything with ``search``/``get``/``similar``/``duplicates``)."""
+def create_app(library: Any, *, allowed_hosts: list[str] | None = None) -> FastAPI:
+    """The web app over an open library (anything with ``search``/``get``/``similar``/``duplicates``).
+
+    ``allowed_hosts`` limits the ``Host`` header the app answers to (``ficlens serve`` passes
+    the loopback names), so a web page the user visits cannot read the library through DNS
+    rebinding; ``None`` answers any host.
+    """
     api = FastAPI(title="ficlens", docs_url=None, redoc_url=None, openapi_url=None)
     app = WebApp(library)
     api.state.web = app
     api.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    if allowed_hosts is not None:
+        api.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
 
     @api.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
