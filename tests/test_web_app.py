@@ -6,11 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
-
 from conftest import validate_analysis
+from fastapi.testclient import TestClient
 from fixtures.web.safety import assert_no_active_content
 from fixtures.web.stories import analyses
+
 from ficlens.library import open_library
 from ficlens.web.app import create_app
 
@@ -94,7 +94,7 @@ def test_search_hits_show_a_highlighted_snippet_with_the_text_escaped(client, id
     assert '<mark>siren</mark> started at four. Lana ran for the cellar before she thought about it. &#34;Clark' in r.text
     r = client.get("/", params={"q": "typed"})
     assert work_ids(r.text) == [ids["malicious"]]
-    snippet = re.search(r'<p class="snippet">(.*?)</p>', r.text, re.S).group(1)
+    snippet = re.search(r'<p class="snippet">(.*?)</p>', r.text, re.DOTALL).group(1)
     assert "<mark>typed</mark> &lt;script&gt;window.__pwned" in snippet
 
 
@@ -152,17 +152,17 @@ def test_a_bad_query_or_parameter_is_a_400_page(client, params, fragment):
 
 def test_work_page_sets_declared_beside_inferred_tags(client, ids):
     html = client.get(f"/works/{ids['storm']}").text
-    row = re.search(r'<tr class="rating">(.*?)</tr>', html, re.S).group(1)
-    assert "Teen And Up Audiences" in re.search(r'<td class="declared">(.*?)</td>', row, re.S).group(1)
-    inferred = re.search(r'<td class="inferred">(.*?)</td>', row, re.S).group(1)
+    row = re.search(r'<tr class="rating">(.*?)</tr>', html, re.DOTALL).group(1)
+    assert "Teen And Up Audiences" in re.search(r'<td class="declared">(.*?)</td>', row, re.DOTALL).group(1)
+    inferred = re.search(r'<td class="inferred">(.*?)</td>', row, re.DOTALL).group(1)
     assert "General Audiences" in inferred and '<span class="conf" title="confidence">70%</span>' in inferred
     assert '<tr class="freeform">' in html and "Natural Disasters" in html
 
 
 def test_work_page_character_table_gives_each_share_of_the_dialogue(client, ids):
     html = client.get(f"/works/{ids['storm']}").text
-    table = re.search(r'<table class="characters">(.*?)</table>', html, re.S).group(1)
-    rows = re.findall(r'<tr data-c="(\w+)">.*?<span class="pct">(\d+%)</span>', table, re.S)
+    table = re.search(r'<table class="characters">(.*?)</table>', html, re.DOTALL).group(1)
+    rows = re.findall(r'<tr data-c="(\w+)">.*?<span class="pct">(\d+%)</span>', table, re.DOTALL)
     # dialogue words: Chloe 14, Lana 13, Clark 4 of 31 (AO3 counting: "won't" is one word)
     assert rows == [("chloe_sullivan", "45%"), ("lana_lang", "42%"), ("clark_kent", "13%")]
 
@@ -179,10 +179,10 @@ def test_work_page_draws_the_network_and_the_arc(client, ids):
 
 def test_work_page_lists_quotes_with_speakers_and_similar_works(client, ids):
     html = client.get(f"/works/{ids['storm']}").text
-    quotes = re.search(r'<table class="quotes">(.*?)</table>', html, re.S).group(1)
+    quotes = re.search(r'<table class="quotes">(.*?)</table>', html, re.DOTALL).group(1)
     assert quotes.count("<tr class=\"speech\">") == 7
     assert "Chloe Sullivan</td>\n        <td class=\"text\">&#34;Are you two alive?&#34;</td>" in quotes
-    similar = re.search(r'<ol class="similar-works">(.*?)</ol>', html, re.S).group(1)
+    similar = re.search(r'<ol class="similar-works">(.*?)</ol>', html, re.DOTALL).group(1)
     assert f'href="/works/{ids["storm_again"]}"' in similar
     assert f'href="/works/{ids["storm"]}"' not in similar
 
@@ -242,17 +242,17 @@ def test_reader_shows_one_chapter_with_navigation(client, ids):
 def test_reader_does_not_repeat_the_chapter_heading_line(client, ids):
     html = client.get(f"/works/{ids['storm']}/read").text
     assert "<p>Chapter 1: Sirens</p>" not in html
-    assert '<h3 class="title"><a href="/works/%d/read?chapter=1">Chapter 1</a>: Sirens</h3>' % ids["storm"] in html
+    assert f'<h3 class="title"><a href="/works/{ids["storm"]}/read?chapter=1">Chapter 1</a>: Sirens</h3>' in html
 
 
 def test_reader_shows_notes_apart_from_the_story_text(client, ids):
     first = client.get(f"/works/{ids['storm']}/read").text
-    body = re.search(r'<div class="userstuff module" role="article">(.*?)</div>', first, re.S).group(1)
+    body = re.search(r'<div class="userstuff module" role="article">(.*?)</div>', first, re.DOTALL).group(1)
     assert "Thanks to my beta" not in body
     assert re.search(r'<div class="notes module"><h3 class="heading">Author note:</h3><blockquote class="userstuff"><p>Thanks to my beta', first)
     assert "Comments keep me writing" not in first  # the end note belongs to the last chapter
     last = client.get(f"/works/{ids['storm']}/read", params={"chapter": 2}).text
-    assert re.search(r'<div class="end notes module">.*Comments keep me writing', last, re.S)
+    assert re.search(r'<div class="end notes module">.*Comments keep me writing', last, re.DOTALL)
 
 
 def test_reader_marks_scene_breaks(client, ids):
@@ -270,7 +270,7 @@ def test_reader_refuses_a_chapter_the_work_does_not_have(client, ids, chapter):
 
 def test_duplicates_page_groups_the_story_saved_twice(client, ids):
     html = client.get("/duplicates").text
-    groups = re.findall(r'<section class="dup-group"(.*?)</section>', html, re.S)
+    groups = re.findall(r'<section class="dup-group"(.*?)</section>', html, re.DOTALL)
     assert len(groups) == 1
     assert sorted(work_ids(groups[0])) == sorted([ids["storm"], ids["storm_again"]])
 
@@ -337,7 +337,7 @@ def test_static_files_come_only_from_the_package_static_folder(client):
 
 
 def test_serving_pages_writes_nothing_outside_the_library(stored, client, ids, tmp_path, monkeypatch):
-    lib, _, root = stored
+    _, _, root = stored
     monkeypatch.chdir(tmp_path)
     before_lib = sorted(p.name for p in root.iterdir())
     db = Path(root / "library.db")

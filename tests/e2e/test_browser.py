@@ -19,7 +19,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from fixtures.web.safety import assert_no_active_content
 from fixtures.web.stories import analyses
 

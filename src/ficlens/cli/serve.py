@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -25,7 +24,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def serve(
-    library: Optional[str] = typer.Option(
+    library: str | None = typer.Option(
         None, "--library", "-L", help="Library file or postgresql:// URL (default: $FICLENS_LIBRARY or the per-user library)."
     ),
     host: str = typer.Option(DEFAULT_HOST, help="Address to listen on. Anything but loopback lets other machines read your library."),

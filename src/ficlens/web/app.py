@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -288,23 +288,23 @@ def create_app(library: Any, *, allowed_hosts: list[str] | None = None) -> FastA
     @api.get("/", response_class=HTMLResponse)
     def index(
         request: Request,
-        q: str = Query("", max_length=2000),
-        inc: list[str] = Query([]),
-        exc: list[str] = Query([]),
-        sort: str | None = Query(None, max_length=40),
-        page: int = Query(1, ge=1, le=100_000),
-        words_from: str = Query("", max_length=12),
-        words_to: str = Query("", max_length=12),
-        complete: str = Query("", max_length=5),
+        q: Annotated[str, Query(max_length=2000)] = "",
+        inc: Annotated[list[str] | None, Query()] = None,
+        exc: Annotated[list[str] | None, Query()] = None,
+        sort: Annotated[str | None, Query(max_length=40)] = None,
+        page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+        words_from: Annotated[str, Query(max_length=12)] = "",
+        words_to: Annotated[str, Query(max_length=12)] = "",
+        complete: Annotated[str, Query(max_length=5)] = "",
     ) -> HTMLResponse:
-        return library_page(app, request, q, inc, exc, sort, page, words_from, words_to, complete)
+        return library_page(app, request, q, inc or [], exc or [], sort, page, words_from, words_to, complete)
 
     @api.get("/works/{work_id:int}", response_class=HTMLResponse)
     def work(work_id: int) -> HTMLResponse:
         return work_page(app, work_id)
 
     @api.get("/works/{work_id:int}/read", response_class=HTMLResponse)
-    def read(work_id: int, chapter: str = Query("1", max_length=6)) -> HTMLResponse:
+    def read(work_id: int, chapter: Annotated[str, Query(max_length=6)] = "1") -> HTMLResponse:
         return reader_page(app, work_id, chapter)
 
     @api.get("/works/{work_id:int}/analysis.json")

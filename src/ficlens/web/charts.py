@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from bisect import bisect_right
+from collections import Counter
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 REL_TYPES = ("romantic", "familial", "platonic", "adversarial", "professional", "unknown", "cooccurrence")
 

@@ -49,7 +49,7 @@ class ChapterView:
     title: str | None
     start: int
     end: int
-    html: Markup = Markup("")
+    html: Markup = field(default_factory=Markup)
     notes: list[NoteView] = field(default_factory=list)
     end_notes: list[NoteView] = field(default_factory=list)
 
