@@ -134,7 +134,7 @@ class Fandom:
     verified: bool = True
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: per-KB indexes are cached on it
 class KB:
     fandoms: dict[str, Fandom] = field(default_factory=dict)
     characters: dict[str, KBCharacter] = field(default_factory=dict)

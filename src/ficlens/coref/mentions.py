@@ -1,0 +1,451 @@
+"""Person mention detection: names, nominals and pronouns, with their grammatical cues.
+
+Names come from NER PERSON spans, cleaned of what the small model gets wrong in fan fiction
+("Mhmm", "K", "Lana POV", "Kissing Lois" -> "Lois"), plus what it misses: the same names
+where NER skipped them (sentence-initial, lowercase in sloppy fics), honorific names
+("Mrs. K", "Dr. Groll"), titles used as names ("Chief"), and KB aliases of the fandoms in
+play ("the Blur"). A name used as a place ("in Smallville") is dropped; a name addressed in
+dialogue ("Thanks Smallville") is kept and marked as a vocative.
+
+Every pass walks the token list once; lookups are dict/set hits, never a regex per token.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from ..model import Doc, Token
+from .lexicon import Lexicon
+
+PLACE_PREPS = frozenset(
+    "in at to from into of near outside around through toward towards across back leave left "
+    "leaving reach reached reaching visit visited visiting onto within beyond past via".split()
+)
+VOCATIVE_CUES = frozenset(
+    "hey hi hello thanks thank yes yeah no nope oh okay ok sorry listen look please bye goodbye "
+    "night morning evening afternoon well come dear god wait stop see cheers congrats welcome".split()
+)
+SUBJ_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "agent", "expl"})
+DETERMINERS = frozenset("the a an this that these those another some any every each no".split())
+POSS_DETS = frozenset("his her their my your our its".split())
+CLOSERS = frozenset({",", ".", "!", "?", ";", "\u201d", '"', "\u2026", "...", "--", "\u2014", ")"})
+OPENERS = frozenset({"\u201c", '"', "\u201e", "(", "\u2014", "--"})
+
+
+@dataclass(slots=True)
+class MentionCand:
+    start: int
+    end: int
+    t0: int  # first token
+    t1: int  # last token (exclusive)
+    kind: str  # name nominal pronoun
+    text: str
+    key: str  # name words joined (names), head noun (nominals), pronoun (lower)
+    head: int  # head token index
+    sent: int
+    para: int
+    in_quote: bool = False
+    gender: str | None = None  # cue from the form itself: honorific, noun, pronoun
+    number: str = "sg"
+    person: int = 3
+    role: str = "other"  # subj obj poss refl other
+    honorific: str | None = None
+    words: tuple[str, ...] = ()  # name words without honorific or possessive
+    vocative: bool = False
+    title: bool = False  # a title standing alone as a name ("Chief")
+    definite: bool = False  # nominal with the/this/possessive
+    possessor: int = -1  # nominal: token index of its possessive pronoun/name
+    relation: str | None = None  # nominal: family/social relation ("mother" -> parent)
+    entity: int = -1
+    notes: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------- token helpers
+
+
+def _cap(t: Token) -> bool:
+    return t.text[:1].isupper()
+
+
+def _sent_start(doc: Doc, i: int) -> bool:
+    """True for the first word of a sentence (skipping opening quotes and dashes)."""
+    toks = doc.tokens
+    s = doc.sentences[toks[i].sent] if toks[i].sent >= 0 else None
+    j = i - 1
+    while j >= 0 and toks[j].text in OPENERS:
+        j -= 1
+    return s is None or j < s.first_token or (j >= 0 and toks[j].text in {".", "!", "?", ":", "\u2026"})
+
+
+def _role(t: Token) -> str:
+    if t.dep in SUBJ_DEPS:
+        return "subj"
+    if t.dep in ("poss",) or t.tag in ("PRP$", "WP$"):
+        return "poss"
+    if t.dep in ("dobj", "pobj", "iobj", "dative", "obj"):
+        return "obj"
+    return "other"
+
+
+def _strip_possessive(toks: Sequence[Token], t0: int, t1: int) -> int:
+    while t1 > t0 and toks[t1 - 1].text.lower() in ("'s", "\u2019s", "'", "\u2019"):
+        t1 -= 1
+    return t1
+
+
+def _name_key(words: Iterable[str]) -> str:
+    return " ".join(w.lower().rstrip(".") for w in words)
+
+
+# ---------------------------------------------------------------------- names
+
+
+def _clean_person_span(doc: Doc, lex: Lexicon, t0: int, t1: int, vocab: set[str]) -> tuple[int, int] | None:
+    """Trim an NER PERSON span to the name it holds, or None when it holds none."""
+    toks = doc.tokens
+    t1 = _strip_possessive(toks, t0, t1)
+    # trailing junk: "Lana POV", "Clark's", "Lois -"
+    while t1 > t0 and (toks[t1 - 1].text.upper() == "POV" or not toks[t1 - 1].text[:1].isalnum()):
+        t1 -= 1
+    # leading junk: "Kissing Lois", "Mhmm Clark", quotes
+    while t0 < t1:
+        w = toks[t0].text
+        low = w.lower()
+        if not w[:1].isalnum() or low in lex.not_names:
+            t0 += 1
+        elif t1 - t0 > 1 and low.endswith("ing") and lex.name_gender(low) is None and toks[t0].pos in ("VERB", "", "NOUN", "PROPN"):
+            t0 += 1
+        else:
+            break
+    if t0 >= t1:
+        return None
+    words = [t.text for t in toks[t0:t1]]
+    if any(ch.isdigit() for w in words for ch in w):
+        return None
+    if len(words) == 1 and len(words[0].rstrip(".")) < 2:
+        return None  # "K" on its own
+    if all(w.lower() in lex.not_names or not w[:1].isupper() for w in words):
+        return None
+    return t0, t1
+
+
+def _with_honorific(doc: Doc, lex: Lexicon, t0: int) -> tuple[int, str | None]:
+    """Extend a name start back over an honorific ("Mr." "Darcy")."""
+    toks = doc.tokens
+    j = t0 - 1
+    if j >= 0 and toks[j].text == "." and j - 1 >= 0:
+        j -= 1
+    if j >= 0 and toks[j].text.lower().rstrip(".") in lex.honorifics and _cap(toks[j]):
+        return j, toks[j].text.lower().rstrip(".")
+    return t0, None
+
+
+def _split_honorific(toks: Sequence[Token], lex: Lexicon, t0: int, t1: int) -> tuple[str | None, list[str]]:
+    words = [t.text for t in toks[t0:t1] if t.text != "."]
+    hon = None
+    while len(words) > 1 and words[0].lower().rstrip(".") in lex.honorifics:
+        hon = hon or words[0].lower().rstrip(".")
+        words = words[1:]
+    return hon, words
+
+
+def _is_modifier(toks: Sequence[Token], t1: int) -> bool:
+    last = toks[t1 - 1]
+    if last.dep != "compound" or last.head < 0:
+        return False
+    head = toks[last.head]
+    return head.pos == "NOUN" and head.ent_type != "PERSON"
+
+
+def _is_vocative(doc: Doc, t0: int, t1: int, in_quote: list[bool]) -> bool:
+    """A name addressed in dialogue: "Thanks Smallville." / "Hey, Lois!" / "Clark, wait"."""
+    toks = doc.tokens
+    if not in_quote[t0]:
+        return False
+    nxt = toks[t1].text if t1 < len(toks) else "."
+    if nxt not in CLOSERS:
+        return False
+    j = t0 - 1
+    if j >= 0 and toks[j].text == ",":
+        return True  # "..., Smallville." / "..., Lois!"
+    if j < 0 or toks[j].text in OPENERS:
+        return True
+    return toks[j].text.lower() in VOCATIVE_CUES
+
+
+def _name_cand(doc: Doc, lex: Lexicon, t0: int, t1: int, in_quote: list[bool], *, title: bool = False) -> MentionCand:
+    toks = doc.tokens
+    hon, words = _split_honorific(toks, lex, t0, t1)
+    head = toks[t1 - 1]
+    g = lex.honorifics.get(hon) if hon else None
+    if title:
+        g = lex.title_gender.get(toks[t0].text)
+    # "the Captain": the determiner belongs to the mention span but not to the name
+    return MentionCand(
+        start=toks[t0].start,
+        end=toks[t1 - 1].end,
+        t0=t0,
+        t1=t1,
+        kind="name",
+        text=doc.text[toks[t0].start : toks[t1 - 1].end],
+        key=_name_key(words),
+        head=t1 - 1,
+        sent=head.sent,
+        para=head.para,
+        in_quote=in_quote[t0],
+        gender=g,
+        role=_role(head) if head.dep else _role_from_position(doc, t0, t1),
+        honorific=hon,
+        words=tuple(words),
+        vocative=_is_vocative(doc, t0, t1, in_quote),
+        title=title,
+    )
+
+
+def _role_from_position(doc: Doc, t0: int, t1: int) -> str:
+    """Without a parse: a name followed by 's is a possessor; one opening a clause is a subject."""
+    toks = doc.tokens
+    if t1 < len(toks) and toks[t1].text.lower() in ("'s", "\u2019s"):
+        return "poss"
+    nxt = toks[t1] if t1 < len(toks) else None
+    if nxt is not None and nxt.text[:1].islower() and (_sent_start(doc, t0) or toks[t0 - 1].text in (",", "and")):
+        return "subj"
+    return "other"
+
+
+def find_names(doc: Doc, lex: Lexicon, in_quote: list[bool], kb_aliases: dict | None = None) -> list[MentionCand]:
+    """Name mentions in text order (see module docstring)."""
+    toks = doc.tokens
+    taken = [False] * len(toks)
+    spans: list[tuple[int, int, str]] = []  # (t0, t1, source: ner / missed / title / kb)
+    ner_spans = []
+    for e in doc.entities:
+        if e.label == "PERSON":
+            ner_spans.append((e.first_token, e.last_token))
+    vocab: dict[str, int] = {}
+    for t0, t1 in ner_spans + _honorific_spans(doc, lex):
+        for t in toks[t0:t1]:
+            if t.text[:1].isupper() and t.text.isalpha() and t.text.lower() not in lex.not_names and t.text.lower().rstrip(".") not in lex.honorifics:
+                vocab[t.text] = vocab.get(t.text, 0) + 1
+    low_vocab = {w.lower() for w in vocab}
+    for t0, t1 in ner_spans:
+        span = _clean_person_span(doc, lex, t0, t1, low_vocab)
+        if span is None:
+            continue
+        t0, t1 = span
+        t0, _hon = _with_honorific(doc, lex, t0)
+        spans.append((t0, t1, "ner"))
+        for k in range(t0, t1):
+            taken[k] = True
+    spans.extend(_missed_names(doc, lex, taken, vocab, in_quote))
+    if kb_aliases:
+        spans.extend(_kb_alias_spans(doc, taken, kb_aliases))
+    spans.sort()
+    out = []
+    for t0, t1, source in spans:
+        # only a preposition makes a person's name a place: the small model's GPE/ORG labels
+        # on rare names ("Groll", "Bea Orwell") are too often wrong to trust
+        place = toks[t0 - 1].text.lower() in PLACE_PREPS if t0 > 0 else False
+        if place and not _is_vocative(doc, t0, t1, in_quote):
+            continue
+        if _is_modifier(toks, t1):
+            continue  # "the Kent farm", "a Luthor mansion": a name modifying a thing
+        cand = _name_cand(doc, lex, t0, t1, in_quote, title=source == "title")
+        if cand.words:
+            out.append(cand)
+    return out
+
+
+def _honorific_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
+    """"Mrs. K", "Dr. Groll": an honorific followed by capitalised words."""
+    toks = doc.tokens
+    out = []
+    n = len(toks)
+    for i, t in enumerate(toks):
+        if not _cap(t) or t.text.lower().rstrip(".") not in lex.honorifics:
+            continue
+        j = i + 1
+        if j < n and toks[j].text == ".":
+            j += 1
+        k = j
+        while k < n and toks[k].text[:1].isupper() and toks[k].text.isalpha():
+            k += 1
+        if k > j:
+            out.append((i, k))
+    return out
+
+
+def _missed_names(doc: Doc, lex: Lexicon, taken: list[bool], vocab: dict[str, int], in_quote) -> list:
+    """Recurring names NER skipped, honorific names, and titles standing alone."""
+    toks = doc.tokens
+    out = []
+    for t0, t1 in _honorific_spans(doc, lex):
+        if not any(taken[t0:t1]):
+            out.append((t0, t1, "missed"))
+            for m in range(t0, t1):
+                taken[m] = True
+    low = {w.lower(): w for w in vocab if w.lower() not in lex.not_names}
+    blocked = {"GPE", "LOC", "ORG", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LANGUAGE"}
+    n = len(toks)
+    i = 0
+    while i < n:
+        if taken[i]:
+            i += 1
+            continue
+        t = toks[i]
+        word = t.text
+        if word in lex.titles and not (i + 1 < n and _cap(toks[i + 1]) and toks[i + 1].text.isalpha()):
+            if not _sent_start(doc, i) or in_quote[i]:
+                out.append((i, i + 1, "title"))
+                taken[i] = True
+            i += 1
+            continue
+        k = i
+        if word in vocab and i + 1 < n and not taken[i + 1] and _vocab_word(doc, lex, i + 1, vocab, low, blocked):
+            k = i + 1  # a sentence-initial given name before a known surname: "Bea Orwell"
+        while k < n and not taken[k] and _vocab_word(doc, lex, k, vocab, low, blocked):
+            k += 1
+        if k > i:
+            out.append((i, k, "missed"))
+            for m in range(i, k):
+                taken[m] = True
+            i = k
+        else:
+            i += 1
+    return out
+
+
+def _vocab_word(doc: Doc, lex: Lexicon, i: int, vocab: dict[str, int], low: dict[str, str], blocked: set[str]) -> bool:
+    """Is token ``i`` a name seen elsewhere as a PERSON (or its typo/lowercase form)?"""
+    t = doc.tokens[i]
+    word = t.text
+    if not word.isalpha():
+        return False
+    if word in vocab:
+        return vocab[word] >= 2 or not _sent_start(doc, i)
+    if t.ent_type in blocked:
+        return False
+    if word[:1].isupper() and word.endswith("s") and vocab.get(word[:-1], 0) >= 2:
+        return True  # "Clarks patience": a possessive without its apostrophe
+    if word.islower() and word in low and t.pos in ("PROPN", "NOUN", "") and len(word) > 2:
+        # a name typed in lowercase ("clark") when it appears capitalised elsewhere
+        return lex.name_gender(word) is not None or vocab[low[word]] >= 3
+    return False
+
+
+def _kb_alias_spans(doc: Doc, taken: list[bool], aliases: dict[str, list[tuple[str, ...]]]) -> list:
+    """Token sequences matching KB aliases of the fandoms in play ("the Blur", "Supes")."""
+    toks = doc.tokens
+    out = []
+    n = len(toks)
+    for i, t in enumerate(toks):
+        if taken[i]:
+            continue
+        options = aliases.get(t.text.lower())
+        if not options:
+            continue
+        for seq in options:  # longest first
+            k = i + len(seq)
+            if k <= n and all(toks[i + m].text.lower() == seq[m] for m in range(len(seq))):
+                # a KB alias must look like a name: some word capitalised
+                if any(toks[m].text[:1].isupper() for m in range(i, k)) and not any(taken[i:k]):
+                    out.append((i, k, "kb"))
+                    for m in range(i, k):
+                        taken[m] = True
+                break
+    return out
+
+
+# ---------------------------------------------------------------------- pronouns, nominals
+
+
+def find_pronouns(doc: Doc, lex: Lexicon, in_quote: list[bool]) -> list[MentionCand]:
+    out = []
+    for t in doc.tokens:
+        low = t.text.lower()
+        info = lex.pronouns.get(low)
+        if info is None or (low == "us" and t.text == "US"):
+            continue
+        if low == "i" and t.text != "I":
+            continue
+        gender, number, person, role = info
+        if t.dep:
+            r = _role(t)
+            role = "poss" if role == "poss" or r == "poss" else (r if r != "other" else role)
+        out.append(
+            MentionCand(
+                start=t.start, end=t.end, t0=t.i, t1=t.i + 1, kind="pronoun", text=t.text, key=low,
+                head=t.i, sent=t.sent, para=t.para, in_quote=in_quote[t.i],
+                gender=None if gender == "any" else gender, number=number, person=person, role=role,
+            )
+        )
+    return out
+
+
+def find_nominals(doc: Doc, lex: Lexicon, in_quote: list[bool], taken: set[int], subtrees: bool) -> list[MentionCand]:
+    """Noun phrases headed by a person noun ("his mother", "the girl", "a man who ...")."""
+    toks = doc.tokens
+    edges = _subtree_edges(doc) if subtrees else None
+    out = []
+    for t in toks:
+        info = lex.nominals.get(t.text.lower())
+        if info is None or t.i in taken or (t.pos and t.pos not in ("NOUN", "PROPN")):
+            continue
+        if t.dep in ("compound", "amod") or (t.i + 1 < len(toks) and toks[t.i + 1].pos in ("NOUN", "PROPN") and toks[t.i + 1].dep == "compound"):
+            continue
+        gender, number, relation = info
+        t0, t1 = _np_span(doc, t.i, edges)
+        det = toks[t0].text.lower()
+        possessor = next((k for k in range(t0, t.i) if toks[k].text.lower() in POSS_DETS or toks[k].text.lower() in ("'s", "\u2019s")), -1)
+        if possessor >= 0 and toks[possessor].text.lower() in ("'s", "\u2019s"):
+            possessor -= 1
+        out.append(
+            MentionCand(
+                start=toks[t0].start, end=toks[t1 - 1].end, t0=t0, t1=t1, kind="nominal",
+                text=doc.text[toks[t0].start : toks[t1 - 1].end], key=t.text.lower(), head=t.i,
+                sent=t.sent, para=t.para, in_quote=in_quote[t.i],
+                gender=None if gender == "any" else gender, number=number,
+                role=_role(t) if t.dep else "other",
+                definite=det in ("the", "this", "that") or possessor >= 0,
+                possessor=possessor, relation=relation,
+            )
+        )
+    return out
+
+
+def _np_span(doc: Doc, head: int, edges) -> tuple[int, int]:
+    toks = doc.tokens
+    if edges is not None:
+        lo, hi = edges[head]
+        return lo, hi + 1
+    # no parse: determiner/possessive/adjectives immediately before the head
+    j = head
+    sent_first = doc.sentences[toks[head].sent].first_token if toks[head].sent >= 0 else 0
+    while j - 1 >= sent_first and (toks[j - 1].text.lower() in DETERMINERS | POSS_DETS or toks[j - 1].pos == "ADJ" or toks[j - 1].text.lower() in ("'s", "\u2019s")):
+        j -= 1
+        if toks[j].text.lower() in ("'s", "\u2019s") and j - 1 >= sent_first:
+            j -= 1
+    return j, head + 1
+
+
+def _subtree_edges(doc: Doc) -> list[tuple[int, int]]:
+    """(leftmost, rightmost) token of each token's subtree, from ``Token.head`` (one pass up)."""
+    toks = doc.tokens
+    lo = [t.i for t in toks]
+    hi = [t.i for t in toks]
+    # children are within the sentence; propagate extremes to ancestors, deepest first
+    depth = [0] * len(toks)
+    for t in toks:
+        d, h, seen = 0, t.i, 0
+        while toks[h].head != h and toks[h].head >= 0 and seen < 200:
+            h = toks[h].head
+            d += 1
+            seen += 1
+        depth[t.i] = d
+    for i in sorted(range(len(toks)), key=lambda k: -depth[k]):
+        h = toks[i].head
+        if h >= 0 and h != i:
+            lo[h] = min(lo[h], lo[i])
+            hi[h] = max(hi[h], hi[i])
+    return list(zip(lo, hi))

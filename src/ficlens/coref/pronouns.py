@@ -1,0 +1,154 @@
+"""Pronoun and nominal resolution by salience and recency, with agreement.
+
+Mentions are read in text order. Each third-person singular pronoun goes to the candidate
+entity with the best score among those mentioned in the last few sentences:
+
+- recency: minus one point per sentence back;
+- salience: a bonus when the entity was last a grammatical subject, a small one for how
+  often it has been mentioned;
+- agreement: gender (KB, then pronoun votes so far, honorific, given name) must not clash;
+  unknown gender costs a little;
+- binding: "him"/"her" is not the subject of its own clause; "himself" is.
+
+First-person pronouns outside quotes belong to the narrator; first and second person
+inside quotes are left for the quotes stage, which knows who speaks to whom. Nominals with a
+possessor and a family noun ("his mother") follow the possessor's KB relations; other
+definite nominals ("the girl") repeat a recent nominal with the same head.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .cluster import Entity
+from .lexicon import Lexicon
+from .mentions import MentionCand
+
+WINDOW_SENTS = 6
+NOMINAL_WINDOW_PARAS = 12
+
+
+def entity_gender(e: Entity, lex: Lexicon) -> str | None:
+    """Best guess of an entity's gender right now, or None when unsure."""
+    if e.kb is not None and e.kb.gender != "unknown":
+        return e.kb.gender
+    votes = e.gender_votes
+    total = sum(votes.values())
+    if total >= 2:
+        g, n = votes.most_common(1)[0]
+        if n / total >= 0.7:
+            return g
+    if e.honorific_gender:
+        return e.honorific_gender
+    if e.first:
+        g = lex.name_gender(e.first)
+        if g:
+            return g
+    if total:
+        g, n = votes.most_common(1)[0]
+        if n / total > 0.5:
+            return g
+    return None
+
+
+class Resolver:
+    """Walks mentions in order, keeping per-entity salience state."""
+
+    def __init__(self, entities: list[Entity], lex: Lexicon, tokens) -> None:
+        self.entities = entities
+        self.lex = lex
+        self.tokens = tokens
+        self.recent: dict[int, tuple[int, int, str, int]] = {}  # idx -> (sent, para, role, head)
+        self.counts: dict[int, int] = {}
+        self.nominal_recent: dict[str, tuple[int, int]] = {}  # head noun -> (entity idx, para)
+        self.relatives: dict[tuple[int, str, str | None], int] = {}
+
+    def _touch(self, e: Entity, m: MentionCand) -> None:
+        self.recent[e.idx] = (m.sent, m.para, m.role, m.head)
+        self.counts[e.idx] = self.counts.get(e.idx, 0) + 1
+
+    def observe(self, m: MentionCand) -> None:
+        """A mention already assigned (a name) updates salience."""
+        if m.entity >= 0:
+            e = self._live(m.entity)
+            self._touch(e, m)
+
+    def _live(self, idx: int) -> Entity:
+        e = self.entities[idx]
+        while e.merged_into >= 0:
+            e = self.entities[e.merged_into]
+        return e
+
+    def pronoun(self, m: MentionCand) -> Entity | None:
+        best, best_score = None, -1e9
+        for idx, (sent, para, role, head) in self.recent.items():
+            dist = m.sent - sent
+            if dist > WINDOW_SENTS or dist < 0:
+                continue
+            e = self._live(idx)
+            if e.narrator:
+                continue
+            g = entity_gender(e, self.lex)
+            if m.gender and g and g != m.gender:
+                continue
+            score = -1.0 * dist + 0.3 * math.log1p(self.counts.get(idx, 0))
+            if role == "subj":
+                score += 1.5
+            if g is None:
+                score -= 1.0
+            if dist == 0:
+                score += self._binding(m, head, role)
+            if score > best_score:
+                best, best_score = e, score
+        if best is not None:
+            if m.gender:
+                best.gender_votes[m.gender] += 1
+            best.add(m)
+            self._touch(best, m)
+        return best
+
+    def _binding(self, m: MentionCand, head: int, role: str) -> float:
+        toks = self.tokens
+        same_clause = head >= 0 and toks[m.head].head >= 0 and toks[head].head == toks[m.head].head
+        if m.role == "refl":
+            return 4.0 if role == "subj" and same_clause else 0.0
+        if m.role == "obj" and role == "subj" and same_clause:
+            return -6.0
+        if m.role == "subj" and role == "subj" and same_clause:
+            return -6.0
+        return 0.5  # same sentence, otherwise fine
+
+    def nominal(self, m: MentionCand, new_entity) -> Entity:
+        """Resolve a nominal; ``new_entity()`` makes a fresh entity when nothing fits."""
+        if m.possessor >= 0 and m.relation:
+            owner = self._owner(m)
+            if owner is not None:
+                key = (owner.idx, m.relation, m.gender)
+                if key in self.relatives:
+                    e = self._live(self.relatives[key])
+                    e.add(m)
+                    self._touch(e, m)
+                    return e
+                e = new_entity(m, owner)
+                self.relatives[key] = e.idx
+                self._touch(e, m)
+                return e
+        if m.definite and m.possessor < 0:
+            prev = self.nominal_recent.get(m.key)
+            if prev and m.para - prev[1] <= NOMINAL_WINDOW_PARAS:
+                e = self._live(prev[0])
+                e.add(m)
+                self._touch(e, m)
+                self.nominal_recent[m.key] = (e.idx, m.para)
+                return e
+        e = new_entity(m, None)
+        self.nominal_recent[m.key] = (e.idx, m.para)
+        self._touch(e, m)
+        return e
+
+    def _owner(self, m: MentionCand) -> Entity | None:
+        """The entity of a nominal's possessor token, when it was resolved already."""
+        for idx, (_s, _p, _r, head) in self.recent.items():
+            if head == m.possessor:
+                return self._live(idx)
+        return None

@@ -1,0 +1,287 @@
+"""The coreference driver: mentions -> entities for one ``Doc`` (see ``ficlens.coref``)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..kb import KB, KBCharacter
+from ..model import Doc
+from . import mentions as mdet
+from .cluster import Entity, cluster_names, link_kb, live, merge, reassign_shared_names
+from .lexicon import Lexicon, lexicon
+from .mentions import MentionCand
+from .pronouns import Resolver, entity_gender
+from .quotespans import quote_spans, token_flags
+
+_TOKEN_RE = re.compile(r"[\w]+|[^\w\s]")
+# fandom evidence: a fandom is in play when declared, or when its score reaches this with at
+# least one strong cue (a full canon name or a marker term)
+FANDOM_MIN_SCORE = 5
+
+
+@dataclass
+class Resolution:
+    entities: list[Entity]
+    mentions: list[MentionCand]  # every mention found, resolved or not (entity -1)
+    in_quote: list[bool]
+    fandoms: dict[str, float] = field(default_factory=dict)  # active fandom -> evidence score
+    place_words: set[str] = field(default_factory=set)
+
+    def gender(self, e: Entity) -> str | None:
+        return entity_gender(e, lexicon())
+
+
+# ---------------------------------------------------------------------- fandom evidence
+
+
+@lru_cache(maxsize=4)
+def _marker_index(kb: KB) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """first token (lower) -> [(token tuple, fandom)], longest first."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for fandom, terms in kb.markers.items():
+        for term in terms:
+            toks = tuple(t.lower() for t in _TOKEN_RE.findall(term))
+            if toks:
+                index.setdefault(toks[0], []).append((toks, fandom))
+    for v in index.values():
+        v.sort(key=lambda x: -len(x[0]))
+    return index
+
+
+def fandom_evidence(doc: Doc, kb: KB) -> dict[str, float]:
+    """Score each fandom by what the text shows; keep those in play."""
+    declared = {kb.fandom_name(f) for f in doc.metadata.fandoms} - {None}
+    markers: dict[str, set[str]] = {}
+    index = _marker_index(kb)
+    toks = doc.tokens
+    n = len(toks)
+    for i, t in enumerate(toks):
+        opts = index.get(t.text.lower())
+        if not opts:
+            continue
+        for seq, fandom in opts:
+            if i + len(seq) <= n and all(toks[i + k].text.lower() == seq[k] for k in range(len(seq))):
+                markers.setdefault(fandom, set()).add(" ".join(seq))
+    full: dict[str, set[str]] = {}
+    single: dict[str, set[str]] = {}
+    names = Counter(e.text.strip() for e in doc.entities if e.label == "PERSON")
+    names.update(c for c in doc.metadata.characters)
+    for name in names:
+        multi = len(name.split()) >= 2
+        for c in kb.find_characters(name):
+            for f in c.fandoms:
+                (full if multi else single).setdefault(f, set()).add(c.id)
+    scores: dict[str, float] = {}
+    for f in set(markers) | set(full) | set(single) | declared:
+        nf, ns, nm = len(full.get(f, set())), len(single.get(f, set()) - full.get(f, set())), len(markers.get(f, set()))
+        score = 3 * nf + ns + 2 * min(nm, 4) + (100 if f in declared else 0)
+        if f in declared or (score >= FANDOM_MIN_SCORE and (nf or nm)):
+            scores[f] = score
+    if declared:
+        # what the work declares beats what we infer (a DCEU marker in a Smallville fic)
+        return {f: s for f, s in scores.items() if f in declared}
+    for c in doc.metadata.characters:
+        for kc in kb.find_characters(c):
+            for f in kc.fandoms:
+                scores.setdefault(f, 50)
+    return scores
+
+
+def _kb_alias_index(kb: KB, active: set[str]) -> dict[str, list[tuple[str, ...]]]:
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for c in kb.characters.values():
+        fs = active.intersection(c.fandoms)
+        if not fs:
+            continue
+        for f in fs:
+            for name in c.names(f):
+                toks = tuple(t.lower() for t in _TOKEN_RE.findall(name))
+                if toks and toks not in index.get(toks[0], []):
+                    index.setdefault(toks[0], []).append(toks)
+    for v in index.values():
+        v.sort(key=lambda x: -len(x))
+    return index
+
+
+# ---------------------------------------------------------------------- driver
+
+
+def resolve(doc: Doc, kb: KB | None = None, *, nominals: bool = True, lex: Lexicon | None = None) -> Resolution:
+    """Find and cluster every person mention in ``doc`` (the Doc is not modified)."""
+    lex = lex or lexicon()
+    spans = quote_spans(doc.text, [(p.start, p.end) for p in doc.paragraphs])
+    in_quote = token_flags(doc.tokens, spans)
+    active = fandom_evidence(doc, kb) if kb is not None else {}
+    aliases = _kb_alias_index(kb, set(active)) if kb is not None and active else None
+    names = mdet.find_names(doc, lex, in_quote, aliases)
+    entities = cluster_names(names, lex)
+    if kb is not None:
+        link_kb(entities, kb, active)
+    reassign_shared_names(entities, lex)
+    taken = {k for m in names for k in range(m.t0, m.t1)}
+    found: list[MentionCand] = list(names)
+    pronouns = [p for p in mdet.find_pronouns(doc, lex, in_quote) if p.t0 not in taken]
+    found.extend(pronouns)
+    noms = mdet.find_nominals(doc, lex, in_quote, taken, subtrees=bool(doc.tokens and doc.tokens[0].dep)) if nominals else []
+    found.extend(noms)
+    rank = {"name": 0, "pronoun": 1, "nominal": 2}
+    found.sort(key=lambda m: (m.start, rank[m.kind], -m.end))
+    narrator = _make_narrator(doc, entities, pronouns, kb, active)
+    _resolve_in_order(doc, found, entities, lex, kb, narrator)
+    place_words = _drop_place_nicknames(doc, entities, lex)
+    return Resolution(entities=entities, mentions=found, in_quote=in_quote, fandoms=active, place_words=place_words)
+
+
+def _is_narration_i(m: MentionCand) -> bool:
+    return m.kind == "pronoun" and m.person == 1 and not m.in_quote and m.number == "sg"
+
+
+def _make_narrator(doc: Doc, entities: list[Entity], pronouns: list[MentionCand], kb: KB | None, active) -> Entity | None:
+    """The first-person narrator (before pronouns are resolved, so "he" never lands on it)."""
+    mine = [p for p in pronouns if _is_narration_i(p)]
+    if not mine:
+        return None
+    narrator = Entity(idx=len(entities), narrator=True)
+    entities.append(narrator)
+    narrator.mentions.append(mine[0])  # provisional: makes it live; the real adds come in order
+    _name_narrator(doc, entities, narrator, kb, active, mine)
+    narrator.mentions = [m for m in narrator.mentions if m is not mine[0]]
+    mine[0].entity = -1
+    while narrator.merged_into >= 0:
+        narrator = entities[narrator.merged_into]
+    return narrator
+
+
+def _resolve_in_order(doc: Doc, found: list[MentionCand], entities: list[Entity], lex: Lexicon, kb: KB | None, narrator: Entity | None) -> None:
+    res = Resolver(entities, lex, doc.tokens)
+
+    def new_entity(m: MentionCand, owner: Entity | None) -> Entity:
+        target = _kb_relative(owner, m, entities) if owner is not None and kb is not None else None
+        if target is None:
+            target = Entity(idx=len(entities))
+            entities.append(target)
+        target.add(m)
+        if m.gender:
+            target.gender_votes[m.gender] += 1
+        return target
+
+    for m in found:
+        if m.kind == "name":
+            res.observe(m)
+        elif m.kind == "pronoun":
+            if narrator is not None and _is_narration_i(m):
+                narrator.add(m)
+            elif m.person == 3 and (m.number == "sg" or m.key == "themself"):
+                res.pronoun(m)
+        elif m.kind == "nominal" and m.number == "sg":
+            res.nominal(m, new_entity)
+
+
+def _kb_relative(owner: Entity, m: MentionCand, entities: list[Entity]) -> Entity | None:
+    """"his mother" -> the owner's KB parent of that gender, as an entity of the story."""
+    if owner.kb is None or not m.relation:
+        return None
+    kb_ids = [r.other for r in owner.kb.relations if r.kind == m.relation]
+    present = [e for e in live(entities) if e.kb is not None and e.kb.id in kb_ids]
+    if m.gender:
+        present = [e for e in present if e.kb.gender in (m.gender, "unknown")]
+    if len(present) == 1:
+        return present[0]
+    return None
+
+
+_SELF_NAMING = (("my", "name", "is"), ("i", "'m"), ("i", "am"), ("call", "me"))
+
+
+def kb_for_name(kb: KB | None, name: str, active: dict[str, float]) -> KBCharacter | None:
+    if kb is None or not active:
+        return None
+    found = kb.find_characters(name, active)
+    return found[0] if len(found) == 1 else None
+
+
+def _name_narrator(doc: Doc, entities: list[Entity], narrator: Entity, kb: KB | None, active: dict[str, float], mine: list[MentionCand]) -> None:
+    """Give the first-person narrator a name: POV note, else self-naming ("My name is Lana"),
+    else the name others call them in dialogue."""
+    target = None
+    note = (doc.metadata.pov_note or "").strip()
+    if note:
+        words = {w.lower() for w in note.split()}
+        target = next((e for e in live(entities) if not e.narrator and e.words & words), None)
+        if target is None:
+            narrator.fullest = tuple(note.split())
+            narrator.first = note.split()[0].lower()
+            narrator.kb = kb_for_name(kb, note, active)
+            return
+    else:
+        target = _self_named(doc, entities, mine) or _addressed_name(doc, entities, mine)
+    if target is not None:
+        merge(entities, target, narrator)
+        target.narrator = True
+
+
+def _self_named(doc: Doc, entities: list[Entity], mine: list[MentionCand]) -> Entity | None:
+    toks = doc.tokens
+    by_tok = {m.t0: e for e in live(entities) for m in e.mentions if m.kind == "name" and not m.in_quote}
+    for m in mine:
+        i = m.t0
+        for pat in _SELF_NAMING:
+            start = i if pat[0] in ("i", "my") else i - 1
+            k = start + len(pat)
+            if start >= 0 and k < len(toks) and all(toks[start + j].text.lower() == pat[j] for j in range(len(pat))):
+                if k in by_tok:
+                    return by_tok[k]
+    return None
+
+
+def _addressed_name(doc: Doc, entities: list[Entity], mine: list[MentionCand]) -> Entity | None:
+    """A name heard only in dialogue, as the whole of the narrator's own reply ('"Wren," I
+    said') or addressed in a paragraph where the narrator does not speak ('"Wren," she
+    said'), is the narrator's. Names used in the narration itself belong to others."""
+    toks = doc.tokens
+    narr_paras = {m.para for m in mine}
+    best, best_score = None, 0
+    for e in live(entities):
+        if e.narrator:
+            continue
+        names = [m for m in e.mentions if m.kind == "name"]
+        if not names or any(not m.in_quote for m in names):
+            continue
+        score = 0
+        for m in names:
+            alone = m.t0 > 0 and toks[m.t0 - 1].text in mdet.OPENERS and m.t1 + 2 < len(toks) and toks[m.t1].text == "," and toks[m.t1 + 1].text in ('"', "”") and toks[m.t1 + 2].text == "I"
+            if alone:
+                score += 2
+            elif m.vocative and m.para not in narr_paras:
+                score += 1
+        if score > best_score:
+            best, best_score = e, score
+    return best if best_score >= 2 else None
+
+
+def _drop_place_nicknames(doc: Doc, entities: list[Entity], lex: Lexicon) -> set[str]:
+    """A name used only in address and elsewhere as a place ("Thanks Smallville" + "in
+    Smallville") is not a new person: without a KB link we cannot say whose nickname it is."""
+    toks = doc.tokens
+    place_words = {
+        toks[i + 1].text.lower()
+        for i in range(len(toks) - 1)
+        if toks[i].text.lower() in mdet.PLACE_PREPS and toks[i + 1].text[:1].isupper()
+    }
+    place_words |= {e.text.lower() for e in doc.entities if e.label in ("GPE", "LOC", "FAC")}
+    for e in live(entities):
+        if e.kb is not None or e.narrator:
+            continue
+        names = [m for m in e.mentions if m.kind == "name"]
+        if names and all(m.vocative for m in names) and all(m.key in place_words for m in names):
+            for m in e.mentions:
+                m.entity = -1
+            e.mentions = []
+    return place_words
+
+
+def kb_character(e: Entity) -> KBCharacter | None:
+    return e.kb

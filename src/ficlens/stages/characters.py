@@ -1,0 +1,108 @@
+"""The characters stage: every character once, with aliases, gender, presence and mentions.
+
+Runs ``ficlens.coref.resolve`` over the NLP layer and writes ``doc.characters`` and
+``doc.mentions``. A character is an entity named at least once in the text (or linked to the
+fandom KB, or the first-person narrator); entities seen only as nominals ("a waiter") are
+not listed. First/second-person pronouns inside quotes are not resolved here: the quotes
+stage attributes speakers, then adds those mentions (and may rename the ``narrator``).
+
+Example (the shape, not a test): "Lois grinned. 'Thanks, Smallville.' Clark laughed." in a
+Smallville fic gives ``clark_kent`` with aliases {"Clark": 1, "Smallville": 1} and
+``lois_lane``; the vocative names Clark because the KB says Lois calls him that there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..kb import KB, load_kb, slug
+from ..model import Character, Doc, Mention
+from ..coref import resolve
+from ..coref.cluster import Entity, live
+from ..coref.resolve import Resolution
+
+_PAREN = re.compile(r"\s*\([^)]*\)\s*$")
+
+
+class CharacterFinder:
+    name = "characters"
+    requires = ("tokens", "sentences", "entities", "paragraphs")
+    assigns = ("characters", "mentions")
+
+    def __init__(self, kb: KB | None = None, *, use_kb: bool = True, nominals: bool = True) -> None:
+        self.kb = kb if kb is not None else (load_kb() if use_kb else None)
+        self.nominals = nominals
+
+    def __call__(self, doc: Doc) -> Doc:
+        res = resolve(doc, self.kb, nominals=self.nominals)
+        doc.characters, doc.mentions = characters_from(res, doc)
+        return doc
+
+
+def create(**config) -> CharacterFinder:
+    kb_paths = config.pop("kb_paths", None)
+    kb = load_kb(kb_paths) if kb_paths else None
+    return CharacterFinder(kb, **config)
+
+
+# ---------------------------------------------------------------------- entity -> Character
+
+
+def _keep(e: Entity) -> bool:
+    return e.narrator or e.kb is not None or any(m.kind == "name" for m in e.mentions)
+
+
+def display_name(e: Entity) -> str:
+    """KB canonical name (without AO3's "(Fandom)" disambiguator), else the fullest name used."""
+    if e.kb is not None:
+        return _PAREN.sub("", e.kb.name) or e.kb.name
+    if e.fullest:
+        return " ".join(e.fullest)
+    if e.forms:
+        return max(e.forms, key=lambda f: (len(f.split()), e.forms[f]))
+    return "Narrator" if e.narrator else "Unknown"
+
+
+def characters_from(res: Resolution, doc: Doc) -> tuple[list[Character], list[Mention]]:
+    chars: list[Character] = []
+    mentions: list[Mention] = []
+    used: Counter = Counter()
+    entities = sorted((e for e in live(res.entities) if _keep(e)), key=lambda e: e.mentions[0].start)
+    for e in entities:
+        name = display_name(e)
+        base = "narrator" if e.narrator and not e.forms and not e.fullest and e.kb is None else slug(name)
+        used[base] += 1
+        cid = base if used[base] == 1 else f"{base}_{used[base]}"
+        name_words = {w.lower() for w in name.split()} | {w.lower() for w in e.fullest}
+        for m in e.mentions:
+            kind = m.kind
+            if kind == "name" and not {w.lower() for w in m.words} <= name_words:
+                kind = "alias"
+            mentions.append(Mention(m.start, m.end, cid, kind, m.text, m.in_quote))
+        fandom = None
+        if e.kb is not None:
+            in_play = [f for f in e.kb.fandoms if f in res.fandoms]
+            fandom = max(in_play, key=lambda f: res.fandoms[f]) if in_play else None
+        chars.append(
+            Character(
+                id=cid,
+                name=name,
+                aliases=dict(e.forms.most_common()),
+                gender=res.gender(e) or "unknown",
+                mentions=len(e.mentions),
+                present=_present(e),
+                kb=e.kb.id if e.kb is not None else None,
+                fandom=fandom,
+            )
+        )
+    mentions.sort(key=lambda m: (m.start, m.end))
+    return chars, mentions
+
+
+def _present(e: Entity) -> bool:
+    """Acts on the page: a subject outside dialogue, or the narrator. The quotes stage may
+    also set it when the character speaks."""
+    if e.narrator:
+        return True
+    return any(m.role == "subj" and not m.in_quote for m in e.mentions)

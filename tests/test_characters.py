@@ -1,0 +1,82 @@
+"""The characters stage on fixture stories (written for these tests) with the real model."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pytest
+
+from conftest import FIXTURES, analyse_text
+
+pytestmark = pytest.mark.model
+
+
+@lru_cache(maxsize=None)
+def analysed(name: str):
+    text = (FIXTURES / "characters" / f"{name}.txt").read_text(encoding="utf-8")
+    doc, obj = analyse_text(text, name=f"{name}.txt", stages=["characters"])  # validates the contract
+    return doc, obj
+
+
+def chars(name: str) -> dict:
+    doc, _ = analysed(name)
+    return {c.id: c for c in doc.characters}
+
+
+def test_secret_identities_cluster_into_one_character():
+    c = chars("secret_identity")
+    clark = c["clark_kent"]
+    assert {"Clark", "Superman", "Kal-El", "Smallville"} <= set(clark.aliases)
+    assert any(a.lower() == "the blur" for a in clark.aliases)
+    assert clark.name == "Clark Kent" and clark.gender == "male" and clark.present
+    assert not any(cid.startswith(("superman", "the_blur", "smallville", "kal")) for cid in c)
+
+
+def test_his_mother_is_resolved_through_the_kb():
+    doc, _ = analysed("secret_identity")
+    nominal = next(m for m in doc.mentions if m.kind == "nominal" and m.text.lower() == "his mother")
+    assert nominal.character == "martha_kent"
+
+
+def test_nickname_in_dialogue_names_the_addressee_and_the_town_is_a_place():
+    c = chars("nickname_place")
+    assert set(c) == {"lois_lane", "clark_kent"}
+    assert c["clark_kent"].aliases.get("Smallville") == 1  # only the vocative, not "in Smallville"
+
+
+def test_first_person_narrator_is_named_from_the_pov_note():
+    doc, obj = analysed("pov_narrator")
+    c = chars("pov_narrator")
+    assert doc.metadata.pov_note == "Lana"
+    assert "lana_lang" in c and c["lana_lang"].mentions >= 5
+    assert "chloe_sullivan" in c
+    quoted_i = [m for m in doc.mentions if m.in_quote and m.text in ("I", "me", "my")]
+    assert quoted_i == []  # left for the quotes stage
+
+
+def test_typo_alias_joins_the_character():
+    c = chars("typo_alias")
+    assert "Clarks" in c["clark_kent"].aliases
+    assert not any(cid.startswith("clarks") for cid in c)
+
+
+def test_two_characters_sharing_a_first_name_are_kept_apart():
+    c = chars("shared_first_name")
+    assert {"martha_kent", "martha_wayne"} <= set(c)
+    assert c["martha_kent"].mentions > c["martha_wayne"].mentions >= 2
+
+
+def test_original_characters_work_without_the_kb():
+    c = chars("original_characters")
+    assert set(c) == {"tom_hadley", "bea_orwell", "groll"}
+    assert c["tom_hadley"].aliases["Mr. Hadley"] == 1
+    assert c["bea_orwell"].gender == "female"
+    assert all(x.kb is None for x in c.values())
+
+
+def test_mentions_in_the_contract_point_to_listed_characters():
+    for name in ("secret_identity", "pov_narrator"):
+        _, obj = analysed(name)
+        ids = {c["id"] for c in obj["characters"]}
+        assert {m["character"] for m in obj["mentions"]} <= ids
+        assert all(c["mentions"] == sum(1 for m in obj["mentions"] if m["character"] == c["id"]) for c in obj["characters"])

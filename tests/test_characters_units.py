@@ -1,0 +1,223 @@
+"""Clustering, filtering and pronoun logic on hand-built Docs (no spaCy model).
+
+``make_doc`` builds a Doc from text with PERSON spans in [brackets]; tokens are split the
+way spaCy splits them for these cases ("Clark's" -> "Clark" + "'s"), sentences end at
+. ! ?, paragraphs at blank lines. No parse: the stage must work without one.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ficlens import contract
+from ficlens.coref import resolve
+from ficlens.coref.cluster import live
+from ficlens.kb import load_kb
+from ficlens.model import Doc, Entity, Metadata, Paragraph, Sentence, Source, Span, Token, Work
+from ficlens.stages.characters import create
+
+from conftest import validate_analysis
+
+_TOK = re.compile(r"\[|\]|(?:Mr|Mrs|Ms|Dr)\.|'s\b|\u2019s\b|\w+(?:[-'\u2019]\w+)*|[^\w\s]")
+
+
+def make_doc(marked: str, **meta) -> Doc:
+    text_parts: list[str] = []
+    tokens: list[Token] = []
+    entities: list[Entity] = []
+    paragraphs: list[Paragraph] = []
+    sentences: list[Sentence] = []
+    pos = 0
+    for pi, para in enumerate(marked.strip().split("\n\n")):
+        if pi:
+            text_parts.append("\n\n")
+            pos += 2
+        p_start, p_first = pos, len(tokens)
+        s_first = len(tokens)
+        ent_start = None
+        first_in_para = True
+        for w in _TOK.findall(para):
+            if w == "[":
+                ent_start = len(tokens)
+                continue
+            if w == "]":
+                toks = tokens[ent_start:]
+                entities.append(Entity(toks[0].start, toks[-1].end, "PERSON", " ".join(t.text for t in toks), ent_start, len(tokens)))
+                for k, t in enumerate(toks):
+                    t.ent_type, t.ent_iob = "PERSON", "B" if k == 0 else "I"
+                continue
+            if not first_in_para:
+                text_parts.append(" ")
+                pos += 1
+            first_in_para = False
+            tokens.append(Token(len(tokens), pos, pos + len(w), w, sent=len(sentences), para=pi, ws=True))
+            text_parts.append(w)
+            pos += len(w)
+            if w in (".", "!", "?"):
+                sentences.append(Sentence(tokens[s_first].start, pos, s_first, len(tokens), pi))
+                s_first = len(tokens)
+        if s_first < len(tokens):
+            sentences.append(Sentence(tokens[s_first].start, pos, s_first, len(tokens), pi))
+        paragraphs.append(Paragraph(p_start, pos, p_first, len(tokens)))
+    # sentence indexes were assigned before closing quotes; fix them from the sentence list
+    for si, s in enumerate(sentences):
+        for t in tokens[s.first_token : s.last_token]:
+            t.sent = si
+    text = "".join(text_parts)
+    work = Work(text=text, source=Source(path=None, format="txt", sha256="0" * 64), body=Span(0, len(text)), metadata=Metadata(**meta))
+    return Doc(work=work, paragraphs=paragraphs, sentences=sentences, tokens=tokens, entities=entities, nlp_profile="ner")
+
+
+def run(marked: str, kb=True, **meta) -> Doc:
+    doc = make_doc(marked, **meta)
+    stage = create() if kb else create(use_kb=False)
+    return stage(doc)
+
+
+def by_name(doc: Doc) -> dict[str, object]:
+    return {c.name: c for c in doc.characters}
+
+
+def test_full_name_given_name_and_honorific_surname_are_one_character():
+    doc = run("[Tom Hadley] climbed the stairs. [Tom] was tired. \"Mr. Hadley!\" someone called.", kb=False)
+    chars = by_name(doc)
+    assert list(chars) == ["Tom Hadley"]
+    assert chars["Tom Hadley"].aliases == {"Tom Hadley": 1, "Tom": 1, "Mr. Hadley": 1}
+
+
+def test_honorific_of_the_other_gender_is_a_different_person():
+    # Mrs. Hadley is not Tom Hadley: the honorific contradicts his given name
+    doc = run("[Tom Hadley] waved. [Mrs. Hadley] waved back. [Tom] smiled.", kb=False)
+    assert set(by_name(doc)) == {"Tom Hadley", "Hadley"}
+    assert by_name(doc)["Hadley"].gender == "female"
+
+
+def test_nickname_table_joins_bill_and_william():
+    doc = run("[William Crane] opened the shop. Later [Bill Crane] closed it. [Bill] went home.", kb=False)
+    assert [c.name for c in doc.characters] == ["William Crane"]
+
+
+@pytest.mark.parametrize(
+    "marked, expected",
+    [
+        ("[Mhmm] . [Lana] nodded.", {"Lana"}),  # an interjection NER tagged PERSON
+        ("[K] . [Lana] nodded.", {"Lana"}),  # a one-letter reply
+        ("[Lana POV] . [Lana] nodded.", {"Lana"}),  # a POV header
+        ("[Kissing Lois] was easy. [Lois] laughed.", {"Lois"}),  # a gerund glued to a name
+    ],
+)
+def test_false_person_entities_are_filtered_or_trimmed(marked, expected):
+    doc = run(marked, kb=False)
+    assert {c.name for c in doc.characters} == expected
+
+
+def test_possessive_typo_folds_into_the_name():
+    doc = run("[Clark] ran. [Clark] stopped. [Clarks] patience was gone. [Clark] sat.", kb=False)
+    assert [c.name for c in doc.characters] == ["Clark"]
+    assert doc.characters[0].aliases["Clarks"] == 1
+
+
+def test_pronouns_agree_in_gender_with_their_antecedent():
+    doc = run("[Tom] met [Anna] at the dock. She smiled. He laughed.", kb=False)
+    ref = {m.text: m.character for m in doc.mentions if m.kind == "pronoun"}
+    ids = {c.name: c.id for c in doc.characters}
+    assert ref == {"She": ids["Anna"], "He": ids["Tom"]}
+    assert by_name(doc)["Anna"].gender == "female"
+
+
+def test_gender_comes_from_pronouns_when_the_name_says_nothing():
+    doc = run("[Quill] walked in. She sat down. She sighed. She slept.", kb=False)
+    assert by_name(doc)["Quill"].gender == "female"
+
+
+def test_gender_is_unknown_without_evidence():
+    doc = run("[Quill] walked in. [Quill] sat down.", kb=False)
+    assert by_name(doc)["Quill"].gender == "unknown"
+
+
+def test_first_person_outside_quotes_is_the_narrator_named_by_the_pov_note():
+    doc = run('I walked in. [Chloe] waved. "I missed you," she said. I laughed.', kb=False, pov_note="Lana")
+    chars = by_name(doc)
+    assert "Lana" in chars
+    narr = [m for m in doc.mentions if m.character == chars["Lana"].id]
+    assert [m.text for m in narr] == ["I", "I"]  # the quoted "I" is left to the quotes stage
+    assert not any(m.in_quote and m.text == "I" for m in doc.mentions)
+
+
+def test_narrator_without_a_name_is_called_narrator():
+    doc = run("I walked in. I sat down.", kb=False)
+    assert [c.id for c in doc.characters] == ["narrator"]
+
+
+def test_pronouns_inside_quotes_are_marked():
+    doc = run('[Tom] frowned. "He is late," [Anna] said.', kb=False)
+    he = next(m for m in doc.mentions if m.text == "He")
+    assert he.in_quote
+
+
+def test_vocative_place_name_without_kb_is_not_a_new_person():
+    doc = run('[Lois] sighed in [Smallville] . "Thanks, [Smallville] ." [Lois] said.', kb=False)
+    assert {c.name for c in doc.characters} == {"Lois"}
+
+
+def test_name_after_a_preposition_is_a_place():
+    doc = run("[Lois] drove to [Smallville] . [Lois] hated [Smallville] .", kb=False)
+    names = {c.name for c in doc.characters}
+    assert "Lois" in names
+    # "to Smallville" is a place; the other use is ambiguous but never joins Lois
+    assert by_name(doc)["Lois"].aliases == {"Lois": 2}
+
+
+def test_two_characters_sharing_a_first_name_stay_apart():
+    doc = run(
+        "[Martha Kent] baked. [Martha Wayne] danced.\n\n[Thomas Wayne] bowed. [Martha] laughed.\n\n[Martha Kent] sighed. [Martha] slept.",
+        kb=False,
+    )
+    chars = by_name(doc)
+    assert chars["Martha Wayne"].aliases == {"Martha Wayne": 1, "Martha": 1}
+    assert chars["Martha Kent"].aliases == {"Martha Kent": 2, "Martha": 1}
+
+
+def test_kb_links_a_secret_identity_when_the_fandom_is_declared():
+    doc = run("[Clark] smiled. [Superman] flew away. [Kal-El] was his real name.", fandoms=["Smallville"])
+    assert [c.id for c in doc.characters] == ["clark_kent"]
+    c = doc.characters[0]
+    assert c.kb == "clark_kent" and c.gender == "male" and c.fandom == "Smallville"
+    kinds = {m.text: m.kind for m in doc.mentions if m.kind != "pronoun"}
+    assert kinds == {"Clark": "name", "Superman": "alias", "Kal-El": "alias"}
+
+
+def test_kb_is_not_used_without_evidence_from_the_text():
+    # a lone "Clark" in an original story is not Clark Kent
+    doc = run("[Clark] fixed the fence. [Clark] went home.")
+    assert doc.characters[0].kb is None and doc.characters[0].name == "Clark"
+
+
+def test_kb_relation_resolves_a_possessive_family_nominal():
+    doc = run("[Clark Kent] came home. His mother hugged him. [Martha] cried.", fandoms=["Smallville"])
+    chars = {c.id: c for c in doc.characters}
+    assert "martha_kent" in chars
+    nominal = next(m for m in doc.mentions if m.kind == "nominal")
+    assert nominal.text.lower().endswith("mother") and nominal.character == "martha_kent"
+
+
+def test_character_ids_are_unique_slugs_and_mentions_point_to_them():
+    doc = run("[Sam] ran. [Sam Wu] ran. [Sam Lee] ran. [Sam Wu] stopped. [Sam Lee] stopped.", kb=False)
+    ids = [c.id for c in doc.characters]
+    assert len(ids) == len(set(ids))
+    assert all(re.fullmatch(r"[a-z0-9_]+", i) for i in ids)
+    assert {m.character for m in doc.mentions} <= set(ids)
+
+
+def test_analysis_of_a_hand_built_doc_validates_against_the_contract():
+    doc = run('[Clark Kent] smiled. "Hi, [Lois] ," he said. I watched them.', fandoms=["Smallville"])
+    validate_analysis(contract.to_json(doc))
+
+
+def test_resolution_leaves_the_doc_untouched():
+    doc = make_doc("[Tom] ran. He fell.")
+    res = resolve(doc, load_kb())
+    assert doc.characters == [] and doc.mentions == []
+    assert len(live(res.entities)) == 1
