@@ -274,8 +274,9 @@ def _cues() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
 def note_like(s: str, *, strong_only: bool = False) -> bool:
     """Does this unlabelled paragraph read as the author talking to readers?
 
-    One strong cue ("beta", "fic", "review", ":)") is enough; otherwise two weak cues plus
-    "I"/"you" (``strong_only`` refuses the weak route where prose would be the costlier loss).
+    One strong cue ("beta", "fic", "review", ":)") is enough; otherwise two weak cues in a
+    short paragraph that addresses the reader ("you", "guys", or an exclamation).
+    ``strong_only`` refuses the weak route where prose would be the costlier loss.
     """
     if has_dialogue(s) or len(s.split()) > 120:
         return False
@@ -284,10 +285,13 @@ def note_like(s: str, *, strong_only: bool = False) -> bool:
     tokens = set(words) | {w for w in s.lower().split()}
     if tokens & strong:
         return True
-    if strong_only:
+    # the weak route is for short asides only: a long paragraph of first-person narration
+    # ("... asked me to write down the whole story ...") meets two weak cues by chance
+    if strong_only or len(words) > 40:
         return False
     n_weak = sum(1 for w in words if w in weak)
-    return n_weak >= 2 and bool(set(words) & person)
+    addressed = bool(set(words) & person) or s.rstrip().endswith(("!", ":)", "<3"))
+    return n_weak >= 2 and addressed
 
 
 def short_aside(s: str) -> bool:
