@@ -62,6 +62,15 @@ def test_a_facet_include_keeps_only_works_with_that_tag(client, ids):
     assert re.search(r'name="inc" value="declared.fandom:&#34;Smallville \(TV\)&#34;"[^>]*checked', r.text)
 
 
+def test_a_hand_written_facet_term_ticks_the_matching_box(client, ids):
+    r = client.get("/", params={"inc": "declared.fandom:smallville"})
+    assert work_ids(r.text) == []  # "smallville" is not the whole tag "Smallville (TV)"
+    r = client.get("/", params={"inc": 'declared.fandom:"smallville (TV)"'})
+    assert sorted(work_ids(r.text)) == sorted([ids["storm"], ids["storm_again"], ids["kent_farm"]])
+    assert "Other active filters" not in r.text
+    assert re.search(r'name="inc" value="declared.fandom:&#34;Smallville \(TV\)&#34;"[^>]*checked', r.text)
+
+
 def test_a_facet_exclude_removes_works_with_that_tag(client, ids):
     r = client.get("/", params={"exc": 'declared.warning:"Major Character Death"'})
     assert sorted(work_ids(r.text)) == sorted(i for n, i in ids.items() if n != "kent_farm")
@@ -115,7 +124,7 @@ def test_sort_by_title_orders_blurbs_as_ao3_does(client, ids):
 def test_facet_sidebar_shows_counts_and_marks_inferred_values(client):
     html = client.get("/").text
     assert re.search(r"Smallville \(TV\) <span class=\"count\">\(3\)</span>", html)
-    assert re.search(r"Smallville \(TV\) <span class=\"count\">\(2\)</span> <span class=\"inferred\"", html)
+    assert re.search(r"Smallville \(TV\) <span class=\"count\">\(2\)</span> <span class=\"inferred-badge\"", html)
     assert re.search(r"First person <span class=\"count\">\(1\)</span>", html)
 
 

@@ -246,3 +246,13 @@ def test_pagination_shows_ends_and_neighbours_with_gaps(page, total, items):
     assert (links["prev"] is None) is (page == 1)
     if links["next"]:
         assert links["next"] == f"?q=x+y&inc=a&inc=b&page={page + 1}"
+
+
+def test_work_notes_that_only_repeat_title_byline_or_summary_are_left_out():
+    text = "My Title\nby Ann\nSummary: Short.\nThanks, beta!\n\nStory"
+    notes = [{"kind": "other", "start": 0, "end": 8}, {"kind": "other", "start": 9, "end": 15},
+             {"kind": "summary", "start": 16, "end": 31}, {"kind": "author_note", "start": 32, "end": 45}]  # fmt: skip
+    obj = _obj(text, notes=notes, body={"start": 47, "end": 52})
+    obj["metadata"].update({"title": "My Title", "authors": ["Ann"], "summary": "Short."})
+    before, after = reader.outside_notes(obj)
+    assert [(n.kind, n.text) for n in before] == [("author_note", "Thanks, beta!")] and after == []

@@ -119,7 +119,7 @@ def library_page(app: WebApp, request: Request, q: str, inc: list[str], exc: lis
     result = app.library.search(query, **kwargs)
     total = int(getattr(result, "total", 0))
     groups = views.facet_groups(getattr(result, "facets", None) or {}, inc, exc)
-    shown = {v["term"] for g in groups for v in g["values"]}
+    shown = {views.term_key(v["term"]) for g in groups for v in g["values"]}
     params = {"q": q, "inc": inc, "exc": exc, "sort": sort, "words_from": words_from, "words_to": words_to, "complete": complete}
     return app.page(
         "library.html",
@@ -135,7 +135,8 @@ def library_page(app: WebApp, request: Request, q: str, inc: list[str], exc: lis
         first=(page - 1) * PER_PAGE + 1,
         groups=groups,
         empty_library=total == 0 and not query,
-        other_active=[("inc", t) for t in inc if t not in shown] + [("exc", t) for t in exc if t not in shown],
+        other_active=[("inc", t) for t in inc if views.term_key(t) not in shown]
+        + [("exc", t) for t in exc if views.term_key(t) not in shown],
         pages=views.page_links(page, total, PER_PAGE, params),
     )
 
@@ -144,7 +145,7 @@ def work_page(app: WebApp, work_id: int) -> HTMLResponse:
     obj = app.work_or_404(work_id)
     similar = [views.blurb(h) for h in (app.library.similar(work_id, n=10) or [])]
     before, after = reader.outside_notes(obj)
-    # a note that only repeats the summary shown above it is left out
+    # the summary is shown on its own above the notes
     notes = [n for n in before + after if not (n.kind == "summary" and (obj.get("metadata") or {}).get("summary"))]
     return app.page(
         "work.html",

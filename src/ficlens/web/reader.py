@@ -224,13 +224,39 @@ def render_chapters(obj: dict[str, Any], only: int | None = None) -> list[Chapte
     return views
 
 
+def _norm(s: str | None) -> str:
+    return " ".join((s or "").split()).casefold()
+
+
+def _repeats_metadata(note: NoteView, meta: dict[str, Any]) -> bool:
+    """A note that only restates the title, the byline or the summary the page already shows.
+
+    >>> _repeats_metadata(NoteView("other", "by  Ann"), {"title": "T", "authors": ["Ann"]})
+    True
+    >>> _repeats_metadata(NoteView("author_note", "Thanks, Ann!"), {"title": "T", "authors": ["Ann"]})
+    False
+    """
+    text = _norm(note.text)
+    authors = [_norm(a) for a in meta.get("authors") or []]
+    shown = {_norm(meta.get("title")), _norm(meta.get("summary")), *authors}
+    shown |= {f"by {a}" for a in authors} | {"by " + ", ".join(authors)}
+    shown |= {f"summary: {_norm(meta.get('summary'))}"}
+    return bool(text) and text in shown
+
+
 def outside_notes(obj: dict[str, Any]) -> tuple[list[NoteView], list[NoteView]]:
-    """Notes before and after the story body (work-level notes: shown apart from the text)."""
+    """Notes before and after the story body (work-level notes: shown apart from the text).
+
+    Notes that merely repeat the title, byline or summary are left out: the page shows those.
+    """
     text = obj.get("text") or ""
     body = obj.get("body") or {"start": 0, "end": len(text)}
+    meta = obj.get("metadata") or {}
     before, after = [], []
-    for nt in (obj.get("metadata") or {}).get("notes") or []:
+    for nt in meta.get("notes") or []:
         view = NoteView(nt["kind"], text[nt["start"] : nt["end"]].strip())
+        if _repeats_metadata(view, meta):
+            continue
         if nt["end"] <= body["start"]:
             before.append(view)
         elif nt["start"] >= body["end"]:

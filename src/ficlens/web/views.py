@@ -332,8 +332,29 @@ def build_query(q: str, include: list[str], exclude: list[str]) -> str:
     return " ".join(parts)
 
 
+def term_key(term: str) -> Any:
+    """What a query part means, so ``fandom:Smallville`` and ``fandom:"smallville"`` tick one box.
+
+    >>> term_key('declared.fandom:Smallville') == term_key('declared.fandom:"smallville"')
+    True
+    >>> term_key('declared.fandom:Smallville') == term_key('inferred.fandom:Smallville')
+    False
+    """
+    try:
+        from ..library.query import parse_query
+
+        q = parse_query(term)
+    except Exception:  # noqa: BLE001 - a term the parser refuses is compared as text
+        return term.strip()
+    return (
+        tuple((f.field, str(f.value).casefold(), f.op, f.source, f.high) for f in q.filters),
+        tuple((t.text.casefold(), t.phrase, t.prefix) for t in q.terms),
+    )
+
+
 def facet_groups(facets: Any, include: list[str], exclude: list[str], limit: int = 10) -> list[dict[str, Any]]:
     """The sidebar: per facet type its top values with counts and include/exclude state."""
+    inc_keys, exc_keys = {term_key(t) for t in include}, {term_key(t) for t in exclude}
     groups = []
     for kind, values in (facets or {}).items():
         rows = []
@@ -349,8 +370,8 @@ def facet_groups(facets: Any, include: list[str], exclude: list[str], limit: int
                     "count": d.get("count"),
                     "source": d.get("source"),
                     "term": term,
-                    "included": term in include,
-                    "excluded": term in exclude,
+                    "included": term_key(term) in inc_keys,
+                    "excluded": term_key(term) in exc_keys,
                 }
             )
         if rows:
