@@ -163,3 +163,20 @@ def test_streaming_read_stops_at_the_declared_size():
     data = make_epub(DOCS)
     zf = open_archive(data, limit=20 * 1024 * 1024)
     assert read_member(zf, "OEBPS/text/ch1.xhtml", 20 * 1024 * 1024) == DOCS["OEBPS/text/ch1.xhtml"]
+
+
+def test_epub3_navigation_document_is_not_a_chapter():
+    nav = xhtml("<nav epub:type='toc'><ol>" + "".join(f"<li><a href='c{i}.xhtml'>Chapter {i}</a></li>" for i in range(40)) + "</ol></nav>")
+    opf = OPF.replace(b'<item id="t" href="title.xhtml"', b'<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/><item id="t" href="title.xhtml"')
+    opf = opf.replace(b'<spine><itemref idref="t"/>', b'<spine><itemref idref="nav"/><itemref idref="t"/>')
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("mimetype", b"application/epub+zip")
+        zf.writestr("META-INF/container.xml", CONTAINER)
+        zf.writestr("OEBPS/book.opf", opf)
+        zf.writestr("OEBPS/nav.xhtml", nav)
+        for name, data in DOCS.items():
+            zf.writestr(name, data)
+    w = read_bytes(buf.getvalue(), path="nav.epub")
+    assert [c.title for c in w.chapters] == ["One", "Two"]
+    assert "Chapter 7" not in w.text

@@ -113,3 +113,9 @@ def test_text_builder_lays_out_lines_and_blank_line_between_chapters():
     text = tb.text()
     assert text == "Title\n\nOne.\nTwo.\n\nThree.\n"
     assert (text[a.start : a.end], text[b.span.start : b.span.end], text[c.span.start : c.span.end]) == ("Title", "One.\nTwo.", "Three.")
+
+
+def test_preformatted_text_keeps_its_line_breaks():
+    bs = blocks("<pre>roses are red\n  violets are <i>blue</i>\n</pre><p>He read it twice.</p>")
+    assert [b.text for b in bs] == ["roses are red", "violets are blue", "He read it twice."]
+    assert [bs[1].text[s:e] for s, e in bs[1].emphasis] == ["blue"]

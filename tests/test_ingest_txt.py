@@ -61,3 +61,17 @@ def test_utf16_with_bom_and_a_broken_surrogate_is_undecodable():
     data = b"\xff\xfe" + "Hello ".encode("utf-16-le") + b"\x00\xd8" + "there".encode("utf-16-le")
     with pytest.raises(UndecodableText):
         decode_text(data)
+
+
+def test_mostly_utf8_with_stray_windows_bytes_keeps_both_right():
+    data = "Lois said \u201cno\u201d.\n".encode("utf-8") + b"Clark didn\x92t listen.\n"
+    text, enc = decode_text(data)
+    assert text == "Lois said \u201cno\u201d.\nClark didn\u2019t listen.\n"
+    assert enc == "utf-8+cp1252"
+
+
+def test_utf16_without_bom_is_detected(tmp_path):
+    f = tmp_path / "nobom.txt"
+    f.write_bytes(STORY.encode("utf-16-le"))
+    w = read(f)
+    assert (w.text, w.source.encoding) == (STORY, "utf-16-le")

@@ -17,6 +17,8 @@ from ..model import Work
 from .sniff import sniff_format
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+# HTML may hold this many bytes of markup per byte of text before it is refused unread
+MARKUP_FACTOR = 4
 WORK_EXTENSIONS = {".txt", ".text", ".html", ".htm", ".xhtml", ".epub", ".md", ".markdown", ""}
 
 
@@ -40,7 +42,7 @@ def read(path: str | Path, *, max_bytes: int | None = None) -> Work:
     if size == 0:
         raise EmptyWork("empty file", path=str(path))
     # EPUBs are compressed: their limit applies to the text inside (checked by the reader)
-    data = p.read_bytes() if size <= limit * 4 else None
+    data = p.read_bytes() if size <= limit * MARKUP_FACTOR else None
     if data is None:
         raise WorkTooLarge(f"file is {size:,} bytes, over the {limit:,}-byte limit", path=str(path))
     try:
@@ -60,8 +62,10 @@ def read_bytes(data: bytes, *, path: str | None = None, max_bytes: int | None = 
     fmt = sniff_format(data, path)
     if fmt == "binary":
         raise BinaryInput("not a text, HTML or EPUB file")
-    if fmt != "epub" and len(data) > limit:
-        raise WorkTooLarge(f"text is {len(data):,} bytes, over the {limit:,}-byte limit")
+    # the limit is on text: plain text is its bytes; markup may carry a few times its text
+    raw_limit = limit if fmt in ("txt", "markdown") else limit * MARKUP_FACTOR
+    if fmt != "epub" and len(data) > raw_limit:
+        raise WorkTooLarge(f"file is {len(data):,} bytes, over the {raw_limit:,}-byte limit for {fmt}")
     sha = hashlib.sha256(data).hexdigest()
     reader = _reader(fmt)
     work = reader.read(data, path=path, sha256=sha, max_bytes=limit)

@@ -4,10 +4,14 @@
 ('café', 'cp1252')
 >>> decode_text(b"\\xef\\xbb\\xbfHi\\r\\nthere\\r")
 ('Hi\\nthere\\n', 'utf-8-sig')
+>>> decode_text("It’s ".encode("utf-8") + b"don\\x92t")
+('It’s don’t', 'utf-8+cp1252')
 """
 
 from __future__ import annotations
 
+import codecs
+import re
 import unicodedata
 
 from ..errors import BinaryInput, UndecodableText
@@ -40,9 +44,27 @@ def _decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if _UTF8_MULTIBYTE_RE.search(data):
+        # mostly UTF-8 with a few Windows bytes (a fic pasted together from two editors):
+        # decoding it all as cp1252 would turn every good "’" into "â€™"
+        return data.decode("utf-8", errors=_MIXED), "utf-8+cp1252"
     if any(b in _CP1252_HOLES for b in data):
         return data.decode("latin-1"), "latin-1"
     return data.decode("cp1252"), "cp1252"
+
+
+_UTF8_MULTIBYTE_RE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_MIXED = "ficlens-cp1252-fallback"
+
+
+def _cp1252_fallback(err: UnicodeError) -> tuple[str, int]:
+    """Decode the bytes UTF-8 rejected as cp1252 (latin-1 for the five bytes it leaves undefined)."""
+    bad = err.object[err.start : err.end]  # type: ignore[attr-defined]
+    chars = "".join(bytes([b]).decode("latin-1" if b in _CP1252_HOLES else "cp1252") for b in bad)
+    return chars, err.end  # type: ignore[attr-defined]
+
+
+codecs.register_error(_MIXED, _cp1252_fallback)
 
 
 def _strict(data: bytes, enc: str) -> tuple[str, str]:

@@ -170,11 +170,14 @@ def opf_metadata(opf: ET.Element) -> dict:
 def spine_hrefs(opf: ET.Element) -> list[str]:
     """Hrefs of the linear (X)HTML documents in spine order."""
     manifest = {
-        i.get("id"): (i.get("href") or "", i.get("media-type") or "") for i in opf.iterfind(".//opf:manifest/opf:item", _NS)
+        i.get("id"): (i.get("href") or "", i.get("media-type") or "", i.get("properties") or "")
+        for i in opf.iterfind(".//opf:manifest/opf:item", _NS)
     }
     out = []
     for ref in opf.iterfind(".//opf:spine/opf:itemref", _NS):
-        href, mtype = manifest.get(ref.get("idref"), ("", ""))
+        href, mtype, props = manifest.get(ref.get("idref"), ("", "", ""))
+        if "nav" in props.split():
+            continue  # the EPUB 3 table of contents, not the story
         if href and ref.get("linear", "yes") != "no" and (mtype in _HTML_TYPES or href.endswith((".xhtml", ".html", ".htm"))):
             out.append(unquote(href.split("#")[0]))
     return out
@@ -263,7 +266,7 @@ def _read_generic(docs, info: dict, source: Source) -> Work:
         meta.published = info["date"][:10]
     parts = WorkParts(title=meta.title, byline=("by " + ", ".join(meta.authors)) if meta.authors else None)
     leading = True
-    for blocks in (extract_blocks(d.body) for d in docs if d.body is not None):
+    for blocks in (extract_blocks(d.body, skip=_is_nav) for d in docs if d.body is not None):
         prose = [b for b in blocks if b.kind == "p"]
         if not prose:
             continue
@@ -282,6 +285,10 @@ def _read_generic(docs, info: dict, source: Source) -> Work:
         parts.summary = [_block(line) for line in meta.summary.split("\n") if line.strip()]
     # fan-fiction EPUBs made from FFN and the like keep A/Ns and disclaimers in the text
     return trim_chapter_edges(build_work(parts, meta, source))
+
+
+def _is_nav(node) -> bool:
+    return node.tag == "nav"
 
 
 def _is_front_page(prose) -> bool:

@@ -159,7 +159,7 @@ def extract_blocks(root, *, skip=None) -> list[Block]:
     """
     blocks: list[Block] = []
     line = _Line()
-    emph = 0
+    emph = pre = 0
 
     def flush(kind: str) -> None:
         b = line.take(kind)
@@ -176,11 +176,22 @@ def extract_blocks(root, *, skip=None) -> list[Block]:
         if leaving:
             if _is_emphasis(node):
                 emph -= 1
+            if tag == "pre":
+                pre -= 1
             if tag in BLOCK_TAGS:
                 flush(tag if tag in HEADING_TAGS else "p")
             continue
         if tag == "-text":
-            line.add(node.text_content or "", emph > 0)
+            raw = node.text_content or ""
+            if pre and "\n" in raw:
+                # preformatted text (poems, texts, letters): its newlines are line breaks
+                first, *rest = raw.split("\n")
+                line.add(first, emph > 0)
+                for piece in rest:
+                    flush("p")
+                    line.add(piece, emph > 0)
+            else:
+                line.add(raw, emph > 0)
             continue
         if tag.startswith(("-", "!")) or tag in SKIP_TAGS or (skip is not None and skip(node)):
             continue
@@ -195,6 +206,8 @@ def extract_blocks(root, *, skip=None) -> list[Block]:
             flush("p")
         if _is_emphasis(node):
             emph += 1
+        if tag == "pre":
+            pre += 1
         stack.append((True, node))
         stack.extend((False, child) for child in reversed(list(node.iter(include_text=True))))
     flush("p")
