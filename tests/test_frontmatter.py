@@ -87,6 +87,10 @@ SHAPES = [
     ("Dedicated to my sister.", "dedication", "Dedicated to", None, None),
     # other labelled lines keep their value in extra
     ("Beta: moonlit_quill", "other", "Beta:", "extra", {"beta": "moonlit_quill"}),
+    # shapes found missing by the held-out wrappers of `ficlens bench frontmatter`
+    ("Standard disclaimers apply.", "disclaimer", "Standard disclaimers", None, None),
+    ("Sequel to 'The Harvest'.", "other", "Sequel to", "extra", {"series_note": "Sequel to 'The Harvest'."}),
+    ("Clark/Lana, Chloe POV", "other", "Clark/Lana", "relationships", ["Clark/Lana"]),
 ]
 
 
@@ -431,3 +435,14 @@ def test_declare_line_lets_a_markup_reader_use_the_same_recognisers():
     assert declare_line("Lana POV:", m) == "pov"
     assert declare_line("Clark ran home, and Lois followed him.", m) is None
     assert (m.authors, m.warnings, m.pov_note) == (["kent_farm_kid"], ["Major Character Death"], "Lana")
+
+
+def test_the_front_matter_bench_scores_a_wrapped_story_and_keeps_bare_prose():
+    from ficlens.bench.frontmatter import run_bench
+
+    r = run_bench([("story.txt", STORY), ("chapters.txt", "Chapter 1\n\n" + STORY)])
+    assert r.texts == 2 and r.prose_kept == 2
+    for score in r.sets.values():
+        assert score.wrapped > 0
+        assert score.header_exact == score.wrapped and score.footer_exact == score.wrapped
+        assert score.fields_right == score.fields_checked

@@ -132,6 +132,11 @@ def _classify(u: Unit, *, top: bool = False, context: bool = False) -> Item | No
             return Item("authors", u.start, u.end, s, names)
     if fp.is_disclaimer(s):
         return Item("disclaimer", u.start, u.end, s)
+    if fp.series_note(s):
+        return Item("series_note", u.start, u.end, s)
+    pairs = fp.bare_pairings(s)
+    if pairs:
+        return Item("pairing_line", u.start, u.end, ", ".join(pairs[0]), [pairs[1]] if pairs[1] else [])
     setting = fp.setting_text(s)
     if setting:
         return Item("setting", u.start, u.end, setting)

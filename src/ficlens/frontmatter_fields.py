@@ -264,6 +264,13 @@ def _ffn_info(m: Metadata, it: "Item") -> None:
         m.work_id = d["id"]
 
 
+def _pairing_line(m: Metadata, it: "Item") -> None:
+    """'Clark/Lana, Chloe POV': the pairings, and the POV named beside them."""
+    _add(m.relationships, parse_relationships(it.value))
+    for name in it.names:
+        _pov(m, type(it)("pov", it.start, it.end, name))
+
+
 def _extra(m: Metadata, it: "Item") -> None:
     if it.value:
         m.extra.setdefault(it.field, it.value)
@@ -288,6 +295,8 @@ _HANDLERS: dict[str, Callable[[Metadata, "Item"], None]] = {
     "language": _language,
     "series": lambda m, it: m.series.append({"title": it.value}) if it.value else None,
     "ffn_info": _ffn_info,
+    "pairing_line": _pairing_line,
+    "series_note": _extra,
     "beta": _extra,
     "spoilers": _extra,
     "prompt": _extra,

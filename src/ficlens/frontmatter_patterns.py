@@ -24,6 +24,8 @@ True
 (True, False)
 >>> is_dedication("For Mags, who asked for cold cases."), is_dedication("For a moment, Clark froze.")
 (True, False)
+>>> series_note("Sequel to 'The Harvest'."), bare_pairings("Clark/Lana, Chloe POV")
+(True, (['Clark/Lana'], 'Chloe'))
 >>> note_like("Thanks to my beta for putting up with me!")
 True
 >>> note_like("She hoped the story would end there.")
@@ -189,6 +191,8 @@ _DISCLAIMER_RES = [
         r"\bno\s+(?:money|profit)\s+(?:is\s+|was\s+|will\s+be\s+|being\s+)?(?:made|earned)\b",
         r"\bnot\s+making\s+(?:any\s+)?(?:money|profit)\b",
         r"\bi\s+(?:just\s+|only\s+)?(?:play|borrow)\s+(?:with\s+)?(?:them|the\s+characters)\b",
+        r"^(?:the\s+)?(?:standard|usual|same|all)\s+disclaimers?\s+(?:apply|applies|as\s+(?:before|always))\b",
+        r"^disclaimers?\s+(?:in|on|at)\s+(?:part|chapter|the\s+first)\b",
     )
 ]
 
@@ -220,6 +224,38 @@ def setting_text(s: str) -> str | None:
     if not m or not _SETTING_HINT.search(s):
         return None
     return s.rstrip(" .")
+
+
+_SERIES_RE = re.compile(
+    r"^(?:a\s+)?(?:sequel|prequel|companion(?:\s+piece)?|follow-?up|missing\s+scene|coda)\s+(?:to|for|of)\b"
+    r"|^part\s+(?:\w+\s+)?of\s+(?:the\s+|my\s+)?\S.*\bseries\b|^(?:book|part)\s+\w+\s+(?:of|in)\s+the\b",
+    re.I,
+)
+
+
+def series_note(s: str) -> bool:
+    """'Sequel to "The Harvest".' / 'Part of the Red Sky series.' (short lines only)."""
+    return len(s.split()) <= 20 and s[:1] not in QUOTES and bool(_SERIES_RE.match(s))
+
+
+_PAIR = r"[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*)?(?:\s*/\s*[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*)?)+"
+
+
+def bare_pairings(s: str) -> tuple[list[str], str | None] | None:
+    """'Clark/Lana, Chloe POV' -> (['Clark/Lana'], 'Chloe'): an unlabelled pairing line."""
+    from .structure import pov_name
+
+    if len(s) > 120 or has_dialogue(s):
+        return None
+    pairs, pov = [], None
+    for seg in (x.strip(" .") for x in re.split(r"\s*[,;]\s*", s)):
+        if re.fullmatch(_PAIR, seg):
+            pairs.append(seg)
+        elif pov is None and pov_name(seg):
+            pov = pov_name(seg)
+        else:
+            return None
+    return (pairs, pov) if pairs else None
 
 
 _DEDICATION_RE = re.compile(
