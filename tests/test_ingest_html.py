@@ -119,3 +119,19 @@ def test_preformatted_text_keeps_its_line_breaks():
     bs = blocks("<pre>roses are red\n  violets are <i>blue</i>\n</pre><p>He read it twice.</p>")
     assert [b.text for b in bs] == ["roses are red", "violets are blue", "He read it twice."]
     assert [bs[1].text[s:e] for s, e in bs[1].emphasis] == ["blue"]
+
+
+def test_html_title_heading_then_in_text_front_matter_is_found_by_the_text_parser(validate):
+    page = (
+        "<html><body><h1>Barn Dance</h1><p>by Lana_fan</p><p>Disclaimer: I don't own Smallville.</p>"
+        "<p>A/N: for my beta, who is a saint.</p><p>* * *</p>"
+        "<p>Clark hated dancing. He had told Chloe so three times, and she had laughed at him three times.</p>"
+        "<p>\"One song,\" she said.</p><p>A/N: review please!</p></body></html>"
+    ).encode()
+    w = read_bytes(page, path="barn.html")
+    assert (w.metadata.title, w.metadata.authors) == ("Barn Dance", ["Lana_fan"])
+    assert w.text[w.body.start : w.body.end] == "Clark hated dancing. He had told Chloe so three times, and she had laughed at him three times.\n\"One song,\" she said."
+    kinds = [(n.kind, w.text[n.start : n.end]) for n in w.metadata.notes]
+    assert ("other", "Barn Dance") in kinds and ("disclaimer", "Disclaimer: I don't own Smallville.") in kinds
+    assert ("author_note", "A/N: review please!") in kinds
+    analyse_work(w, validate)

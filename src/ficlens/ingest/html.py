@@ -45,9 +45,13 @@ def read_tree(tree, source: Source, meta: Metadata | None = None) -> Work:
     if prose_words < MIN_WORDS:
         raise NotAWork("HTML page with no story text")
     page_title = node_text(tree.css_first("head title")) if tree.css_first("head title") is not None else ""
-    if not any(b.is_heading for b in blocks):
-        return _plain_prose(blocks, meta, source, page_title)
-    return build_work(_parts_from_headings(blocks, meta, page_title), meta, source)
+    title = None
+    if blocks[0].is_heading and _is_title_heading(blocks, page_title):
+        title, blocks = blocks[0].text, blocks[1:]
+    level = _chapter_level(blocks)
+    if level is None:
+        return _plain_prose(blocks, meta, source, title, page_title)
+    return build_work(_parts_from_headings(blocks, level, title, meta, page_title), meta, source)
 
 
 def _is_chrome(node) -> bool:
@@ -62,26 +66,28 @@ def _level(b: Block) -> int:
     return int(b.kind[1])
 
 
-def _parts_from_headings(blocks: list[Block], meta: Metadata, page_title: str) -> WorkParts:
-    parts = WorkParts()
-    if blocks[0].is_heading and _is_title_heading(blocks, page_title):
-        parts.title = blocks[0].text
-        blocks = blocks[1:]
+def _chapter_level(blocks: list[Block]) -> int | None:
+    """The heading level that splits chapters: the top level present, if it repeats or reads
+    as a chapter heading ("Chapter 3", "Part II", "Epilogue"); None when there is none."""
     heads = [b for b in blocks if b.is_heading]
-    level = min((_level(b) for b in heads), default=0)
-    chapter_heads = [b for b in heads if _level(b) == level]
+    if not heads:
+        return None
+    level = min(_level(b) for b in heads)
+    top = [b for b in heads if _level(b) == level]
+    return level if len(top) > 1 or any(_CHAPTER_RE.match(b.text) for b in top) else None
+
+
+def _parts_from_headings(blocks: list[Block], level: int, title: str | None, meta: Metadata, page_title: str) -> WorkParts:
+    parts = WorkParts(title=title)
     current: ChapterParts | None = None
     for b in blocks:
-        if b.is_heading and _level(b) == level and (len(chapter_heads) > 1 or _CHAPTER_RE.match(b.text)):
+        if b.is_heading and _level(b) == level:
             current = ChapterParts(heading=b.text, title=b.text)
             parts.chapters.append(current)
         elif current is None:
             parts.front.append(b)
         else:
             current.prose.append(b)
-    if not parts.chapters:
-        parts.chapters = [ChapterParts(prose=parts.front)]
-        parts.front = []
     _front_matter_lines(parts, meta)
     parts.title = parts.title or page_title or None
     meta.title = meta.title or parts.title
@@ -125,19 +131,25 @@ def _front_matter_lines(parts: WorkParts, meta: Metadata) -> None:
     parts.front = keep
 
 
-def _plain_prose(blocks: list[Block], meta: Metadata, source: Source, page_title: str) -> Work:
-    """No headings: lay the prose out as lines and let the plain-text front matter decide."""
-    work = build_work(WorkParts(chapters=[ChapterParts(prose=blocks)]), Metadata(), source)
+def _plain_prose(blocks: list[Block], meta: Metadata, source: Source, title: str | None, page_title: str) -> Work:
+    """No chapter headings: lay the prose out as lines and let the plain-text front matter
+    decide where the story starts. The title line (from a heading) is blanked while it looks,
+    so it is never mistaken for the first line of the story."""
+    work = build_work(WorkParts(title=title, chapters=[ChapterParts(prose=blocks)]), Metadata(), source)
+    title_notes = list(work.metadata.notes)
+    skip = title_notes[-1].end if title_notes else 0
     html_scenes, emphasis = work.scenes, work.emphasis
-    work.metadata = Metadata()
-    work = apply_front_matter(work)
+    probe = apply_front_matter(Work(" " * skip + work.text[skip:], source, Span(0, 0)))
+    work.body, work.chapters, work.scenes = probe.body, probe.chapters, probe.scenes
+    work.metadata = probe.metadata
+    work.metadata.notes = sorted(title_notes + probe.metadata.notes, key=lambda n: n.start)
     _merge_declared(work.metadata, meta)
+    b = work.body
     if len(work.scenes) <= 1 and len(html_scenes) > 1:
         # <hr> breaks leave no line for the text parser to see: keep the ones the markup gave
-        b = work.body
         work.scenes = [Span(max(s.start, b.start), min(s.end, b.end)) for s in html_scenes if s.end > b.start and s.start < b.end]
-    work.emphasis = emphasis
-    work.metadata.title = work.metadata.title or page_title or None
+    work.emphasis = [e for e in emphasis if b.start <= e.start and e.end <= b.end]
+    work.metadata.title = work.metadata.title or title or page_title or None
     return work
 
 
