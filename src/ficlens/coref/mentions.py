@@ -251,6 +251,8 @@ def find_names(doc: Doc, lex: Lexicon, in_quote: list[bool], kb_aliases: dict | 
             continue
         if _is_modifier(toks, t1):
             continue  # "the Kent farm", "a Luthor mansion": a name modifying a thing
+        if t0 > 0 and toks[t0 - 1].text.lower() == "the" and toks[t0].text.lower().rstrip(".") in lex.honorifics:
+            t0 -= 1  # "the Lord Chancellor", "the Captain": a title takes its article
         cand = _name_cand(doc, lex, t0, t1, in_quote, title=source == "title")
         if cand.words:
             out.append(cand)
@@ -383,13 +385,38 @@ def find_pronouns(doc: Doc, lex: Lexicon, in_quote: list[bool]) -> list[MentionC
     return out
 
 
+_AGENT_SUFFIXES = ("man", "men", "woman", "women", "ist", "ists", "ian", "ians", "eer", "eers")
+_NOT_AGENTS = frozenset("german germans roman romans human humans amen omen omens specimen specimens abdomen "
+                        "stamen list lists mist mists fist fists wrist wrists twist twists exist gist "
+                        "christian christians asian asians italian italians indian indians russian russians "
+                        "canadian canadians persian persians veteran career careers peer peers cheer cheers "
+                        "deer steer sheer beer beers sneer sneers leer meridian guardian".split())
+
+
+def _person_noun(lex: Lexicon, word: str) -> tuple | None:
+    """A person noun: from the lexicon, or an agent noun by its suffix ("fisherman",
+    "genealogist", "musician", "engineer"), singular or plural."""
+    low = word.lower()
+    info = lex.nominals.get(low)
+    if info is not None:
+        return info
+    if len(low) > 5 and low.endswith(_AGENT_SUFFIXES) and low not in _NOT_AGENTS and low.isalpha():
+        plural = low.endswith(("men", "ists", "ians", "eers"))
+        gender = "female" if low.endswith(("woman", "women")) else ("male" if low.endswith(("man", "men")) and not low.endswith("woman") else "any")
+        return (gender, "pl" if plural else "sg", None)
+    if low.endswith("s") and low[:-1] in lex.nominals:
+        g, _n, rel = lex.nominals[low[:-1]]
+        return (g, "pl", rel)
+    return None
+
+
 def find_nominals(doc: Doc, lex: Lexicon, in_quote: list[bool], taken: set[int], subtrees: bool) -> list[MentionCand]:
     """Noun phrases headed by a person noun ("his mother", "the girl", "a man who ...")."""
     toks = doc.tokens
     edges = _subtree_edges(doc) if subtrees else None
     out = []
     for t in toks:
-        info = lex.nominals.get(t.text.lower())
+        info = _person_noun(lex, t.text)
         if info is None or t.i in taken or (t.pos and t.pos not in ("NOUN", "PROPN")):
             continue
         if t.dep in ("compound", "amod") or (t.i + 1 < len(toks) and toks[t.i + 1].pos in ("NOUN", "PROPN") and toks[t.i + 1].dep == "compound"):
@@ -414,10 +441,23 @@ def find_nominals(doc: Doc, lex: Lexicon, in_quote: list[bool], taken: set[int],
     return out
 
 
+# children that are mentions of their own, not part of the noun phrase's span
+_NP_EXCLUDE = frozenset({"appos", "conj", "cc", "punct", "case", "parataxis", "dep"})
+
+
 def _np_span(doc: Doc, head: int, edges) -> tuple[int, int]:
     toks = doc.tokens
     if edges is not None:
-        lo, hi = edges[head]
+        full, children = edges
+        lo = hi = head
+        for c in children[head]:
+            if toks[c].dep in _NP_EXCLUDE:
+                continue
+            lo, hi = min(lo, full[c][0]), max(hi, full[c][1])
+        while hi > head and (not toks[hi].text[:1].isalnum() or toks[hi].text.lower() in ("'s", "\u2019s")):
+            hi -= 1
+        while lo < head and not toks[lo].text[:1].isalnum() and toks[lo].text not in ("'",):
+            lo += 1
         return lo, hi + 1
     # no parse: determiner/possessive/adjectives immediately before the head
     j = head
@@ -429,8 +469,8 @@ def _np_span(doc: Doc, head: int, edges) -> tuple[int, int]:
     return j, head + 1
 
 
-def _subtree_edges(doc: Doc) -> list[tuple[int, int]]:
-    """(leftmost, rightmost) token of each token's subtree, from ``Token.head`` (one pass up)."""
+def _subtree_edges(doc: Doc) -> tuple[list[tuple[int, int]], list[list[int]]]:
+    """(leftmost, rightmost) token of each token's subtree, and each token's children."""
     toks = doc.tokens
     lo = [t.i for t in toks]
     hi = [t.i for t in toks]
@@ -443,9 +483,11 @@ def _subtree_edges(doc: Doc) -> list[tuple[int, int]]:
             d += 1
             seen += 1
         depth[t.i] = d
+    children: list[list[int]] = [[] for _ in toks]
     for i in sorted(range(len(toks)), key=lambda k: -depth[k]):
         h = toks[i].head
         if h >= 0 and h != i:
             lo[h] = min(lo[h], lo[i])
             hi[h] = max(hi[h], hi[i])
-    return list(zip(lo, hi))
+            children[h].append(i)
+    return list(zip(lo, hi)), children

@@ -64,7 +64,9 @@ def display_name(e: Entity) -> str:
     return "Narrator" if e.narrator else "Unknown"
 
 
-def characters_from(res: Resolution, doc: Doc) -> tuple[list[Character], list[Mention]]:
+def characters_from(res: Resolution, doc: Doc, ids: dict[str, int] | None = None) -> tuple[list[Character], list[Mention]]:
+    """Characters and mentions for the kept entities; ``ids`` (when given) receives
+    character id -> entity index, so a bench can follow later stages' mentions back."""
     chars: list[Character] = []
     mentions: list[Mention] = []
     used: Counter = Counter()
@@ -74,6 +76,8 @@ def characters_from(res: Resolution, doc: Doc) -> tuple[list[Character], list[Me
         base = "narrator" if e.narrator and not e.forms and not e.fullest and e.kb is None else slug(name)
         used[base] += 1
         cid = base if used[base] == 1 else f"{base}_{used[base]}"
+        if ids is not None:
+            ids[cid] = e.idx
         name_words = {w.lower() for w in name.split()} | {w.lower() for w in e.fullest}
         for m in e.mentions:
             kind = m.kind
