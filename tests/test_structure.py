@@ -135,3 +135,13 @@ def test_examples_have_the_chapters_and_scenes_their_headings_and_breaks_make():
         for s in w.scenes:
             scene = w.text[s.start : s.end]
             assert all(classify_line(line) is None for line in scene.splitlines() if line.strip())
+
+
+def test_a_title_on_the_line_after_a_bare_chapter_heading_joins_the_heading():
+    text = "Chapter 1\n\nThe Barn\n\nClark ran.\n\nChapter 2\n\nLois hid.\n\nShe waited.\n"
+    work = apply_front_matter(Work(text, Source(None, "txt", ""), Span(0, 0)))
+    assert [(c.title, text[c.start : c.end]) for c in work.chapters] == [
+        ("Chapter 1: The Barn", "Clark ran."),
+        # a one-line opening sentence is prose, not a subtitle
+        ("Chapter 2", "Lois hid.\n\nShe waited."),
+    ]

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from . import frontmatter_patterns as fp
 from .frontmatter_fields import fill_metadata
 from .model import Chapter, Metadata, Span, Work
-from .structure import classify_line, find_chapters, find_scenes
+from .structure import classify_line, find_breaks, find_chapters, find_scenes, is_bare_heading
 from .text import paragraph_spans
 
 # fields whose value is free text that may run on over several paragraphs
@@ -281,13 +281,17 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def _edge_items(text: str, ch: Chapter) -> tuple[Chapter | None, list[Item]]:
     """A chapter trimmed of its own edge notes (chapter-top A/N, POV line, end notes)."""
     units = _units(text, ch.start, ch.end)
+    title = ch.title
     h, head = _scan_head(units, 0, len(units), top=False)
+    if h + 1 < len(units) and not head and is_bare_heading(title) and _subtitle(units[h]):
+        # "Chapter 3" then "The Barn" on a line of its own: the chapter's title, not its prose
+        title, h = f"{title}: {units[h].clean}", h + 1
     t, tail = _scan_tail(units, h, len(units))
     for it in head:
         it.where = "chapter"
     if t <= h:
         return None, head + tail
-    out = Chapter(units[h].start, units[t - 1].end, ch.title)
+    out = Chapter(units[h].start, units[t - 1].end, title)
     for it in head:
         if it.field == "summary":
             out.summary = it.value
@@ -295,6 +299,12 @@ def _edge_items(text: str, ch: Chapter) -> tuple[Chapter | None, list[Item]]:
             out.notes.append(it.value)
     out.end_notes = [it.value for it in tail if it.field == "author_note"]
     return out, head + tail
+
+
+def _subtitle(u: Unit) -> bool:
+    """A short Title Case line with no sentence ending ('The Barn', 'Three Years Later')."""
+    return "\n" not in u.raw and len(u.clean.split()) <= 8 and fp.title_like(u.clean, strict=True) \
+        and not u.clean.endswith(("!", "?", "...", "…"))
 
 
 def apply_front_matter(work: Work) -> Work:
@@ -332,8 +342,6 @@ def apply_front_matter(work: Work) -> Work:
 
 def _pov_switches(text: str, chapters: list[Chapter]) -> list[Item]:
     """'Clark POV:' lines inside chapters: scene breaks that also note whose viewpoint follows."""
-    from .structure import find_breaks
-
     out = []
     for ch in chapters:
         for b in find_breaks(text, Span(ch.start, ch.end)):

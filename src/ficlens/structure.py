@@ -23,6 +23,8 @@ Chapters and scenes are spans of prose: they never include their heading or sepa
 ('pov', 'Lana')
 >>> classify_line("Chapter one was the hardest to write, she said.") is None
 True
+>>> is_bare_heading("Chapter 3"), is_bare_heading("Chapter 3: The Barn")
+(True, False)
 >>> text = "Chapter 1\\n\\nClark ran.\\n\\n* * *\\n\\nLois hid.\\n\\nChapter 2\\n\\nThe end.\\n"
 >>> body = Span(0, len(text) - 1)
 >>> [(text[c.start:c.end], c.title) for c in find_chapters(text, body)]
@@ -149,6 +151,15 @@ def _rest_is_title(rest: str | None, *, strict: bool = False) -> bool:
     capped = sum(1 for w in content if not w[0].isalpha() or w[0].isupper())
     # "Chapter one was hard" is prose; "Chapter 3 The Barn" and "Part II In Which Clark Runs" are headings
     return len(words) <= 3 and capped >= 1 or capped >= 0.7 * max(1, len(content))
+
+
+def is_bare_heading(title: str | None) -> bool:
+    """'Chapter 3', 'Part II', '4' carry no title of their own ('Chapter 3: The Barn' does)."""
+    if not title:
+        return False
+    section, _, bare = _heading_patterns()
+    m = section.match(title) or bare.match(title)
+    return bool(m) and not (m.group("rest") or "").strip(" .:-–—")
 
 
 def pov_name(line: str) -> str | None:
