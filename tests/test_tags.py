@@ -274,3 +274,79 @@ def test_tags_stage_declares_its_outputs():
     st = tags_stage.create()
     assert st.name == "tags"
     assert {"tags.fandoms", "tags.rating", "tags.warnings", "tags.categories", "tags.freeform"} == set(st.assigns)
+
+
+# ----------------------------------------------------------------------------- bench tags
+
+
+def test_bench_docstring_examples_hold():
+    from ficlens.bench import tags as bench
+
+    assert doctest.testmod(bench).failed == 0
+
+
+def test_reliability_bins_and_ece_measure_the_gap_between_confidence_and_accuracy():
+    from ficlens.bench.tags import reliability
+
+    perfect = [(0.95, True)] * 19 + [(0.95, False)]
+    bins, ece, n = reliability(perfect)
+    assert n == 20 and len(bins) == 1 and bins[0].accuracy == 0.95 and ece < 1e-9
+    overconfident = [(0.95, True), (0.95, False)]
+    assert reliability(overconfident)[1] > 0.4
+
+
+def test_fixture_scoring_compares_each_field_with_the_gold():
+    from ficlens.bench.tags import _score_story
+
+    doc = make_doc("She walks home. She opens the door and she sits down. It is late. " * 3)
+    tags_stage.create()(doc)
+    from ficlens.stages import pov as pov_stage
+
+    pov_stage.create()(doc)
+    rows = {r["field"]: r for r in _score_story("s.txt", doc, {"person": "third", "tense": "past", "rating": "General Audiences"})}
+    assert rows["person"]["correct"] and not rows["tense"]["correct"] and rows["rating"]["correct"]
+    assert rows["person"]["confidence"] == doc.pov.person_confidence
+
+
+def test_bench_tags_rejects_an_unknown_part_in_one_line():
+    from typer.testing import CliRunner
+
+    from ficlens.cli import get_app
+
+    res = CliRunner().invoke(get_app(), ["bench", "tags", "--only", "nonsense"])
+    assert res.exit_code != 0
+    assert "Traceback" not in (res.output or "")
+
+
+def test_litbank_gold_labels_every_excerpt_with_a_person():
+    from ficlens.bench.tags import litbank_gold
+
+    gold = litbank_gold()
+    assert len(gold) == 100 and set(gold.values()) <= {"first", "second", "third"}
+
+
+# ----------------------------------------------------------------------------- real pipeline
+
+
+@pytest.mark.model
+def test_crossover_fixture_through_the_real_pipeline(analyse):
+    doc, obj = analyse((NARRATIVE / "crossover.txt").read_text(), name="crossover.txt")
+    names = [f["value"] for f in obj["tags"]["fandoms"]]
+    assert any(n.startswith("Superman") for n in names) and any(n.startswith("Batman") for n in names)
+
+
+@pytest.mark.model
+def test_story_without_markers_through_the_real_pipeline_is_original_work(analyse):
+    doc, obj = analyse((NARRATIVE / "no_fandom.txt").read_text(), name="no_fandom.txt")
+    assert [f["value"] for f in obj["tags"]["fandoms"]] == ["Original Work"]
+    assert obj["tags"]["rating"]["value"] == "General Audiences"
+    assert [w["value"] for w in obj["tags"]["warnings"]] == ["No Archive Warnings Apply"]
+
+
+@pytest.mark.model
+def test_battle_fixture_raises_violence_and_death_warnings_with_evidence(analyse):
+    doc, obj = analyse((NARRATIVE / "battle.txt").read_text(), name="battle.txt")
+    warnings = {w["value"]: w for w in obj["tags"]["warnings"]}
+    assert {"Graphic Depictions Of Violence", "Major Character Death"} <= set(warnings)
+    assert all(w.get("evidence") for w in warnings.values())
+    assert obj["tags"]["rating"]["value"] in ("Mature", "Explicit")

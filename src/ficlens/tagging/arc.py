@@ -29,6 +29,7 @@ import math
 from collections import Counter
 
 from ..model import Arc, ArcPoint, Doc
+from .deaths import find as find_deaths
 from .lexicon import lexicon, matcher
 
 WINDOWS = 20
@@ -86,8 +87,13 @@ def smooth(values: list[float], k: int = 2) -> list[float]:
     return out
 
 
-def ending_of(tail: list[float]) -> str | None:
+def ending_of(tail: list[float], balance: float = 0.0, late_death: bool = False) -> str | None:
     """happy / sad / bittersweet / open from the valences of the closing sentences.
+
+    ``balance`` in [-1, 1] is the emotion-lexicon tilt of the same sentences (joy and
+    trust against sadness, fear and anger), which VADER alone misses in plain prose
+    ("There was nobody left to come."); a death near the end caps the ending at
+    bittersweet.
 
     >>> ending_of([0.6, 0.5, 0.2, 0.7])
     'happy'
@@ -100,14 +106,16 @@ def ending_of(tail: list[float]) -> str | None:
     """
     if not tail:
         return None
-    mean = sum(tail) / len(tail)
+    mean = sum(tail) / len(tail) + 0.15 * balance
     pos = sum(v >= 0.3 for v in tail) / len(tail)
     neg = sum(v <= -0.3 for v in tail) / len(tail)
+    if late_death:
+        return "bittersweet" if mean >= 0.25 else "sad"
     if pos >= 0.25 and neg >= 0.25 and abs(mean) < 0.3:
         return "bittersweet"
-    if mean >= 0.15 and neg < 0.3:
+    if mean >= 0.12 and neg < 0.3:
         return "happy"
-    if mean <= -0.15 and pos < 0.3:
+    if mean <= -0.12 and pos < 0.3:
         return "sad"
     return "open"
 
@@ -138,8 +146,14 @@ def build(doc: Doc, valences: list[tuple[int, int, float]]) -> Arc | None:
     curve = smooth(raw, k=max(1, n // 8))
     for p, v in zip(points, curve):
         p.valence = round(v, 4)
-    tail = [v for _, _, v in valences[-max(3, len(valences) // 10) :]]
-    return Arc(points=points, shape=shape_of(curve), ending=ending_of(tail))
+    closing = valences[-max(3, len(valences) // 8) :]
+    tail = [v for _, _, v in closing]
+    text = doc.text[closing[0][0] : closing[-1][1]]
+    emo = emotions(text, max(1, len(text.split())))
+    up, down = emo["joy"] + emo["trust"], emo["sadness"] + emo["fear"] + emo["anger"]
+    balance = (up - down) / (up + down) if up + down else 0.0
+    late = any(d.p >= 0.5 and d.on_page and (d.start - b0) / max(1, b1 - b0) >= 0.65 for d in find_deaths(doc))
+    return Arc(points=points, shape=shape_of(curve), ending=ending_of(tail, balance, late))
 
 
 def dominant_emotions(arc: Arc, top: int = 3) -> list[str]:

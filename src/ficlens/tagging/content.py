@@ -111,7 +111,8 @@ def infer_rating(doc: Doc, ev: ContentEvidence, deaths: list[DeathEvent]) -> Sco
         "profanity": n("profanity", 3) >= 1 or n("profanity", 2) >= 2,
         "violence": n("violence", 2) >= 1 or n("violence", 1) >= 4,
         "sexual": n("sexual", 2) >= 1 or n("sexual", 1) >= 4,
-        "death": any(d.p >= 0.5 for d in deaths),
+        # a death on the page, not one only remembered or reported
+        "death": any(d.p >= 0.5 and d.on_page for d in deaths),
     }
     if explicit:
         conf = _sigmoid((sexual - 4) / 2 + 1.0)
@@ -158,8 +159,11 @@ def infer_warnings(
 
 def _violence(doc: Doc, ev: ContentEvidence) -> tuple[float, list[Span]]:
     strong = [p for p, _, _ in ev.trigger_windows.get("violence", []) if p >= 0.6]
-    score = 2.0 * ev.n("violence", 3) + 0.8 * ev.n("violence", 2) + 0.15 * ev.n("violence", 1) + 0.5 * len(strong)
-    p = _sigmoid((score - 7.0) / 2.0)
+    lexical = 2.0 * ev.n("violence", 3) + 0.8 * ev.n("violence", 2) + 0.15 * ev.n("violence", 1)
+    score = lexical + 0.5 * len(strong)
+    # the same few graphic sentences weigh more in a short piece than scattered over a novel
+    density = 1000.0 * lexical / max(1, doc.stats.words or len(doc.tokens))
+    p = _sigmoid((score - 7.0) / 2.0 + max(0.0, (density - 8.0) / 4.0))
     hits = sorted(ev.spans[("violence", 3)] + ev.spans[("violence", 2)])
     return p, _sentence_spans(doc, hits)
 
@@ -168,7 +172,8 @@ def _major_death(deaths: list[DeathEvent], major: dict[str, float]) -> tuple[flo
     per: dict[str, float] = {}
     spans: dict[str, list[Span]] = {}
     for d in deaths:
-        w = d.p * major.get(d.character, 0.0)
+        # a death told, not shown (a funeral, "had died") is more often backstory than plot
+        w = d.p * major.get(d.character, 0.0) * (1.0 if d.on_page else 0.75)
         per[d.character] = 1.0 - (1.0 - per.get(d.character, 0.0)) * (1.0 - w)
         spans.setdefault(d.character, []).append(Span(d.start, d.end))
     if not per:

@@ -44,7 +44,10 @@ class FandomEvidence:
 
 
 def _marker_re(marker: str) -> re.Pattern:
-    return re.compile(r"(?<![\w])" + re.escape(marker).replace(r"\ ", r"\s+") + r"(?![\w])")
+    """Whole-word, case-sensitive for one word ("Baby", "Queens" are everyday words in
+    lowercase), case-insensitive for a phrase ("great shades of Elvis")."""
+    flags = re.I if " " in marker.strip() else 0
+    return re.compile(r"(?<![\w])" + re.escape(marker).replace(r"\ ", r"\s+") + r"(?![\w])", flags)
 
 
 _MARKER_CACHE: dict[str, re.Pattern] = {}

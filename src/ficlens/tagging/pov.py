@@ -221,20 +221,38 @@ def match_character(doc: Doc, name: str) -> Character | None:
     return best
 
 
+_OBJECT_FORMS = {"him", "her", "his", "hers", "them", "their", "me", "my"}
+_SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+_SPEECH_VERBS = {"said", "says", "asked", "asks", "replied", "told", "tells", "called", "shouted", "whispered",
+                 "muttered", "murmured", "answered", "added", "snapped", "yelled"}
+
+
 def focal_scores(doc: Doc, start: int, end: int, mentions: list[Mention]) -> Counter:
-    """Narration salience of each character within ``[start, end)``."""
+    """Narration salience of each character within ``[start, end)``.
+
+    A mention as the subject counts 1, as an object or possessor 0.5 (the narration looks
+    *at* them); a speech tag ("Tom said") 0.5, since the narration follows whoever listens
+    as much as whoever speaks; a verb of thought or perception right after (within two
+    tokens: "Lois wondered", "she saw") adds 2, the mark of whose head we are in.
+    """
     cog = set(lexicon("pov")["cognition"])
     tok_at = {t.start: t for t in doc.tokens}
     score: Counter = Counter()
     for m in mentions:
         if m.in_quote or not (start <= m.start < end):
             continue
-        score[m.character] += 1.0
         t = tok_at.get(m.start)
-        if t is not None:
-            nxt = doc.tokens[t.i + 1 : t.i + 3]
-            if any(n.text.lower() in cog for n in nxt):
-                score[m.character] += 2.0
+        word = (m.text or doc.text[m.start : m.end]).lower()
+        if t is not None and t.dep:
+            w = 1.0 if t.dep in _SUBJECT_DEPS else 0.5
+        else:
+            w = 0.5 if word in _OBJECT_FORMS else 1.0
+        nxt = [n.text.lower() for n in doc.tokens[t.i + 1 : t.i + 3]] if t is not None else []
+        if nxt and nxt[0] in _SPEECH_VERBS:
+            w = 0.5
+        elif any(n in cog for n in nxt):
+            w += 2.0
+        score[m.character] += w
     return score
 
 
@@ -327,59 +345,85 @@ def is_anonymous(doc: Doc, cid: str) -> bool:
     return c is not None and not c.aliases and c.name.strip().lower() in ("narrator", "the narrator", "i")
 
 
+_SPEECH = r"(?:said|asked|told|replied|answered|whispered|muttered|murmured|called|shouted|yelled|repeated|added|snapped|cried|admitted|began|continued|went on|says|asks|tells)"
+_I_TAG = re.compile(r"\bI\s+" + _SPEECH + r"\b")
+_OTHER_TAG = re.compile(r"\b(?:he|she|they|[A-Z][a-z]+)\s+" + _SPEECH + r"\b")
+_YOU_ARE = re.compile(r"\b(?i:you must be|you're|you are|aren't you|hello,?|hi,?|morning,?|thanks,?|thank you,?)\s+([A-Z][\w'-]+)")
+_NAME_ONLY = re.compile(r"^[\s\"'\u201c\u2018]*([A-Z][\w'-]+)[\s,.!?]*[\"'\u201d\u2019]*$")
+_VOCATIVE = re.compile(r"^[\"'\u201c\u2018]\s*([A-Z][\w'-]+)\s*[,.!?]|,\s*([A-Z][\w'-]+)\s*[.!?]\s*[\"'\u201d\u2019]?$")
+
+
+def narrator_speaks(doc: Doc, start: int, end: int, quotes: Spans) -> bool | None:
+    """Whether the quote at ``[start, end)`` is the first-person narrator's own line.
+
+    Read from the tags around it in its paragraph ("I said" vs "he said"), not from
+    attribution: True, False, or None when the paragraph has no tag either way.
+    """
+    para = next((p for p in doc.paragraphs if p.start <= start < p.end), None)
+    if para is None:
+        return None
+    narration = "".join(ch if (para.start + k) not in quotes else " " for k, ch in enumerate(doc.text[para.start : para.end]))
+    if _I_TAG.search(narration):
+        return True
+    if _OTHER_TAG.search(narration):
+        return False
+    return None
+
+
 def _narrator_from_dialogue(doc: Doc, quotes: Spans, exclude: str | None = None) -> tuple[str | None, float]:
-    addressed: Counter = Counter()
-    named_in_narration: Counter = Counter()
-    named_in_dialogue: Counter = Counter()
-    for m in doc.mentions:
-        if m.kind not in ("name", "alias"):
+    """The narrator from how others address them and how they name themselves.
+
+    Score per character: +2 each time the narrator's own line names them ("Wren," I said;
+    "I'm Wren"), +1.5 for "you must be Wren" from someone else, +1 for a vocative in
+    someone else's line, +0.5 per quote the quotes stage addressed to them, -2 per time the
+    narration names them (a narrator says "I", not their own name).
+    """
+    by_name: dict[str, str] = {}
+    for c in doc.characters:
+        if c.id == exclude:
             continue
-        if m.in_quote or m.start in quotes:
-            named_in_dialogue[m.character] += 1
+        for form in (c.name, *c.aliases):
+            for w in form.split()[:1]:
+                by_name.setdefault(w.lower(), c.id)
+    score: Counter = Counter()
+    for m in doc.mentions:
+        if m.kind in ("name", "alias") and not (m.in_quote or m.start in quotes):
+            score[m.character] -= 2.0
+    attributed = {(q.start, q.end): q for q in doc.quotes if q.kind != "other"}
+    for qs, qe in quotes.spans:
+        q = attributed.get((qs, qe))
+        if q is not None and q.addressee and q.addressee != exclude:
+            score[q.addressee] += 0.5
+        text = doc.text[qs:qe]
+        own = narrator_speaks(doc, qs, qe, quotes)
+        if own is None:
+            own = q is not None and q.speaker is not None and q.speaker == exclude
+        if own:
+            for m in list(_SELF_NAME_RE.finditer(text)) + list(_NAME_ONLY.finditer(text)):
+                cid = by_name.get(m.group(1).lower())
+                if cid:
+                    score[cid] += 2.0
         else:
-            named_in_narration[m.character] += 1
-    for q in doc.quotes:
-        if q.addressee:
-            addressed[q.addressee] += 1
-    self_named = _self_named(doc)
-    cands = set(addressed) | set(named_in_dialogue) | set(self_named)
-    best, best_s = None, 0.0
-    scores = {}
-    cands.discard(exclude)
-    cands.discard(None)
-    for cid in cands:
-        s = 1.0 * addressed[cid] + 0.7 * named_in_dialogue[cid] + 3.0 * self_named[cid] - 2.0 * named_in_narration[cid]
-        scores[cid] = s
-        if s > best_s:
-            best, best_s = cid, s
-    if best is None or best_s < 1.5:
+            for m in _YOU_ARE.finditer(text):
+                cid = by_name.get(m.group(1).lower())
+                if cid:
+                    score[cid] += 1.5
+            for m in _VOCATIVE.finditer(text):
+                cid = by_name.get((m.group(1) or m.group(2) or "").lower())
+                if cid:
+                    score[cid] += 1.0
+    score.pop(exclude, None)
+    if not score:
         return None, 0.0
-    second = max([v for k, v in scores.items() if k != best] + [0.0])
-    conf = _sigmoid(0.8 * (best_s - second) - 0.5)
+    (best, top), *rest = score.most_common()
+    if top < 1.5:
+        return None, 0.0
+    second = rest[0][1] if rest else 0.0
+    conf = _sigmoid(0.8 * (top - max(0.0, second)) - 0.5)
     return best, round(min(0.9, max(0.35, conf)), 4)
 
 
 _SELF_NAME_RE = re.compile(r"(?:my name is|my name's|i'm|i am|call me|it's)\s+([A-Z][\w'-]+)", re.I)
-
-
-def _self_named(doc: Doc) -> Counter:
-    """Characters who name themselves in quotes spoken by... whoever says "I'm <Name>"."""
-    out: Counter = Counter()
-    by_name: dict[str, str] = {}
-    for c in doc.characters:
-        for form in (c.name, *c.aliases):
-            for w in form.split()[:1]:
-                by_name.setdefault(w.lower(), c.id)
-    spans = [(q.start, q.end) for q in doc.quotes] or [(doc.body.start, doc.body.end)]
-    for s, e in spans:
-        for m in _SELF_NAME_RE.finditer(doc.text, s, e):
-            w = m.group(1)
-            if not w[:1].isupper():
-                continue
-            cid = by_name.get(w.lower())
-            if cid:
-                out[cid] += 1
-    return out
 
 
 def narrator_counts(doc: Doc) -> dict[str, int]:

@@ -19,7 +19,13 @@ from typing import Iterable, Sequence
 
 from ..model import Doc, Paragraph, Sentence, Token
 
-_QUOTE_RE = re.compile(r'"[^"\n]*"|\u201c[^\u201d\n]*(?:\u201d|$)|(?<![\w])\'[^\'\n]{2,}?\'(?![\w])', re.M)
+_QUOTE_RE = re.compile(
+    r'"[^"\n]*"'  # straight double quotes, paired within a paragraph
+    r"|\u201c[^\u201d\n]*(?:\u201d|$)"  # curly doubles; an unclosed one runs to the paragraph end
+    r"|(?<![\w])'[^'\n]{2,}?'(?![\w])"  # straight singles: an apostrophe ("don't") never closes one
+    r"|\u2018[^\u2018\n]*?\u2019(?![A-Za-z])",  # curly singles: "n\u2019t" inside is an apostrophe
+    re.M,
+)
 # a paragraph that is only a scene-break ornament: "* * *", "~~~", "---", "oOo", "xXx"
 _BREAK_RE = re.compile(r"^\s*(?:[\W_]{3,}|[oOxX0~*\s]{3,}|#+)\s*$")
 # "Lois POV", "Clark's POV:", "~ Lana's point of view ~"
@@ -60,11 +66,32 @@ def fallback_quote_spans(doc: Doc) -> list[tuple[int, int]]:
     return [(b.start + m.start(), b.start + m.end()) for m in _QUOTE_RE.finditer(text[b.start : b.end])]
 
 
+_DASH_LINE_RE = re.compile(r"^[ \t]*[\u2014\u2015\u2013][^\n]*", re.M)
+
+
+def dash_dialogue_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Lines that open with a dash: em-dash dialogue ("— Come up, Kinch!"), as in Joyce."""
+    b = doc.body
+    return [(b.start + m.start(), b.start + m.end()) for m in _DASH_LINE_RE.finditer(doc.text[b.start : b.end])]
+
+
 def dialogue(doc: Doc) -> Spans:
-    """Spans of speech and thought (quotes stage output, else the fallback scan)."""
-    if doc.quotes:
-        return Spans((q.start, q.end) for q in doc.quotes if q.kind != "other")
-    return Spans(fallback_quote_spans(doc))
+    """Spans of speech and thought: quotes stage output, quotation-mark pairs, dash dialogue."""
+    # the quotes stage is the authority on what is speech; the mark scan only adds what it
+    # missed (single-quote or dash dialogue in a style it does not read), never removes
+    spans = [(q.start, q.end) for q in doc.quotes if q.kind != "other"]
+    spans += fallback_quote_spans(doc) + dash_dialogue_spans(doc)
+    return Spans(_union(spans))
+
+
+def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
 
 
 def narration_tokens(doc: Doc, quotes: Spans | None = None) -> list[Token]:
