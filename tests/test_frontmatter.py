@@ -82,6 +82,9 @@ SHAPES = [
     ("Lana POV:", "pov", "Lana POV:", "pov_note", "Lana"),
     ("Lana's POV", "pov", "Lana's POV", "pov_note", "Lana"),
     ("POV: Lana", "pov", "POV: Lana", "pov_note", "Lana"),
+    # a quoted title over a byline (alone, a quoted line is dialogue: see the prose cases)
+    ('"Home Again"\nby kryptokat', None, None, "title", "Home Again"),
+    ("“Home Again” by kryptokat", None, None, "authors", ["kryptokat"]),
     # dedications only count inside a header (after a title here)
     ("Hayloft\n\nFor Sam, who wanted more Chloe.", "dedication", "For Sam", None, None),
     ("Dedicated to my sister.", "dedication", "Dedicated to", None, None),
@@ -185,6 +188,7 @@ def test_the_no_front_matter_example_is_all_body():
     [
         # dialogue is story, however short
         '"Clark?"',
+        '"Home Again"',  # a quoted line with nothing declared after it
         "“Smallville, are you in here?”",
         # a sentence of narration ends in a full stop
         "Clark ran home.",
@@ -319,6 +323,8 @@ def test_declared_ratings_map_to_ao3_names_and_keep_what_was_written(line, ratin
         ("Warnings: graphic violence, angst", ["Graphic Depictions Of Violence"], ["angst"], ["Angst"]),
         ("Warnings: rape/non-con", ["Rape/Non-Con"], [], []),
         ("Warning: underage", ["Underage Sex"], [], []),
+        # an aside in brackets qualifies the warning; it does not negate it
+        ("Warning: character death (not Clark, I promise), angst", ["Major Character Death"], ["angst"], ["Angst"]),
         ("Warnings: none", ["No Archive Warnings Apply"], [], []),
         ("Warning: Creator chose not to use archive warnings", ["Creator Chose Not To Use Archive Warnings"], [], []),
         # a negated warning is not the warning

@@ -159,6 +159,10 @@ def _title_item(units: list[Unit], i: int, n: int) -> Item | None:
     follower = _classify(units[i + 1], top=True, context=True)
     if fp.title_like(u.clean, strict=follower is None):
         return Item("title", u.start, u.end, u.clean)
+    quoted = fp.unquote_title(u.clean)
+    # '"Home Again"' over a "By" line is a quoted title; alone, it is a line of dialogue
+    if quoted != u.clean and follower is not None and fp.title_like(quoted, strict=False):
+        return Item("title", u.start, u.end, quoted)
     return None
 
 

@@ -77,19 +77,21 @@ def parse_warnings(value: str) -> tuple[list[str], list[str]]:
     """(AO3 archive warnings, the items that match none) for a 'Warnings:' value."""
     matched: list[str] = []
     unmatched: list[str] = []
-    for item in re.split(r"\s*(?:,|;|\n|\band\b|&|\+)\s*", value):
+    for item in re.split(r"\s*(?:,|;|\n|\band\b|&|\+)\s*(?![^(]*\))", value):
         item = item.strip(" .!-–—*")
         if not item:
             continue
-        if _NO_WARNINGS.match(item):
+        # "character death (not Clark)": the aside qualifies the warning, it does not negate it
+        core = re.sub(r"\s*\([^)]*\)", "", item).strip() or item
+        if _NO_WARNINGS.match(core):
             name: str | None = "No Archive Warnings Apply"
         else:
-            name = normalise_warning(item)
+            name = normalise_warning(core)
             # "nobody dies", "no graphic violence": a negated warning is not that warning
-            if name in _SERIOUS and _NEGATED.search(item):
+            if name in _SERIOUS and _NEGATED.search(core):
                 name = None
             # "graphic sex" is a rating matter, not graphic violence
-            if name == "Graphic Depictions Of Violence" and _SEXUAL.search(item) and not _VIOLENT.search(item):
+            if name == "Graphic Depictions Of Violence" and _SEXUAL.search(core) and not _VIOLENT.search(core):
                 name = None
         if name:
             if name not in matched:

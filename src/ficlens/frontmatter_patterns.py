@@ -144,13 +144,24 @@ def byline(s: str) -> list[str] | None:
     return author_names(m.group("names")) if m else None
 
 
+def unquote_title(s: str) -> str:
+    """'"Home Again"' -> 'Home Again': a title in quotes (and nothing else quoted)."""
+    pairs = {'"': '"', "“": "”", "'": "'", "‘": "’"}
+    if len(s) > 2 and s[0] in pairs and s.endswith(pairs[s[0]]) and not any(q in s[1:-1] for q in "\"“”"):
+        return s[1:-1].strip()
+    return s
+
+
 def title_and_byline(s: str) -> tuple[str, list[str]] | None:
     """'Sunrise Over Metropolis by kryptonite_kisses' -> ('Sunrise Over Metropolis', [...])."""
     m = _TITLE_BY_RE.match(s)
-    if not m or not title_like(m.group("title"), strict=True):
+    if not m:
+        return None
+    title = unquote_title(m.group("title").strip(" -–—,"))
+    if not title_like(title, strict=True):
         return None
     names = author_names(m.group("names"))
-    return (m.group("title").strip(" -–—,"), names) if names else None
+    return (title, names) if names else None
 
 
 def title_like(s: str, *, strict: bool) -> bool:
