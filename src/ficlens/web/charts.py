@@ -110,6 +110,14 @@ def network_edges(obj: dict[str, Any], keep: set[str]) -> list[dict[str, Any]]:
     return sorted(edges.values(), key=lambda e: (e["a"], e["b"]))
 
 
+def _crop(pos: dict[str, tuple[float, float]], size: int, margin: float = 48) -> tuple[str, str, str, str]:
+    xs, ys = [x for x, _ in pos.values()], [y for _, y in pos.values()]
+    # labels are centred under or over their node, so leave more room left and right
+    x0, y0 = max(0.0, min(xs) - 2 * margin), max(0.0, min(ys) - margin)
+    x1, y1 = min(float(size), max(xs) + 2 * margin), min(float(size), max(ys) + margin)
+    return _f(x0), _f(y0), _f(x1 - x0), _f(y1 - y0)
+
+
 def network_svg(obj: dict[str, Any], max_nodes: int = 12, size: int = 420) -> Markup:
     """The main characters on a circle, most mentioned first, joined by their relationships."""
     chars = sorted(obj.get("characters") or [], key=lambda c: (-(c.get("mentions") or 0), c["id"]))[:max_nodes]
@@ -126,7 +134,10 @@ def network_svg(obj: dict[str, Any], max_nodes: int = 12, size: int = 420) -> Ma
         pos[c["id"]] = (cx + radius * math.cos(angle), cy + radius * math.sin(angle))
     top_w = max((e["weight"] for e in edges), default=1.0) or 1.0
     out = [
-        Markup('<svg class="network" viewBox="0 0 {0} {0}" role="img" aria-labelledby="net-title">').format(size),
+        # crop to the drawing (labels included) so two or three characters leave no blank band
+        Markup('<svg class="network" viewBox="{0} {1} {2} {3}" width="{2}" height="{3}" role="img" aria-labelledby="net-title">').format(
+            *_crop(pos, size)
+        ),
         Markup('<title id="net-title">Character network: relationships and who appears with whom</title>'),
     ]
     for e in edges:
