@@ -26,6 +26,7 @@ from .mentions import MentionCand
 
 WINDOW_SENTS = 6
 NOMINAL_WINDOW_PARAS = 12
+NOMINAL_WINDOW_SENTS = 3
 
 
 def entity_gender(e: Entity, lex: Lexicon) -> str | None:
@@ -62,10 +63,17 @@ class Resolver:
         self.counts: dict[int, int] = {}
         self.nominal_recent: dict[str, tuple[int, int]] = {}  # head noun -> (entity idx, para)
         self.relatives: dict[tuple[int, str, str | None], int] = {}
+        self._pruned_at = 0
 
     def _touch(self, e: Entity, m: MentionCand) -> None:
         self.recent[e.idx] = (m.sent, m.para, m.role, m.head)
         self.counts[e.idx] = self.counts.get(e.idx, 0) + 1
+        if m.sent > self._pruned_at + WINDOW_SENTS:
+            # keep the candidate set small: only entities seen within the window matter,
+            # which keeps resolution linear in the length of the work
+            self._pruned_at = m.sent
+            horizon = m.sent - WINDOW_SENTS
+            self.recent = {k: v for k, v in self.recent.items() if v[0] >= horizon}
 
     def observe(self, m: MentionCand) -> None:
         """A mention already assigned (a name) updates salience."""
@@ -79,17 +87,21 @@ class Resolver:
             e = self.entities[e.merged_into]
         return e
 
-    def pronoun(self, m: MentionCand) -> Entity | None:
+    def pronoun(self, m: MentionCand, *, window: int = WINDOW_SENTS, strict: bool = False) -> Entity | None:
+        """Resolve a pronoun (or, ``strict``, a definite nominal: gender must be known and
+        agree, and the antecedent must not be in the same clause)."""
         best, best_score = None, -1e9
         for idx, (sent, para, role, head) in self.recent.items():
             dist = m.sent - sent
-            if dist > WINDOW_SENTS or dist < 0:
+            if dist > window or dist < 0:
                 continue
             e = self._live(idx)
             if e.narrator:
                 continue
             g = entity_gender(e, self.lex)
             if m.gender and g and g != m.gender:
+                continue
+            if strict and (g is None or dist == 0):
                 continue
             score = -1.0 * dist + 0.3 * math.log1p(self.counts.get(idx, 0))
             if role == "subj":
@@ -118,8 +130,24 @@ class Resolver:
             return -6.0
         return 0.5  # same sentence, otherwise fine
 
+    def appositive_host(self, m: MentionCand) -> Entity | None:
+        """The entity of the mention this one stands in apposition to ("Bartleby, a
+        scrivener"; "the scrivener, Bartleby"), when that mention came just before."""
+        t = self.tokens[m.head]
+        if t.dep != "appos" or t.head < 0:
+            return None
+        for idx, (_s, _p, _r, head) in self.recent.items():
+            if head == t.head:
+                return self._live(idx)
+        return None
+
     def nominal(self, m: MentionCand, new_entity) -> Entity:
         """Resolve a nominal; ``new_entity()`` makes a fresh entity when nothing fits."""
+        host = self.appositive_host(m)
+        if host is not None and not host.narrator:
+            host.add(m)
+            self._touch(host, m)
+            return host
         if m.possessor >= 0 and m.relation:
             owner = self._owner(m)
             if owner is not None:
@@ -139,6 +167,12 @@ class Resolver:
                 e = self._live(prev[0])
                 e.add(m)
                 self._touch(e, m)
+                self.nominal_recent[m.key] = (e.idx, m.para)
+                return e
+        if m.definite and m.possessor < 0 and m.gender and m.kind == "nominal":
+            # "the old man" after "he": the salient entity of that gender, nearby
+            e = self.pronoun(m, window=NOMINAL_WINDOW_SENTS, strict=True)
+            if e is not None:
                 self.nominal_recent[m.key] = (e.idx, m.para)
                 return e
         e = new_entity(m, None)

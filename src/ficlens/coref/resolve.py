@@ -170,6 +170,10 @@ def _resolve_in_order(doc: Doc, found: list[MentionCand], entities: list[Entity]
 
     for m in found:
         if m.kind == "name":
+            host = res.appositive_host(m)
+            if host is not None and m.entity >= 0 and not host.narrator and not any(x.kind == "name" for x in host.mentions):
+                # "the scrivener, Bartleby": the nominal's entity was Bartleby all along
+                merge(entities, res._live(m.entity), host)
             res.observe(m)
         elif m.kind == "pronoun":
             if narrator is not None and _is_narration_i(m):
