@@ -452,3 +452,15 @@ def test_the_front_matter_bench_scores_a_wrapped_story_and_keeps_bare_prose():
         assert score.wrapped > 0
         assert score.header_exact == score.wrapped and score.footer_exact == score.wrapped
         assert score.fields_right == score.fields_checked
+
+
+def test_a_story_pasted_with_no_blank_lines_at_all_is_read_line_by_line():
+    # web copy-paste often keeps one paragraph per line and drops every blank line
+    work = read(FIXTURES / "single_newlines.txt")
+    m = work.metadata
+    assert (m.title, m.authors, m.rating, m.relationships) == (
+        "Crossing Lines", ["metropolis_mouse"], "Teen And Up Audiences", ["Clark/Lois"])
+    assert m.summary == "Lois has a theory. Clark has a problem."
+    assert body_text(work).startswith("Lois slammed the file down")
+    assert body_text(work).endswith("Not yet.")
+    assert [work.text[s.start : s.start + 5] for s in work.scenes] == ["Lois ", "Later"]

@@ -41,7 +41,7 @@ from . import frontmatter_patterns as fp
 from .frontmatter_fields import fill_metadata
 from .model import Chapter, Metadata, Span, Work
 from .structure import classify_line, find_breaks, find_chapters, find_scenes, is_bare_heading
-from .text import paragraph_spans
+from .text import line_spans
 
 # fields whose value is free text that may run on over several paragraphs
 TEXT_FIELDS = frozenset({"summary", "author_note", "disclaimer", "dedication", "spoilers", "prompt", "feedback"})
@@ -75,15 +75,45 @@ class Item:
 
 
 def _units(text: str, start: int, end: int) -> list[Unit]:
+    """Paragraph units of ``text[start:end]``: lines, joined where a paragraph was hard-wrapped."""
     out: list[Unit] = []
-    prev_end = None
-    for s, e in paragraph_spans(text, start, end):
-        gap = prev_end is None or text.count("\n", prev_end, s) >= 2
+    for s, e, gap in _paragraphs(text, start, end):
         for i, (ps, pe) in enumerate(_label_segments(text, s, e)):
             raw = text[ps:pe]
             out.append(Unit(ps, pe, raw, fp.clean(raw), gap and i == 0))
+    return out
+
+
+# a line ending like this closes its paragraph; one that does not may be wrapped mid-sentence
+_FINAL = tuple(".!?…\"”’')]:*~>")
+
+
+def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """(start, end, blank line before) per paragraph.
+
+    Fics pasted from the web put each paragraph on one line, often with no blank lines at
+    all; archive .txt files wrap at ~70 columns. A line joins the one before it only when
+    that one was cut mid-sentence: long, or followed by a lower-case continuation, and not
+    ending in sentence punctuation. So "Title" over "By X" stay two units, and a wrapped
+    "Summary: ..." is one.
+    """
+    out: list[tuple[int, int, bool]] = []
+    prev_end = None
+    for s, e in line_spans(text, start, end):
+        gap = prev_end is None or text.count("\n", prev_end, s) >= 2
+        if out and not gap and _wraps_into(text[out[-1][0] : out[-1][1]], text[s:e]):
+            out[-1] = (out[-1][0], e, out[-1][2])
+        else:
+            out.append((s, e, gap))
         prev_end = e
     return out
+
+
+def _wraps_into(prev: str, line: str) -> bool:
+    last = prev.rsplit("\n", 1)[-1]
+    if last.endswith(_FINAL) or classify_line(line) is not None or fp.match_label(fp.clean(line)):
+        return False
+    return len(last) >= 45 or line[:1].islower()
 
 
 def _label_segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
