@@ -404,3 +404,15 @@ def test_with_allowed_hosts_a_foreign_host_header_is_refused(stored):
     assert TestClient(app, base_url="http://127.0.0.1:8765").get("/").status_code == 200
     r = TestClient(app, base_url="http://attacker.example").get("/")
     assert r.status_code == 400 and "Smallville" not in r.text
+
+
+def test_a_work_updated_in_place_shows_its_version_history(tmp_path):
+    from fixtures.web.stories import STORM, build
+
+    with open_library(tmp_path / "versions.db") as lib:
+        first = lib.add_analysis(build(**STORM))
+        changed = dict(STORM, chapters=[*STORM["chapters"][:1], ("Morning", "A short new ending.")], speakers=STORM["speakers"][:4])
+        second = lib.add_analysis(build(**changed))
+        assert (first.id, second.status) == (second.id, "updated")
+        html = TestClient(create_app(lib)).get(f"/works/{first.id}").text
+    assert re.search(r"In this library since \d{4}-\d\d-\d\d; version 2, 1 earlier version kept\.", html)

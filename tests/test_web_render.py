@@ -209,10 +209,21 @@ def test_tag_blocks_pair_declared_with_inferred_in_ao3_order():
            "tags": {"rating": {"value": "Explicit", "confidence": 0.6}, "freeform": [{"value": "Angst", "confidence": 0.8}], "warnings": []}}  # fmt: skip
     rows = views.tag_blocks(obj)
     assert [(r["type"], r["declared"], r["inferred"]) for r in rows] == [
-        ("rating", ["Mature"], [("Explicit", 0.6)]),
+        ("rating", ["Mature"], [("Explicit", 0.6, "")]),
         ("fandom", ["F"], []),
-        ("freeform", [], [("Angst", 0.8)]),
+        ("freeform", [], [("Angst", 0.8, "")]),
     ]
+
+
+def test_inferred_tags_carry_their_first_evidence_passage():
+    text = "He  fell.\nShe wept over\nthe grave." + "x" * 300
+    obj = {"text": text, "metadata": {}, "tags": {"warnings": [
+        {"value": "Major Character Death", "confidence": 0.7, "evidence": [{"start": 0, "end": 0}, {"start": 10, "end": 34}]},
+        {"value": "Long", "confidence": 0.5, "evidence": [{"start": 0, "end": len(text)}]},
+    ]}}  # fmt: skip
+    [row] = views.tag_blocks(obj)
+    assert row["inferred"][0] == ("Major Character Death", 0.7, "She wept over the grave.")
+    assert len(row["inferred"][1][2]) == 240 and row["inferred"][1][2].endswith("\u2026")
 
 
 def test_build_query_joins_the_box_and_the_ticked_facets():

@@ -170,6 +170,9 @@ def test_the_reader_colours_speakers_highlights_mentions_and_pages_chapters(page
     page.select_option("#chapter", "2")
     page.wait_for_url("**chapter=2")
     assert "washed clean" in page.locator("#chapters").inner_text()
+    page.keyboard.press("ArrowLeft")  # back a chapter from the keyboard
+    page.wait_for_url("**chapter=1")
+    assert "The siren started" in page.locator("#chapters").inner_text()
 
 
 def _hostile_paths(ids: dict[str, int]) -> list[str]:

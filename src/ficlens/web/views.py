@@ -218,11 +218,13 @@ def stats_line(h: dict[str, Any]) -> list[tuple[str, str]]:
 def tag_blocks(obj: dict[str, Any]) -> list[dict[str, Any]]:
     """Declared and inferred tags side by side, one row per AO3 tag type.
 
-    Each row: ``{"type", "label", "declared": [str], "inferred": [(value, confidence)]}``;
-    rows with neither are left out.
+    Each row: ``{"type", "label", "declared": [str], "inferred": [(value, confidence, evidence)]}``
+    where ``evidence`` is the first passage that triggered the inference (or ""), so a reader
+    can check it; rows with neither are left out.
     """
     meta = obj.get("metadata") or {}
     tags = obj.get("tags") or {}
+    text = obj.get("text") or ""
     rows = []
     for kind, singular, plural in TAG_GROUPS:
         key = CONTRACT_KEYS[kind]
@@ -230,11 +232,24 @@ def tag_blocks(obj: dict[str, Any]) -> list[dict[str, Any]]:
         raw = tags.get(key)
         if isinstance(raw, dict):  # rating is a single scored value
             raw = [raw] if raw.get("value") else []
-        inferred = [(t["value"], float(t.get("confidence") or 0)) for t in raw or [] if t.get("value")]
+        inferred = [
+            (t["value"], float(t.get("confidence") or 0), _evidence(text, t.get("evidence")))
+            for t in raw or []
+            if t.get("value")
+        ]
         if declared or inferred:
             n = max(len(declared), len(inferred))
             rows.append({"type": kind, "label": plural if n > 1 else singular, "declared": declared, "inferred": inferred})
     return rows
+
+
+def _evidence(text: str, spans: list[dict[str, int]] | None, limit: int = 240) -> str:
+    """The first evidence passage of an inferred tag, shortened, for a tooltip."""
+    for sp in spans or []:
+        passage = " ".join(text[sp["start"] : sp["end"]].split())
+        if passage:
+            return passage if len(passage) <= limit else passage[: limit - 1] + "\u2026"
+    return ""
 
 
 def character_rows(obj: dict[str, Any]) -> list[dict[str, Any]]:

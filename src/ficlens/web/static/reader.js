@@ -45,6 +45,14 @@
   if (mentions) {
     mentions.addEventListener("change", function () { skin.classList.toggle("show-mentions", mentions.checked); });
   }
+  // left and right arrow keys turn chapters, unless the reader is typing or choosing
+  document.addEventListener("keydown", function (ev) {
+    if (ev.altKey || ev.ctrlKey || ev.metaKey || /^(INPUT|SELECT|TEXTAREA)$/.test(ev.target.tagName)) { return; }
+    var link = null;
+    if (ev.key === "ArrowLeft") { link = document.querySelector('a[rel="prev"]'); }
+    if (ev.key === "ArrowRight") { link = document.querySelector('a[rel="next"]'); }
+    if (link) { window.location.href = link.href; }
+  });
   var select = document.getElementById("chapter");
   if (select) {
     select.addEventListener("change", function () { select.form.submit(); });
