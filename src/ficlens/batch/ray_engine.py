@@ -1,15 +1,16 @@
-"""The Ray engine: the same per-work function as the local pool, run as Ray tasks.
+"""The Ray engine: the same per-work function as the local pool, run on Ray actors.
 
 The driver makes the same work split as a local run (one task per distinct work, in input
 order) and writes every output itself, so a Ray run and a local run produce the same files.
 Workers need no shared filesystem: each task carries its input file's bytes, and the
-result carries the output files' bytes back. Each Ray worker process builds the pipeline
-once (``runner.get_pipeline`` caches it per process; Ray reuses worker processes).
+result carries the output files' bytes back.
 
-At most ``workers`` tasks are in flight (default: the cluster's CPUs), which bounds memory
-on the driver and in the object store, and makes a task's time since submission a fair
-measure of its run time: a task over the time limit is cancelled with ``force=True`` (its
-worker process is killed; Ray starts another) and reported as failed (stage ``timeout``).
+The pool mirrors the local engine: ``workers`` actors (default: the cluster's CPUs), each
+building the pipeline once in its constructor and getting work only once it is ready, one
+work at a time (bounded memory on the driver and in the object store). An actor whose work
+passes the per-work time limit is killed (``ray.kill``) and replaced, and the work reported
+as failed (stage ``timeout``); an actor that dies (out of memory, a lost node) is replaced
+and its work reported (stage ``worker``). Model loading never counts against a work's limit.
 
 If Ray is already initialised (a test fixture, a notebook), that instance is used and left
 running; otherwise ``ray.init(address=...)`` is called and shut down at the end.
@@ -18,10 +19,34 @@ running; otherwise ``ray.init(address=...)`` is called and shut down at the end.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
-from .runner import BatchSettings, WorkResult, WorkTask, one_line, process_work
+from .runner import BatchSettings, WorkResult, WorkTask, get_pipeline, one_line, process_work
+
+
+class RayWorker:
+    """The actor: one pipeline, loaded once, then one work per call."""
+
+    def __init__(self, settings: BatchSettings):
+        self.settings = settings
+        get_pipeline(settings)
+
+    def ready(self) -> bool:
+        return True
+
+    def run(self, task: WorkTask) -> WorkResult:
+        return process_work(task, self.settings)
+
+
+@dataclass
+class _Slot:
+    actor: Any
+    ready_ref: Any = None  # pending until the actor has loaded its pipeline
+    ref: Any = None  # the running work's result
+    task: WorkTask | None = None
+    started: float = 0.0
 
 
 class RayEngine:
@@ -48,42 +73,67 @@ class RayEngine:
                 ray.shutdown()
 
     def _run(self, ray, tasks: Iterable[WorkTask], settings: BatchSettings) -> Iterator[WorkResult]:
-        remote = ray.remote(num_cpus=1, max_retries=0)(process_work)
-        limit = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
-        settings_ref = ray.put(settings)
-        inflight: dict = {}  # ObjectRef -> (task, submitted at)
+        actor_cls = ray.remote(num_cpus=1, max_restarts=0)(RayWorker)
+        n = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+
+        def new_slot() -> _Slot:
+            actor = actor_cls.remote(settings)
+            return _Slot(actor, ready_ref=actor.ready.remote())
+
+        slots = [new_slot() for _ in range(n)]
         pending = iter(tasks)
         exhausted = False
-        while True:
-            while not exhausted and len(inflight) < limit:
-                task = next(pending, None)
-                if task is None:
-                    exhausted = True
-                    break
-                if self.ship_inputs and task.data is None:
-                    task = WorkTask(task.index, task.path, task.sha256, Path(task.path).read_bytes())
-                ref = remote.remote(task, settings_ref)
-                inflight[ref] = (WorkTask(task.index, task.path, task.sha256), time.monotonic())
-            if not inflight:
-                return
-            wait_s = None
-            if self.timeout is not None:
-                oldest = min(t for _, t in inflight.values())
-                wait_s = max(0.0, oldest + self.timeout - time.monotonic())
-            done, _ = ray.wait(list(inflight), num_returns=1, timeout=wait_s)
-            for ref in done:
-                task, _ = inflight.pop(ref)
-                try:
-                    yield ray.get(ref)
-                except Exception as exc:  # noqa: BLE001 - a worker crash, not the work's own error
-                    yield _failed(task, "worker", f"Ray task failed: {one_line(exc)}")
-            if self.timeout is not None:
-                now = time.monotonic()
-                for ref, (task, t) in list(inflight.items()):
-                    if now - t >= self.timeout:
-                        ray.cancel(ref, force=True)
-                        del inflight[ref]
-                        yield _failed(task, "timeout", f"no result after {self.timeout:g} s; Ray task cancelled")
+        try:
+            while True:
+                for sl in slots:
+                    if sl.ready_ref is None and sl.task is None and not exhausted:
+                        task = next(pending, None)
+                        if task is None:
+                            exhausted = True
+                        else:
+                            self._dispatch(sl, task)
+                if exhausted and not any(sl.task for sl in slots):
+                    return
+                yield from self._collect(ray, slots, new_slot)
+        finally:
+            for sl in slots:
+                ray.kill(sl.actor)
+
+    def _dispatch(self, sl: _Slot, task: WorkTask) -> None:
+        shipped = task
+        if self.ship_inputs and task.data is None:
+            shipped = WorkTask(task.index, task.path, task.sha256, Path(task.path).read_bytes())
+        sl.task, sl.started, sl.ref = task, time.monotonic(), sl.actor.run.remote(shipped)
+
+    def _collect(self, ray, slots: list[_Slot], new_slot) -> Iterator[WorkResult]:
+        waiting = {sl.ready_ref if sl.ready_ref is not None else sl.ref: k for k, sl in enumerate(slots)
+                   if sl.ready_ref is not None or sl.ref is not None}
+        wait_s = None
+        if self.timeout is not None:
+            busy = [sl.started for sl in slots if sl.task is not None]
+            wait_s = max(0.0, min(busy) + self.timeout - time.monotonic()) if busy else None
+        done, _ = ray.wait(list(waiting), num_returns=1, timeout=wait_s)
+        for ref in done:
+            k = waiting[ref]
+            sl = slots[k]
+            if sl.ready_ref is not None:
+                ray.get(ref)  # an actor that cannot build its pipeline fails the run here, once
+                sl.ready_ref = None
+                continue
+            task, sl.task, sl.ref = sl.task, None, None
+            try:
+                yield ray.get(ref)
+            except Exception as exc:  # noqa: BLE001 - the actor died: not the work's own error
+                yield _failed(task, "worker", f"Ray worker failed: {one_line(exc)}")
+                ray.kill(sl.actor)
+                slots[k] = new_slot()
+        if self.timeout is not None:
+            now = time.monotonic()
+            for k, sl in enumerate(slots):
+                if sl.task is not None and now - sl.started >= self.timeout:
+                    ray.kill(sl.actor)
+                    yield _failed(sl.task, "timeout", f"no result after {self.timeout:g} s; Ray worker killed")
+                    slots[k] = new_slot()
 
 
 def _failed(task: WorkTask, stage: str, reason: str) -> WorkResult:
