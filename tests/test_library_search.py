@@ -59,52 +59,52 @@ def ids(lib, query: str, **kw) -> set[int]:
     return {h.id for h in res.hits}
 
 
-@pytest.mark.parametrize(
-    "query, expected",
-    [
-        ('fandom:"Smallville (TV)"', {1, 2, 3, 5, 6}),  # 3 only infers it
-        ('declared.fandom:"Smallville (TV)"', {1, 2, 5, 6}),
-        ('inferred.fandom:"Smallville (TV)"', {1, 3}),
-        ('character:"Clark Kent" character:"Lana Lang"', {1}),  # includes AND
-        ('-character:"Clark Kent" -rating:Explicit', {4, 6}),  # excludes OR
-        ("rating:T", {2, 6}),
-        ("rating:general", {1, 3}),  # 3's rating is inferred
-        ("declared.rating:general", {1}),
-        ("warning:mcd", {2}),
-        ("-warning:mcd", {1, 3, 4, 5, 6}),
-        ('category:"F/M"', {1, 6}),
-        ("freeform:fluff", {1, 4}),
-        ('tag:"Secret Identity"', {3, 6}),
-        ('ship:"Lana Lang/Clark Kent"', {1}),  # name order does not matter
-        ('ship:"Clark Kent & Lex Luthor"', {2}),
-        ("author:quietfox", {1}),
-        ("pov:first", {2}),
-        ("pov:third", {1, 4, 5, 6}),
-        ("-pov:third", {2, 3}),
-        ("tense:present", {2, 3}),
-        ('focal:"Chloe Sullivan"', {3, 5}),
-        ("dialogue:>40", {4}),
-        ("dialogue:20-40", {2, 5, 6}),
-        ("words:>100", {1, 2, 3, 4}),
-        ("words:<90", {5, 6}),
-        ("words:100-110", {1, 3, 4}),
-        ("ending:happy", {1, 4, 6}),
-        ("complete:yes", {1, 4, 5}),
-        ("complete:no", {2, 6}),
-        ("crossover:only", {5}),
-        ("crossover:no", {1, 2, 3, 4, 6}),
-        ("crossover:yes", {1, 2, 3, 4, 5, 6}),
-        ("site:ao3", {1, 2, 4, 6}),
-        ("lantern", {1}),  # porter stemming: lanterns
-        ('"harvest moon"', {1}),
-        ("river", {1, 2}),
-        ("river -bridge", {1}),
-        ("-kryptonite", {1, 2, 4, 5, 6}),
-        ("kry*", {3}),
-        ('clark fandom:"Smallville (TV)" -pov:first', {1, 3}),
-        ("", {1, 2, 3, 4, 5, 6}),
-    ],
-)
+SEARCH_CASES = [
+    ('fandom:"Smallville (TV)"', {1, 2, 3, 5, 6}),  # 3 only infers it
+    ('declared.fandom:"Smallville (TV)"', {1, 2, 5, 6}),
+    ('inferred.fandom:"Smallville (TV)"', {1, 3}),
+    ('character:"Clark Kent" character:"Lana Lang"', {1}),  # includes AND
+    ('-character:"Clark Kent" -rating:Explicit', {4, 6}),  # excludes OR
+    ("rating:T", {2, 6}),
+    ("rating:general", {1, 3}),  # 3's rating is inferred
+    ("declared.rating:general", {1}),
+    ("warning:mcd", {2}),
+    ("-warning:mcd", {1, 3, 4, 5, 6}),
+    ('category:"F/M"', {1, 6}),
+    ("freeform:fluff", {1, 4}),
+    ('tag:"Secret Identity"', {3, 6}),
+    ('ship:"Lana Lang/Clark Kent"', {1}),  # name order does not matter
+    ('ship:"Clark Kent & Lex Luthor"', {2}),
+    ("author:quietfox", {1}),
+    ("pov:first", {2}),
+    ("pov:third", {1, 4, 5, 6}),
+    ("-pov:third", {2, 3}),
+    ("tense:present", {2, 3}),
+    ('focal:"Chloe Sullivan"', {3, 5}),
+    ("dialogue:>40", {4}),
+    ("dialogue:20-40", {2, 5, 6}),
+    ("words:>100", {1, 2, 3, 4}),
+    ("words:<90", {5, 6}),
+    ("words:100-110", {1, 3, 4}),
+    ("ending:happy", {1, 4, 6}),
+    ("complete:yes", {1, 4, 5}),
+    ("complete:no", {2, 6}),
+    ("crossover:only", {5}),
+    ("crossover:no", {1, 2, 3, 4, 6}),
+    ("crossover:yes", {1, 2, 3, 4, 5, 6}),
+    ("site:ao3", {1, 2, 4, 6}),
+    ("lantern", {1}),  # porter stemming: lanterns
+    ('"harvest moon"', {1}),
+    ("river", {1, 2}),
+    ("river -bridge", {1}),
+    ("-kryptonite", {1, 2, 4, 5, 6}),
+    ("kry*", {3}),
+    ('clark fandom:"Smallville (TV)" -pov:first', {1, 3}),
+    ("", {1, 2, 3, 4, 5, 6}),
+]
+
+
+@pytest.mark.parametrize("query, expected", SEARCH_CASES)
 def test_search_finds_exactly_the_matching_works(lib, query, expected):
     assert ids(lib, query) == expected
 
@@ -124,18 +124,18 @@ def test_hits_carry_snippets_with_marked_matches_and_safe_html(lib):
     assert {"value": "Romance", "source": "inferred"} in hit.tags["freeform"]
 
 
-@pytest.mark.parametrize(
-    "sort, order, expected",
-    [
-        ("title", None, [2, 5, 6, 1, 3, 4]),  # "The Barn Door" files under B, as on AO3
-        ("title", "desc", [4, 3, 1, 6, 5, 2]),
-        ("author", None, [3, 5, 4, 2, 1, 6]),
-        ("words", None, [2, 1, 3, 4, 6, 5]),
-        ("words", "asc", [5, 6, 4, 3, 1, 2]),
-        ("dialogue", None, [4, 5, 2, 6, 1, 3]),
-        ("published", None, [6, 5, 2, 1, 4, 3]),  # no date last
-    ],
-)
+SORT_CASES = [
+    ("title", None, [2, 5, 6, 1, 3, 4]),  # "The Barn Door" files under B, as on AO3
+    ("title", "desc", [4, 3, 1, 6, 5, 2]),
+    ("author", None, [3, 5, 4, 2, 1, 6]),
+    ("words", None, [2, 1, 3, 4, 6, 5]),
+    ("words", "asc", [5, 6, 4, 3, 1, 2]),
+    ("dialogue", None, [4, 5, 2, 6, 1, 3]),
+    ("published", None, [6, 5, 2, 1, 4, 3]),  # no date last
+]
+
+
+@pytest.mark.parametrize("sort, order, expected", SORT_CASES)
 def test_sorts_order_works_as_ao3_does(lib, sort, order, expected):
     res = lib.search("", sort=sort, order=order, with_facets=False)
     assert [h.id for h in res.hits] == expected
@@ -184,17 +184,17 @@ def test_facets_of_the_whole_library_cover_every_work(lib):
     assert sum(v.count for v in f["tense"]) == 6
 
 
-@pytest.mark.parametrize(
-    "query, expected",
-    [
-        ("character:Superman", {1, 2, 3, 6}),  # declared Clark Kent (1, 2), inferred (3), Kal-El (6)
-        ('character:"Clark Kent"', {1, 2, 3, 6}),
-        ('ship:"Clark Kent/Lois Lane"', {6}),  # 6 declares Kal-El/Lois Lane
-        ('ship:"Lana Lang/Superman"', {1}),
-        ("fandom:Smallville", {1, 2, 3, 5, 6}),
-        ("-character:Superman", {4, 5}),
-    ],
-)
+SYNONYM_CASES = [
+    ("character:Superman", {1, 2, 3, 6}),  # declared Clark Kent (1, 2), inferred (3), Kal-El (6)
+    ('character:"Clark Kent"', {1, 2, 3, 6}),
+    ('ship:"Clark Kent/Lois Lane"', {6}),  # 6 declares Kal-El/Lois Lane
+    ('ship:"Lana Lang/Superman"', {1}),
+    ("fandom:Smallville", {1, 2, 3, 5, 6}),
+    ("-character:Superman", {4, 5}),
+]
+
+
+@pytest.mark.parametrize("query, expected", SYNONYM_CASES)
 def test_tag_synonyms_expand_includes_and_excludes(kb_lib, query, expected):
     assert ids(kb_lib, query) == expected
 
@@ -218,3 +218,11 @@ def test_the_knowledge_base_expands_superman_to_clark_kent(tmp_path):
 def test_a_bad_sort_is_a_usage_error(lib):
     with pytest.raises(UsageError, match="unknown sort"):
         lib.search("", sort="kudos")
+
+
+def test_facets_of_a_broad_query_can_be_limited_to_its_best_matches(lib):
+    # scope 1: only the best-ranked "barn" match (The Barn Door, by its title) is counted
+    f = lib.facets("barn", scope_limit=1)
+    assert f["pov"] == [FacetValue("first", 1, "inferred", "pov")]
+    assert [v.value for v in f["fandom"]] == ["Smallville (TV)"]
+    assert lib.search("barn").facets_exact

@@ -6,6 +6,11 @@ keeps each type's top values with a window function, in one statement for all ta
 ``ColumnFacet`` counts a ``works`` column (POV, tense, ending, completion, crossover).
 Declared and inferred values are separate ``FacetValue``s (``source``), so a sidebar can show
 "Clark Kent (12 declared, 3 inferred)".
+
+Cost: counting is linear in the number of matching works. The unfiltered library reads the
+maintained ``facet_counts`` table (``LibraryFacets``); a query matching more than
+``FACET_SCOPE`` works counts over its ``FACET_SCOPE`` best-ranked (text) or newest matches,
+and the search result says so (``facets_exact`` false), so a broad query stays interactive.
 """
 
 from __future__ import annotations
@@ -14,11 +19,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
 from .query import Query
-from .search import Dialect, Expander, default_expander, matching_sql
+from .search import Dialect, Expander, default_expander, ids_sql, matching_sql
 
 if TYPE_CHECKING:  # pragma: no cover
     from .extract import WorkRecord
 
+FACET_SCOPE = 5000
 FACET_TAG_TYPES = ("rating", "warning", "category", "fandom", "relationship", "character", "freeform", "focal")
 # facet name -> (column expression, source label)
 COLUMN_FACETS = {
@@ -52,13 +58,16 @@ class TagFacet:
     def __init__(self, types: Sequence[str] = FACET_TAG_TYPES, limit: int = 20):
         self.types, self.limit = tuple(types), limit
 
-    def sql(self, q: Query, d: Dialect, expand: Expander = default_expander) -> tuple[str, list]:
+    def sql(
+        self, q: Query, d: Dialect, expand: Expander = default_expander, *, scope_limit: int | None = None
+    ) -> tuple[str, list]:
+        """Counts over the works ``q`` matches (only its ``scope_limit`` best, when given)."""
         types = ", ".join([d.p] * len(self.types))
         params: list[Any] = list(self.types)
         scope = ""
-        if q.terms or q.filters:
-            frm, where, mparams = matching_sql(q, d, expand)
-            scope = f" AND t.work_id IN (SELECT w.id FROM {frm}{where})"
+        if q.terms or q.filters or scope_limit is not None:
+            ids, mparams = ids_sql(q, d, expand, limit=scope_limit)
+            scope = f" AND t.work_id IN ({ids})"
             params.extend(mparams)
         counted = (
             f"SELECT t.type, t.source, t.value_norm, min(t.value) AS value, count(*) AS n FROM work_tags t "
@@ -90,11 +99,16 @@ class ColumnFacet:
     def __init__(self, names: Sequence[str] = tuple(COLUMN_FACETS)):
         self.names = tuple(names)
 
-    def sql(self, q: Query, d: Dialect, expand: Expander = default_expander) -> tuple[str, list]:
-        frm, where, params = matching_sql(q, d, expand)
+    def sql(
+        self, q: Query, d: Dialect, expand: Expander = default_expander, *, scope_limit: int | None = None
+    ) -> tuple[str, list]:
         cols = ", ".join(COLUMN_FACETS[n][0] for n in self.names)
         keys = ", ".join(str(i + 1) for i in range(len(self.names)))
-        return f"SELECT {cols}, count(*) FROM {frm}{where} GROUP BY {keys}", params
+        if scope_limit is None:
+            frm, where, params = matching_sql(q, d, expand)
+            return f"SELECT {cols}, count(*) FROM {frm}{where} GROUP BY {keys}", params
+        ids, params = ids_sql(q, d, expand, limit=scope_limit)
+        return f"SELECT {cols}, count(*) FROM works w WHERE w.id IN ({ids}) GROUP BY {keys}", params
 
     def read(self, rows: Sequence[Sequence[Any]]) -> dict[str, list[FacetValue]]:
         counts: dict[str, dict[str, int]] = {n: {} for n in self.names}

@@ -82,8 +82,9 @@ def _pg_tsquery(terms: Sequence[Term], d: Dialect, op: str) -> tuple[str, list]:
     pieces, params = [], []
     for t in terms:
         if t.prefix:
-            word = re.sub(r"\W+", "", t.text)
-            pieces.append(f"to_tsquery('english', {d.p} || ':*')")
+            # 'simple': the English stemmer would turn the prefix "kry" into "kri"
+            word = re.sub(r"\W+", "", t.text).lower()
+            pieces.append(f"to_tsquery('simple', {d.p} || ':*')")
             params.append(word or "x")
         else:
             fn = "phraseto_tsquery" if t.phrase else "plainto_tsquery"
@@ -238,6 +239,17 @@ def count_sql(q: Query, d: Dialect, expand: Expander = default_expander) -> tupl
     return f"SELECT count(*) FROM {frm}{where}", params
 
 
-def ids_sql(q: Query, d: Dialect, expand: Expander = default_expander) -> tuple[str, list]:
+def ids_sql(
+    q: Query, d: Dialect, expand: Expander = default_expander, *, limit: int | None = None
+) -> tuple[str, list]:
+    """The ids a query matches; with ``limit``, only the best-ranked (text) or newest ``limit``."""
     frm, where, params = matching_sql(q, d, expand)
-    return f"SELECT w.id FROM {frm}{where}", params
+    if limit is None:
+        return f"SELECT w.id FROM {frm}{where}", params
+    if not q.positive_terms:
+        return f"SELECT w.id FROM {frm}{where} ORDER BY w.id DESC LIMIT {d.p}", [*params, limit]
+    if d.is_sqlite:
+        return f"SELECT w.id FROM {frm}{where} ORDER BY {BM25} LIMIT {d.p}", [*params, limit]
+    tsq, tparams = _pg_tsquery(q.positive_terms, d, "&&")
+    sql = f"SELECT w.id FROM {frm}{where} ORDER BY ts_rank_cd(x.tsv, {tsq}) DESC LIMIT {d.p}"
+    return sql, [*params, *tparams, limit]

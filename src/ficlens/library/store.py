@@ -41,6 +41,7 @@ from . import signatures as sigs
 from .backend import Backend, SQLiteBackend
 from .extract import WorkRecord, normalise_tag, record_from_analysis
 from .facets import (
+    FACET_SCOPE,
     ColumnFacet,
     FacetValue,
     LibraryFacets,
@@ -150,6 +151,7 @@ class SearchResult:
     per_page: int
     query: Query
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    facets_exact: bool = True  # false: counted over the FACET_SCOPE best matches only
     sql: list[str] = field(default_factory=list)  # the statements run, for --explain
 
     @property
@@ -475,19 +477,23 @@ class Library:
         total = int(self.db.query(csql, cparams)[0][0]) if (page > 1 or len(hits) >= per_page) else len(hits)
         result = SearchResult(hits, total, page, per_page, q, sql=[sql])
         if with_facets:
-            result.facets = self.facets(q, limit=facet_limit)
+            scope = FACET_SCOPE if total > FACET_SCOPE and (q.terms or q.filters) else None
+            result.facets = self.facets(q, limit=facet_limit, scope_limit=scope)
+            result.facets_exact = scope is None
         return result
 
-    def facets(self, query: str | Query = "", *, limit: int = 20) -> dict[str, list[FacetValue]]:
-        """Facet counts over the works a query matches: every tag type and the narrative columns."""
+    def facets(
+        self, query: str | Query = "", *, limit: int = 20, scope_limit: int | None = None
+    ) -> dict[str, list[FacetValue]]:
+        """Facet counts over the works a query matches (or its ``scope_limit`` best matches)."""
         q = query if isinstance(query, Query) else parse_query(query)
         if not q.terms and not q.filters:
             lf = LibraryFacets(limit)
             return lf.read(self.db.query(*lf.sql(self.dialect)))
         expand = self.expander()
         tf, cf = TagFacet(limit=limit), ColumnFacet()
-        out = tf.read(self.db.query(*tf.sql(q, self.dialect, expand)))
-        out.update(cf.read(self.db.query(*cf.sql(q, self.dialect, expand))))
+        out = tf.read(self.db.query(*tf.sql(q, self.dialect, expand, scope_limit=scope_limit)))
+        out.update(cf.read(self.db.query(*cf.sql(q, self.dialect, expand, scope_limit=scope_limit))))
         return out
 
     def _hits(self, rows: Sequence[tuple], q: Query | None = None) -> list[Hit]:
