@@ -416,3 +416,13 @@ def test_a_work_updated_in_place_shows_its_version_history(tmp_path):
         assert (first.id, second.status) == (second.id, "updated")
         html = TestClient(create_app(lib)).get(f"/works/{first.id}").text
     assert re.search(r"In this library since \d{4}-\d\d-\d\d; version 2, 1 earlier version kept\.", html)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"q": "?title-\x00"}, {"q": "lana\x00'"}, {"inc": 'declared.fandom:"Smallville (TV)\x00"'}, {"q": "\x1b[31m"}],
+)
+def test_control_characters_in_a_query_never_crash_the_page(stored, params):
+    # a NUL once reached SQLite's FTS5 parser as "unterminated string"
+    c = TestClient(create_app(stored[0]), raise_server_exceptions=False)
+    assert c.get("/", params=params).status_code in (200, 400)

@@ -112,6 +112,8 @@ def library_page(app: WebApp, request: Request, q: str, inc: list[str], exc: lis
         extra.append(f"words:{lo}-{hi}" if lo and hi else f"words:>{int(lo) - 1}" if lo else f"words:<{int(hi) + 1}")
     if complete in ("yes", "no"):
         extra.append(f"complete:{complete}")
+    # control characters mean nothing in a query and upset SQLite's FTS5 parser (NUL ends a string)
+    q, inc, exc = views.strip_controls(q), [views.strip_controls(t) for t in inc], [views.strip_controls(t) for t in exc]
     query = views.build_query(" ".join([q, *extra]), inc, exc)
     kwargs: dict[str, Any] = {"page": page, "per_page": PER_PAGE, "with_facets": True}
     if sort:

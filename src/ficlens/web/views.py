@@ -9,6 +9,7 @@ AO3's display order, and the stats line.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import asdict, is_dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -333,6 +334,18 @@ def facet_term(kind: str, value: str, source: str | None = None) -> str:
     """
     name = f"{source}.{kind}" if source in ("declared", "inferred") else kind
     return f"{name}:{_quote_value(value)}"
+
+
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def strip_controls(text: str) -> str:
+    """Control characters (NUL, escape, newlines...) replaced by a space.
+
+    >>> strip_controls("lana\x00 barn\n")
+    'lana  barn '
+    """
+    return _CONTROLS.sub(" ", text)
 
 
 def build_query(q: str, include: list[str], exclude: list[str]) -> str:
