@@ -464,3 +464,9 @@ def test_a_story_pasted_with_no_blank_lines_at_all_is_read_line_by_line():
     assert body_text(work).startswith("Lois slammed the file down")
     assert body_text(work).endswith("Not yet.")
     assert [work.text[s.start : s.start + 5] for s in work.scenes] == ["Lois ", "Later"]
+
+
+def test_a_short_title_line_is_not_joined_to_a_lower_case_byline_under_it():
+    work = fm("Hayloft\nby corn_and_capes\nRated K\n\n" + STORY)
+    assert (work.metadata.title, work.metadata.authors) == ("Hayloft", ["corn_and_capes"])
+    assert [work.text[n.start : n.end] for n in work.metadata.notes] == ["Rated K"]

@@ -93,9 +93,8 @@ def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
 
     Fics pasted from the web put each paragraph on one line, often with no blank lines at
     all; archive .txt files wrap at ~70 columns. A line joins the one before it only when
-    that one was cut mid-sentence: long, or followed by a lower-case continuation, and not
-    ending in sentence punctuation. So "Title" over "By X" stay two units, and a wrapped
-    "Summary: ..." is one.
+    that one was cut mid-sentence: long and not ending in sentence punctuation. So "Title"
+    over "by X" stay two units, and a wrapped "Summary: ..." is one.
     """
     out: list[tuple[int, int, bool]] = []
     prev_end = None
@@ -113,7 +112,8 @@ def _wraps_into(prev: str, line: str) -> bool:
     last = prev.rsplit("\n", 1)[-1]
     if last.endswith(_FINAL) or classify_line(line) is not None or fp.match_label(fp.clean(line)):
         return False
-    return len(last) >= 45 or line[:1].islower()
+    # wrapped lines run to ~70 columns; a short line ("Hayloft" over "by corn_and_capes") ends its own
+    return len(last) >= 45 and not fp.byline(fp.clean(line))
 
 
 def _label_segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
