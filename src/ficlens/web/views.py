@@ -340,7 +340,7 @@ _CONTROLS = re.compile(r"[\x00-\x1f\x7f]+")
 
 
 def strip_controls(text: str) -> str:
-    """Control characters (NUL, escape, newlines...) replaced by a space.
+    r"""Control characters (NUL, escape, newlines...) replaced by a space.
 
     >>> strip_controls("lana\x00 barn\n")
     'lana  barn '
