@@ -224,3 +224,16 @@ def test_bundled_ao3_shaped_examples_count_the_words_ao3_declared(name, validate
     doc, _ = analyse_work(w, validate)
     assert w.metadata.site == "ao3" and len(w.chapters) == 2
     assert doc.stats.words == w.metadata.words
+
+
+def test_older_oneshot_download_with_paragraphs_straight_in_chapters():
+    html = (INGEST / "ao3_oneshot.html").read_text(encoding="utf-8")
+    start = html.index('  <div class="userstuff">')
+    end = html.index("  </div>\n</div>\n<div id=\"afterword\">")
+    older = html[:start] + html[start:end].replace('  <div class="userstuff">', "", 1) + html[end + len("  </div>\n") :]
+    assert older.count('class="userstuff"') == 2  # the summary blockquote and #chapters only
+    from ficlens.ingest import read_bytes
+
+    w = read_bytes(older.encode(), path="old.html")
+    assert w.metadata.words == 158 and w.text[w.body.start :].startswith("The Owlery was the coldest room")
+    assert "The Owlery at Dawn\nThe Owlery was" not in w.text  # the hidden toc heading is not prose

@@ -135,3 +135,24 @@ def test_html_title_heading_then_in_text_front_matter_is_found_by_the_text_parse
     assert ("other", "Barn Dance") in kinds and ("disclaimer", "Disclaimer: I don't own Smallville.") in kinds
     assert ("author_note", "A/N: review please!") in kinds
     analyse_work(w, validate)
+
+
+def test_saved_listing_of_works_is_not_a_work():
+    page = (
+        "<html><body><ol class='work index group'>"
+        + "".join(
+            f"<li class='work blurb group'><h4><a href='/works/{i}'>Story {i}</a></h4>"
+            f"<blockquote class='userstuff summary'><p>A long summary of story number {i} that goes on for a while.</p></blockquote></li>"
+            for i in range(5)
+        )
+        + "</ol></body></html>"
+    ).encode()
+    with pytest.raises(NotAWork, match="list of works"):
+        read_bytes(page, path="search.html")
+
+
+def test_utf16_html_download_is_sniffed_and_read(tmp_path):
+    f = tmp_path / "owlery.html"
+    f.write_bytes((INGEST / "ao3_oneshot.html").read_text(encoding="utf-8").encode("utf-16"))
+    w = read(f)
+    assert (w.source.format, w.source.encoding, w.metadata.title) == ("ao3-html", "utf-16", "The Owlery at Dawn")

@@ -186,6 +186,10 @@ def _has_userstuff_inside(node) -> bool:
     return any(n.mem_id != node.mem_id for n in node.css('div[class*="userstuff"], h2'))
 
 
+def _has_userstuff_div_inside(node) -> bool:
+    return any(n.mem_id != node.mem_id for n in node.css('div[class*="userstuff"], h2.heading'))
+
+
 def _classify(node) -> str | None:
     """What a landmark element is, or None to look inside it."""
     tag = node.tag
@@ -206,7 +210,10 @@ def _classify(node) -> str | None:
         return "toc" if "toc-heading" in cls else "heading"
     if "endnote-link" in cls or tag == "ul" and node.css_first("a") is not None and not cls:
         return "skip"
-    if tag == "div" and any(c.startswith("userstuff") for c in cls) and node.id != "chapters":
+    if tag == "div" and node.id == "chapters":
+        # older one-shot downloads put the paragraphs straight into #chapters
+        return None if _has_userstuff_div_inside(node) else "content"
+    if tag == "div" and any(c.startswith("userstuff") for c in cls):
         return None if _has_userstuff_inside(node) else "content"
     return None
 
@@ -261,8 +268,9 @@ def parse_download(root, source: Source) -> Work:
 
 
 def _skip_landmark_heading(node) -> bool:
-    # AO3 web pages put a hidden "Chapter Text" h3 at the top of the text
-    return node.tag == "h3" and "landmark" in classes(node)
+    # AO3 web pages put a hidden "Chapter Text" h3 at the top of the text; downloads a
+    # hidden toc-heading h2 with the work title
+    return node.tag in ("h2", "h3") and ("landmark" in classes(node) or "toc-heading" in classes(node))
 
 
 def _assign_quote(parts: WorkParts, current: ChapterParts | None, label: str | None, blocks: list[Block]) -> None:

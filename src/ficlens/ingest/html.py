@@ -40,6 +40,8 @@ def read_tree(tree, source: Source, meta: Metadata | None = None) -> Work:
         reason = not_a_work_reason(node_text(root))
         if reason:
             raise NotAWork(reason)
+    if tree.css_first("li.blurb, ol.work.index, div.z-list") is not None:
+        raise NotAWork("a list of works (search, tag or profile page), not a work: save the work itself")
     blocks = extract_blocks(root, skip=_is_chrome)
     prose_words = sum(len(b.text.split()) for b in blocks if b.kind == "p")
     if prose_words < MIN_WORDS:
