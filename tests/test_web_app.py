@@ -204,7 +204,10 @@ def test_work_page_serves_the_stored_analysis_as_json(client, ids):
     validate_analysis({k: v for k, v in obj.items() if k != "library"})
 
 
-@pytest.mark.parametrize("path", ["/works/999999", "/works/999999/read", "/works/999999/analysis.json"])
+@pytest.mark.parametrize(
+    "path",
+    ["/works/999999", "/works/999999/read", "/works/999999/analysis.json", "/works/9999990000000000000000000/read"],
+)
 def test_an_unknown_work_is_a_404_page(client, path):
     r = client.get(path)
     assert r.status_code == 404

@@ -38,6 +38,7 @@ log = logging.getLogger("ficlens.web")
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 PER_PAGE = 20
+MAX_ID = 2**63 - 1
 # no inline script or style anywhere in our pages: the SVG charts style themselves by class
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
@@ -88,7 +89,8 @@ class WebApp:
         return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
 
     def work_or_404(self, work_id: int) -> dict[str, Any]:
-        obj = self.library.get(work_id)
+        # ids are SQLite integers: a larger number cannot name a work (and would not bind)
+        obj = self.library.get(work_id) if 0 < work_id <= MAX_ID else None
         if not obj:
             raise WorkNotFound(f"there is no work {work_id} in this library")
         obj = views.as_dict(obj)
