@@ -282,14 +282,14 @@ def gold_characters(lit: LitDoc):
     return chars, mentions
 
 
-def map_characters(doc: Doc, lit: LitDoc) -> dict[str, str]:
+def map_characters(doc: Doc, lit: LitDoc, mentions=None) -> dict[str, str]:
     """Each predicted character -> the gold entity whose mentions its mentions overlap most."""
     import bisect
 
     gold = lit.mentions
     gstarts = [g[0] for g in gold]
     votes: dict[str, dict[str, float]] = {}
-    for m in doc.mentions:
+    for m in doc.mentions if mentions is None else mentions:
         k = bisect.bisect_right(gstarts, m.start)
         j = k - 1
         while j >= 0 and k - j < 30:
@@ -363,9 +363,12 @@ def score_doc(p: Prepared, doc: Doc, tally: Tally) -> None:
     tally.pred += len(pspans)
     tally.overlap += len(m)
     tally.exact += sum(1 for gi, pi in m.items() if gspans[gi] == pspans[pi])
+    # speakers the quotes stage added ("said the nurse") map through the tag mentions it added
+    extra = map_characters(doc, lit, [x for x in doc.mentions if x.character not in p.char_entity and not x.in_quote])
+    mapping = {**extra, **p.char_entity}
     for gi, g in enumerate(lit.quotes):
         pi = m.get(gi)
-        ok = pi is not None and preds[pi].speaker is not None and p.char_entity.get(preds[pi].speaker) == g.speaker
+        ok = pi is not None and preds[pi].speaker is not None and mapping.get(preds[pi].speaker) == g.speaker
         tally.add_speaker(g.cue, ok)
 
 
@@ -416,13 +419,14 @@ def training_groups(p: Prepared):
         ent = gold_of_found.get(qi)
         return entity_char.get(ent) if ent else None
 
-    choices, _ = QuoteAttributor(Ranker(RULE_WEIGHTS)).attribute(doc, found, find_narrator(doc, found), oracle=oracle)
+    choices, ix = QuoteAttributor(Ranker(RULE_WEIGHTS)).attribute(doc, found, find_narrator(doc, found), oracle=oracle)
+    mapping = {**map_characters(doc, p.lit, ix.extra_mentions), **p.char_entity}
     groups = []
     for qi, c in enumerate(choices):
         ent = gold_of_found.get(qi)
         if ent is None or not c.candidates:
             continue
-        right = [k for k, cand in enumerate(c.candidates) if p.char_entity.get(cand) == ent]
+        right = [k for k, cand in enumerate(c.candidates) if mapping.get(cand) == ent]
         if right:
             groups.append((vectorize(c.feats), right[0]))
     return groups

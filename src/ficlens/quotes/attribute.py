@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from ..model import Doc, Mention, Quote
@@ -24,21 +24,24 @@ from .detect import Found
 from .ranker import Ranker
 
 MAX_GAP = 2  # narration-only paragraphs a conversation survives
+MAX_GAP_CHARS = 1500  # ... or this much narration between two quoted paragraphs
+BEAM = 6  # readings of the conversation kept at each quotation
 SALIENCE_SPAN = 10  # paragraphs of narration that count towards salience
 PRONOUN_KINDS = ("pronoun",)
+NAME_KINDS = ("name", "alias")
+PRONOUN_GENDER = {"he": "male", "she": "female"}
 
 
-@dataclass
-class Conversation:
-    turns: list[str | None] = field(default_factory=list)  # speaker per quoted paragraph
-    turn_quotes: list[int] = field(default_factory=list)  # last quote index of each turn
-    participants: set[str] = field(default_factory=set)
+@dataclass(frozen=True, slots=True)
+class State:
+    """The running conversation, as one hypothesis of the beam sees it (immutable, shared)."""
+
+    turns: tuple[str | None, ...] = ()  # speakers of the last two quoted paragraphs
+    turn_quote: int = -1  # the last quotation of the last turn
+    participants: frozenset[str] = frozenset()
     last_para: int = -100
-    ident: int = 0
-
-    def reset(self) -> None:
-        self.turns, self.turn_quotes, self.participants = [], [], set()
-        self.ident += 1
+    conv: int = 0
+    para_speaker: tuple[int, str | None] = (-1, None)  # speaker of the last quotation, by paragraph
 
 
 @dataclass
@@ -78,11 +81,25 @@ class _Salience:
         return self.counts
 
 
-class QuoteAttributor:
-    """Chooses speakers with a ``Ranker``; ``oracle``/``collect`` hooks serve training."""
+@dataclass(slots=True)
+class _Hyp:
+    logp: float
+    state: State
+    choice: Choice | None = None
+    parent: "_Hyp | None" = None
 
-    def __init__(self, ranker: Ranker | None = None):
+
+class QuoteAttributor:
+    """Chooses speakers with a ``Ranker``, keeping the ``beam`` likeliest readings of each
+    conversation, so that a tag three turns later can still fix who spoke first.
+
+    ``oracle`` (training only) supplies the true history instead: features of a quotation
+    are then computed as if every earlier speaker had been found correctly.
+    """
+
+    def __init__(self, ranker: Ranker | None = None, beam: int = BEAM):
         self.ranker = ranker or Ranker.load()
+        self.beam = beam
 
     def attribute(
         self,
@@ -93,135 +110,163 @@ class QuoteAttributor:
         oracle: Callable[[int], str | None] | None = None,
     ) -> tuple[list[Choice], DocIndex]:
         ix = DocIndex.build(doc, found, narrator)
-        conv = Conversation()
         sal = _Salience(ix)
-        last_in_para: dict[int, str | None] = {}
-        choices: list[Choice] = []
+        beam = [_Hyp(0.0, State())]
+        width = 1 if oracle is not None else self.beam
         for qi, f in enumerate(found):
             if f.kind == "other":
-                choices.append(Choice(None, 0.0, "unknown", "other", None, [], -1))
+                beam = [_Hyp(h.logp, h.state, Choice(None, 0.0, "unknown", "other", None, [], -1), h) for h in beam]
                 continue
-            self._maybe_reset(ix, conv, f.para)
             tag = find_tag(ix, qi)
             kind = tag.kind if tag is not None and tag.kind != "speech" else f.kind
             voc = [m.character for m in vocatives(ix, qi)]
-            cands, feats = self._features(ix, qi, tag, voc, conv, sal.advance(f.para), last_in_para)
-            probs = self.ranker.probabilities(feats)
-            best = max(range(len(cands)), key=probs.__getitem__) if cands else -1
-            speaker = cands[best] if best >= 0 else None
-            conf = probs[best] if best >= 0 else 0.0
-            how = _how(speaker, tag, feats[best] if best >= 0 else {})
-            choices.append(Choice(speaker, conf, how, kind, tag, voc, conv.ident, cands, feats))
-            hist = oracle(qi) if oracle is not None else speaker
-            last_in_para[f.last_para] = hist
-            if kind == "speech" and f.style != "italic":
-                self._take_turn(conv, f, qi, hist)
+            base = self._base_features(ix, qi, tag, voc, sal.advance(f.para))
+            takes_turn = kind == "speech" and f.style != "italic"
+            nxt: list[_Hyp] = []
+            for h in beam:
+                state = _enter(ix, h.state, f.para)
+                cands, feats = _with_history(ix, qi, base, state, tag, voc, sal.counts)
+                probs = self.ranker.probabilities(feats)
+                order = sorted(range(len(cands)), key=probs.__getitem__, reverse=True)[: max(1, width)]
+                for k in order or [-1]:
+                    speaker = cands[k] if k >= 0 else None
+                    p = probs[k] if k >= 0 else 1.0
+                    how = _how(speaker, feats[k] if k >= 0 else {})
+                    ch = Choice(speaker, p, how, kind, tag, voc, state.conv, cands, feats)
+                    hist = oracle(qi) if oracle is not None else speaker
+                    st = _take_turn(state, f, qi, hist) if takes_turn else state
+                    nxt.append(_Hyp(h.logp + math.log(max(p, 1e-9)), st, ch, h))
+            nxt.sort(key=lambda h: h.logp, reverse=True)
+            beam = nxt[:width]
+        choices: list[Choice] = []
+        h = beam[0]
+        while h.choice is not None:
+            choices.append(h.choice)
+            h = h.parent
+        choices.reverse()
         return choices, ix
-
-    # ------------------------------------------------------------------ conversation
-
-    def _maybe_reset(self, ix: DocIndex, conv: Conversation, para: int) -> None:
-        if conv.last_para < 0 or para == conv.last_para:
-            return
-        paras = ix.doc.paragraphs
-        a, b = paras[conv.last_para], paras[para]
-        if para - conv.last_para - 1 > MAX_GAP or a.scene != b.scene or a.chapter != b.chapter:
-            conv.reset()
-            conv.last_para = -100
-            return
-        # someone new enters in the narration between turns: the parity of turns is broken
-        for p in range(conv.last_para + 1, para):
-            if any(m.character not in conv.participants for m in ix.narration.get(p, ())):
-                if len(conv.turns) >= 2:
-                    conv.turns[:-1] = [None] * (len(conv.turns) - 1)
-                break
-
-    @staticmethod
-    def _take_turn(conv: Conversation, f: Found, qi: int, speaker: str | None) -> None:
-        if f.para == conv.last_para and conv.turns:
-            conv.turns[-1] = speaker if speaker is not None else conv.turns[-1]
-            conv.turn_quotes[-1] = qi
-        else:
-            conv.turns.append(speaker)
-            conv.turn_quotes.append(qi)
-        if speaker:
-            conv.participants.add(speaker)
-        conv.last_para = f.last_para
 
     # ------------------------------------------------------------------ features
 
-    def _features(self, ix, qi, tag, voc, conv, salience, last_in_para):
-        doc, f = ix.doc, ix.quotes[qi]
+    def _base_features(self, ix: DocIndex, qi: int, tag: Tag | None, voc: list[str], salience: Counter):
+        """Features that do not depend on the conversation's history."""
+        f = ix.quotes[qi]
         feats: dict[str, dict[str, float]] = {}
-
-        def cand(c: str | None) -> dict[str, float] | None:
-            if not c:
-                return None
-            return feats.setdefault(c, {})
-
         narr = [m for p in range(f.para, f.last_para + 1) for m in ix.narration.get(p, ())]
-        bare = tag is None and not narr
         subj = tag.subject if tag is not None else None
         if subj is not None:
             key = "tag_pron" if subj.kind in PRONOUN_KINDS else "tag_name"
-            cand(subj.character)[key] = 1.0
+            feats.setdefault(subj.character, {})[key] = 1.0
         elif tag is not None and ix.narrator and _first_person_tag(ix, tag):
-            cand(ix.narrator)["tag_first"] = 1.0
+            feats.setdefault(ix.narrator, {})["tag_first"] = 1.0
         for k, m in enumerate(narr):
-            d = cand(m.character)
-            if m.end <= f.start:
-                d["beat_before"] = 1.0
-            else:
-                d["beat_after"] = 1.0
+            d = feats.setdefault(m.character, {})
+            d["beat_before" if m.end <= f.start else "beat_after"] = 1.0
             if k == 0:
                 d["beat_first"] = 1.0
             gap = (f.start - m.end) if m.end <= f.start else (m.start - f.end)
             d["near"] = max(d.get("near", 0.0), 1.0 / (1.0 + max(gap, 0) / 40.0))
         for m in ix.narration.get(f.para - 1, ()):
-            cand(m.character)["prev_para"] = 1.0
-        prior = conv.turns if f.para != conv.last_para else conv.turns[:-1]
-        if prior:
-            d = cand(prior[-1])
-            if d is not None:
-                d["turn1"] = 1.0
-                d["turn1_bare"] = 1.0 if bare else 0.0
-        if len(prior) >= 2:
-            d = cand(prior[-2])
-            if d is not None:
-                d["turn2"] = 1.0
-                d["turn2_bare"] = 1.0 if bare else 0.0
-        same = last_in_para.get(f.para)
-        if same is not None:
-            cand(same)["same_para"] = 1.0
-            if tag is None:
-                feats[same]["same_para_bare"] = 1.0
-        if conv.turn_quotes and f.para != conv.last_para:
-            prev_q = conv.turn_quotes[-1]
-            for m in vocatives(ix, prev_q):
-                cand(m.character)["voc_prev"] = 1.0
+            feats.setdefault(m.character, {})["prev_para"] = 1.0
         if ix.narrator:
-            d = cand(ix.narrator)
-            d["narrator"] = 1.0
-            d["narrator_bare"] = 1.0 if bare else 0.0
+            feats.setdefault(ix.narrator, {})["narrator"] = 1.0
         sid = self_identified(ix, qi)
         if sid:
-            cand(sid)["self_id"] = 1.0
+            feats.setdefault(sid, {})["self_id"] = 1.0
         for c, _ in salience.most_common(3):
-            cand(c)
-        for c in voc:
-            if c in feats:
-                feats[c]["voc_here"] = 1.0
+            feats.setdefault(c, {})
         for m in ix.in_quote.get(qi, ()):
             if m.character in feats and m.character not in voc and m.kind != "pronoun":
                 feats[m.character]["named_in_quote"] = 1.0
-        for c, d in feats.items():
-            d["salience"] = math.log1p(salience.get(c, 0)) / 3.0
-            if c in conv.participants:
-                d["conv_part"] = 1.0
-            if tag is not None and tag.subject is not None and c != tag.subject.character:
-                d["not_tag"] = 1.0
-        names = list(feats)
-        return names, [feats[c] for c in names]
+        for c in voc:
+            if c in feats:
+                feats[c]["voc_here"] = 1.0
+        bare = tag is None and not narr
+        return feats, bare
+
+
+def _enter(ix: DocIndex, st: State, para: int) -> State:
+    """The state as a quotation in ``para`` finds it: a new conversation after a scene or
+    chapter break or a long stretch of narration; broken parity after a newcomer."""
+    if st.last_para < 0 or para == st.last_para:
+        return st
+    paras = ix.doc.paragraphs
+    a, b = paras[st.last_para], paras[para]
+    long_gap = para - st.last_para - 1 > MAX_GAP or b.start - a.end > MAX_GAP_CHARS
+    if long_gap or a.scene != b.scene or a.chapter != b.chapter:
+        return State(conv=st.conv + 1)
+    for p in range(st.last_para + 1, para):
+        if any(m.character not in st.participants and m.kind in NAME_KINDS for m in ix.narration.get(p, ())):
+            return replace(st, turns=st.turns[-1:])
+    return st
+
+
+def _take_turn(st: State, f: Found, qi: int, speaker: str | None) -> State:
+    parts = st.participants | {speaker} if speaker else st.participants
+    if f.para == st.last_para and st.turns:
+        turns = st.turns[:-1] + ((speaker if speaker is not None else st.turns[-1]),)
+    else:
+        turns = (st.turns + (speaker,))[-2:]
+    return State(turns, qi, parts, f.last_para, st.conv, (f.last_para, speaker))
+
+
+def _with_history(ix: DocIndex, qi: int, base, st: State, tag: Tag | None, voc: list[str], salience: Counter):
+    """Base features plus those that depend on this hypothesis's conversation so far."""
+    feats0, bare = base
+    f = ix.quotes[qi]
+    feats = {c: dict(d) for c, d in feats0.items()}
+    prior = st.turns if f.para != st.last_para else st.turns[:-1]
+    if prior and prior[-1]:
+        d = feats.setdefault(prior[-1], {})
+        d["turn1"] = 1.0
+        d["turn1_bare"] = 1.0 if bare else 0.0
+    if len(prior) >= 2 and prior[-2]:
+        d = feats.setdefault(prior[-2], {})
+        d["turn2"] = 1.0
+        d["turn2_bare"] = 1.0 if bare else 0.0
+    para, same = st.para_speaker
+    if para == f.para and same is not None:
+        d = feats.setdefault(same, {})
+        d["same_para"] = 1.0
+        if tag is None:
+            d["same_para_bare"] = 1.0
+    if st.turn_quote >= 0 and f.para != st.last_para:
+        for m in vocatives(ix, st.turn_quote):
+            feats.setdefault(m.character, {})["voc_prev"] = 1.0
+    subj = tag.subject.character if tag is not None and tag.subject is not None else None
+    pron = _tag_pronoun_gender(ix, tag)
+    for c, d in feats.items():
+        if pron is not None:
+            g = ix.genders.get(c)
+            if g == pron:
+                d["tag_gender"] = 1.0
+            elif g in ("male", "female"):
+                d["tag_clash"] = 1.0
+        d["salience"] = math.log1p(salience.get(c, 0)) / 3.0
+        if c in st.participants:
+            d["conv_part"] = 1.0
+        if subj is not None and c != subj:
+            d["not_tag"] = 1.0
+        if d.get("narrator") and bare:
+            d["narrator_bare"] = 1.0
+        if c in voc:
+            d["voc_here"] = 1.0
+    names = list(feats)
+    return names, [feats[c] for c in names]
+
+
+def _tag_pronoun_gender(ix: DocIndex, tag: Tag | None) -> str | None:
+    """'male' for "he said", 'female' for "she said", else None."""
+    if tag is None:
+        return None
+    if tag.subject is not None:
+        w = tag.subject.text.lower() if tag.subject.text else ix.doc.text[tag.subject.start : tag.subject.end].lower()
+        return PRONOUN_GENDER.get(w)
+    toks = ix.doc.tokens
+    for i in (tag.verb - 1, tag.verb + 1):
+        if 0 <= i < len(toks) and toks[i].lower in PRONOUN_GENDER:
+            return PRONOUN_GENDER[toks[i].lower]
+    return None
 
 
 def _first_person_tag(ix: DocIndex, tag: Tag) -> bool:
@@ -230,7 +275,7 @@ def _first_person_tag(ix: DocIndex, tag: Tag) -> bool:
     return any(toks[i].text in ("I", "we") for i in range(lo, hi))
 
 
-def _how(speaker: str | None, tag: Tag | None, feats: dict[str, float]) -> str:
+def _how(speaker: str | None, feats: dict[str, float]) -> str:
     if speaker is None:
         return "unknown"
     if feats.get("tag_name"):

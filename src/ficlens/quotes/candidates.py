@@ -27,6 +27,9 @@ FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})
 SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "yourselves", "ya", "y'all"})
 _SELF_ID_RE = re.compile(r"\b(?:it's|it is|it\u2019s|this is|i'm|i\u2019m|i am|my name is|name's|name\u2019s)\s+$", re.I)
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
+VOICE_NOUNS = frozenset({"voice", "voices", "words", "tone", "reply", "answer", "lips", "mouth", "whisper", "cry", "shout"})
+NP_DEPS = ("det", "amod", "compound", "poss", "nummod", "nmod", "case")
+LEADING_DETS = frozenset({"the", "a", "an", "another", "this", "that", "one"})
 
 
 @dataclass(slots=True)
@@ -50,10 +53,16 @@ class DocIndex:
     narration: dict[int, list[Mention]] = field(default_factory=dict)  # para -> mentions
     in_quote: dict[int, list[Mention]] = field(default_factory=dict)  # quote index -> mentions
     children: dict[int, list[int]] = field(default_factory=dict)  # head token -> dependents
+    aliases: dict[str, str] = field(default_factory=dict)  # lower-cased name/alias -> character id
+    extras: dict[str, tuple[str, str]] = field(default_factory=dict)  # phrase key -> (id, name)
+    extra_mentions: list[Mention] = field(default_factory=list)
+    genders: dict[str, str | None] = field(default_factory=dict)  # character id -> gender
 
     @classmethod
     def build(cls, doc: Doc, quotes: list[Found], narrator: str | None) -> "DocIndex":
         ix = cls(doc, quotes, narrator)
+        ix.aliases = {a.lower(): c.id for c in doc.characters for a in (c.name, *c.aliases)}
+        ix.genders = {c.id: c.gender for c in doc.characters}
         ix.para_starts = [p.start for p in doc.paragraphs]
         ix.tok_starts = [t.start for t in doc.tokens]
         qstarts = [q.start for q in quotes]
@@ -67,6 +76,35 @@ class DocIndex:
             if t.head >= 0 and t.head != t.i:
                 ix.children.setdefault(t.head, []).append(t.i)
         return ix
+
+    def speaker_phrase(self, head: int) -> Mention:
+        """A speaker the characters stage did not list ("said the nurse", "asked Curtis"):
+        an alias of a known character when it is one, else an extra character, the same
+        one each time the phrase recurs in this document."""
+        toks = self.doc.tokens
+        lo = head
+        for c in self.children.get(head, ()):
+            if c < head and toks[c].dep in NP_DEPS:
+                lo = min(lo, c, *(g for g in self.children.get(c, ()) if g < c))
+        start, end = toks[lo].start, toks[head].end
+        phrase = self.doc.text[start:end]
+        words = phrase.lower().split()
+        while len(words) > 1 and words[0] in LEADING_DETS:
+            words = words[1:]
+        key = " ".join(words)
+        cid = self.aliases.get(key) or self.aliases.get(phrase.lower())
+        kind = "name" if toks[head].pos == "PROPN" else "nominal"
+        if not cid:
+            cid = self.extras.get(key, (None,))[0]
+            if cid is None:
+                base = re.sub(r"[^a-z0-9]+", "_", key).strip("_") or "speaker"
+                cid, n = base, 2
+                while cid in self.aliases.values() or any(cid == v[0] for v in self.extras.values()):
+                    cid, n = f"{base}_{n}", n + 1
+                self.extras[key] = (cid, phrase if kind == "name" else key)
+        m = Mention(start, end, cid, kind, phrase, False)
+        self.extra_mentions.append(m)
+        return m
 
     def para_of(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.para_starts, offset) - 1)
@@ -113,20 +151,24 @@ def _window(ix: DocIndex, qi: int, side: str) -> list[int]:
 
 def _subject(ix: DocIndex, verb: int, window: list[int], mentions: list[Mention]) -> Mention | None:
     toks = ix.doc.tokens
-    # with a parse: the verb's nominal subject, or that subject's possessor ("Clark's voice called")
     if ix.children:
+        # with a parse: the verb's nominal subject ("Clark said", "said the nurse")
         heads = [verb]
         if toks[verb].dep == "conj" and toks[verb].head >= 0:
             heads.append(toks[verb].head)  # "Clark turned to Lois and said": the subject of "turned"
         for c in (c for h in heads for c in ix.children.get(h, ())):
-            if toks[c].dep in SUBJECT_DEPS:
-                m = ix.mention_at_token(c, mentions)
-                if m is None:
-                    for g in ix.children.get(c, ()):
-                        if toks[g].dep == "poss":
-                            m = ix.mention_at_token(g, mentions)
-                if m is not None:
-                    return m
+            if toks[c].dep not in SUBJECT_DEPS:
+                continue
+            m = ix.mention_at_token(c, mentions)
+            if m is None and toks[c].lower in VOICE_NOUNS:
+                # "Clark's voice called": the voice's owner speaks
+                for g in ix.children.get(c, ()):
+                    if toks[g].dep == "poss":
+                        m = ix.mention_at_token(g, mentions)
+            if m is None and toks[c].pos in ("NOUN", "PROPN") and toks[c].lower not in VOICE_NOUNS:
+                m = ix.speaker_phrase(c)
+            if m is not None:
+                return m
     # without one: the nearest mention within reach, preferring "X said" over "said X"
     best, best_d = None, SUBJECT_REACH + 1
     for ti in window:

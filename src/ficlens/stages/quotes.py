@@ -43,6 +43,7 @@ class QuotesStage:
             doc.characters, doc.mentions = thin_characters(doc, [(f.start, f.end) for f in found if f.kind != "other"])
         narrator = find_narrator(doc, found)
         choices, ix = self.attributor.attribute(doc, found, narrator)
+        add_tag_speakers(doc, ix)
         addr = addressees(choices, found, ix)
         doc.quotes = [
             Quote(f.start, f.end, c.speaker, a, c.kind, c.attribution, round(c.confidence, 4), f.para)
@@ -57,6 +58,21 @@ class QuotesStage:
 
 def create(**config) -> QuotesStage:
     return QuotesStage(**config)
+
+
+def add_tag_speakers(doc: Doc, ix) -> None:
+    """Characters for speakers named only in tags ("said the nurse"), with those mentions."""
+    have = {c.id for c in doc.characters}
+    for key, (cid, name) in ix.extras.items():
+        if cid not in have:
+            doc.characters.append(Character(cid, name, {name: 1}, gender="unknown", present=True))
+            have.add(cid)
+    seen = {(m.start, m.end) for m in doc.mentions}
+    for m in ix.extra_mentions:
+        if (m.start, m.end) not in seen:
+            doc.mentions.append(m)
+            seen.add((m.start, m.end))
+    doc.mentions.sort(key=lambda m: (m.start, m.end))
 
 
 def find_narrator(doc: Doc, found: list[Found]) -> str | None:
