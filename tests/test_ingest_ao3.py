@@ -33,7 +33,7 @@ def test_ao3_multichapter_download_metadata_is_read_exactly():
     assert m.language == "English"
     assert m.series == [{"title": "The Kent Farm Cycle", "part": 2}]
     assert (m.published, m.updated) == ("2023-06-14", "2023-08-02")
-    assert (m.words, m.chapters, m.complete) == (395, "3/?", False)
+    assert (m.words, m.chapters, m.complete) == (408, "3/?", False)
     assert (m.work_id, m.url, m.site) == ("48213577", "https://archiveofourown.org/works/48213577", "ao3")
     assert m.summary == (
         "The radio in the Kent barn only picks up one station, and the station only plays the future.\n"
@@ -76,7 +76,7 @@ def test_ao3_front_matter_and_notes_are_spans_in_the_text_and_boilerplate_is_gon
 def test_ao3_emphasis_and_scene_breaks_come_from_the_markup():
     w = read(INGEST / "ao3_multi.html")
     assert [w.text[e.start : e.end] for e in w.emphasis] == [
-        "Lex", "That isn't funny.", "Not yet", "Not until I know what it wants.",
+        "Lex", "That isn't funny.", "Lex", "believ", "Not yet", "Not until I know what it wants.",
     ]
     # <hr> in chapter 1 and a centred "* * *" in chapter 2 split those chapters in two
     assert len(w.scenes) == 5
@@ -90,6 +90,17 @@ def test_ao3_word_count_of_the_analysis_equals_the_declared_words(name, validate
     doc, obj = analyse_work(w, validate)
     assert doc.stats.words == w.metadata.words
     assert obj["stats"]["chapters"] == len(w.chapters)
+
+
+def test_ao3_word_count_follows_text_nodes_like_ao3_not_the_joined_text(validate):
+    # "<em>Lex</em>'s" and "un<i>believ</i>ably" are one word each in the text, but AO3
+    # counts text nodes one by one: 2 and 3 words
+    w = read(INGEST / "ao3_multi.html")
+    from ficlens.text import ao3_word_count
+
+    joined = sum(ao3_word_count(w.text[c.start : c.end]) for c in w.chapters)
+    doc, obj = analyse_work(w, validate)
+    assert (joined, doc.stats.words, w.metadata.words) == (405, 408, 408)
 
 
 def test_ao3_oneshot_has_one_untitled_chapter_and_several_authors():

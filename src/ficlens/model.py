@@ -55,6 +55,9 @@ class Chapter:
     summary: str | None = None
     notes: list[str] = field(default_factory=list)
     end_notes: list[str] = field(default_factory=list)
+    # AO3's count of this chapter made from the markup (text node by text node, as AO3
+    # does) when the reader had markup; None: count the text span
+    words: int | None = None
 
 
 @dataclass

@@ -95,7 +95,7 @@ def compute_stats(doc: Doc) -> None:
     text = doc.text
     chapters = doc.work.chapters
     if chapters:
-        words = sum(ao3_word_count(text[c.start : c.end]) for c in chapters)
+        words = sum(c.words if c.words is not None else ao3_word_count(text[c.start : c.end]) for c in chapters)
     else:
         words = ao3_word_count(text[doc.body.start : doc.body.end])
     doc.stats.words = words

@@ -298,5 +298,5 @@ def _finish(parts: WorkParts, meta: Metadata, source: Source) -> Work:
     if len(parts.chapters) == 1 and (meta.chapters or "1/1").split("/")[1] == "1":
         # a one-shot: its only "chapter" heading (if any) is the work title
         parts.chapters[0].heading = parts.chapters[0].title = None
-    return build_work(parts, meta, source)
+    return build_work(parts, meta, source, markup_words=True)
 

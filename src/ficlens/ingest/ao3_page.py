@@ -72,7 +72,7 @@ def read(data: bytes, *, path: str | None, sha256: str, max_bytes: int | None = 
         parts.byline = "by " + ", ".join(meta.authors)
     if len(parts.chapters) == 1 and (meta.chapters or "1/1").split("/")[1] == "1":
         parts.chapters[0].heading = parts.chapters[0].title = None
-    return build_work(parts, meta, Source(path=path, format=FORMAT, sha256=sha256, encoding=enc))
+    return build_work(parts, meta, Source(path=path, format=FORMAT, sha256=sha256, encoding=enc), markup_words=True)
 
 
 def _read_meta(dl, meta: Metadata) -> None:

@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Span
+from ..text import ao3_word_count
 
 # elements whose start and end break a line
 BLOCK_TAGS = frozenset(
@@ -77,6 +78,7 @@ class Block:
     text: str
     emphasis: list[tuple[int, int]] = field(default_factory=list)  # offsets into ``text``
     kind: str = "p"  # "p", "h1".."h6", or "break"
+    words: int = 0  # AO3's count over this block's text nodes
 
     @property
     def is_heading(self) -> bool:
@@ -86,20 +88,27 @@ class Block:
 class _Line:
     """Inline text gathered until the next block boundary: (text, emphasised) pieces."""
 
-    __slots__ = ("pieces",)
+    __slots__ = ("pieces", "words")
 
     def __init__(self) -> None:
         self.pieces: list[tuple[str, bool]] = []
+        self.words = 0
 
-    def add(self, text: str, emph: bool) -> None:
+    def add(self, text: str, emph: bool, *, node: bool = True) -> None:
         if text:
             self.pieces.append((text, emph))
+            if node:
+                # AO3 counts each text node on its own: "<em>Lex</em>'s" is two words there
+                self.words += ao3_word_count(text)
 
     def take(self, kind: str) -> Block | None:
+        if not self.pieces:
+            return None  # (words of a node split over lines carry to the next block)
         pieces, self.pieces = self.pieces, []
-        if not pieces:
-            return None
-        return _normalise(pieces, kind)
+        block = _normalise(pieces, kind)
+        if block is not None:
+            block.words, self.words = self.words, 0
+        return block
 
 
 def _normalise(pieces: list[tuple[str, bool]], kind: str) -> Block | None:
@@ -187,9 +196,10 @@ def extract_blocks(root, *, skip=None) -> list[Block]:
                 # preformatted text (poems, texts, letters): its newlines are line breaks
                 first, *rest = raw.split("\n")
                 line.add(first, emph > 0)
+                line.words += ao3_word_count(raw) - ao3_word_count(first)  # the node counts once
                 for piece in rest:
                     flush("p")
-                    line.add(piece, emph > 0)
+                    line.add(piece, emph > 0, node=False)
             else:
                 line.add(raw, emph > 0)
             continue

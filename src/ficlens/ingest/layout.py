@@ -63,8 +63,12 @@ def _note(tb: TextBuilder, notes: list[Note], blocks: list[Block], kind: str, *,
         notes.append(Note(kind, written.span.start, written.span.end))
 
 
-def build_work(parts: WorkParts, meta: Metadata, source: Source) -> Work:
-    """The ``Work`` for ``parts``: text, body, chapters, scenes, emphasis and note spans."""
+def build_work(parts: WorkParts, meta: Metadata, source: Source, *, markup_words: bool = False) -> Work:
+    """The ``Work`` for ``parts``: text, body, chapters, scenes, emphasis and note spans.
+
+    ``markup_words``: give each chapter AO3's word count made from the markup (text node by
+    text node), which can differ from a count of the extracted text ("<em>Lex</em>'s").
+    """
     tb = TextBuilder()
     notes: list[Note] = []
     if parts.title:
@@ -92,6 +96,7 @@ def build_work(parts: WorkParts, meta: Metadata, source: Source) -> Work:
                 summary=blocks_text(cp.summary) or None,
                 notes=[blocks_text(cp.notes)] if cp.notes else [],
                 end_notes=[blocks_text(cp.end_notes)] if cp.end_notes else [],
+                words=sum(b.words for b in cp.prose) if markup_words else None,
             )
         )
         scenes.extend(written.scenes)
