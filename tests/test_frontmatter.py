@@ -194,8 +194,9 @@ def test_the_no_front_matter_example_is_all_body():
         "Clark ran home.",
         # "By the time ..." is not a byline
         "By the time Clark got home, it was dark.",
-        # "For a moment ..." is not a dedication
+        # "For a moment ..." / "For Clark, ..." are not dedications
         "For a moment, nobody moved.",
+        "For Clark, the day began badly.",
         # first-person narration that talks about writing is still narration
         "I never wrote to him again, though I hoped he read the last letter.",
     ],

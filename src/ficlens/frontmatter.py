@@ -8,7 +8,7 @@ those blocks at the top of the text, at the edges of every chapter and at the ve
 records each as a ``Note`` with its offsets, fills ``metadata`` from them, and sets
 ``body`` to the narrative prose between. The text itself is never changed.
 
-How it reads (the text is cut into paragraph units: lines, or blank-line blocks when hard-wrapped):
+How it reads (the text is cut into paragraph units: lines, joined where a paragraph was hard-wrapped):
 
 1. **Head**: from the top, take units while each is a recognisable piece of front matter
    (``frontmatter_patterns``). The first unit may be a title. An unlabelled paragraph is

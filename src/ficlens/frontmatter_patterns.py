@@ -24,6 +24,8 @@ True
 (True, False)
 >>> is_dedication("For Mags, who asked for cold cases."), is_dedication("For a moment, Clark froze.")
 (True, False)
+>>> is_dedication("For Sam."), is_dedication("For Clark, the day began badly.")
+(True, False)
 >>> series_note("Sequel to 'The Harvest'."), bare_pairings("Clark/Lana, Chloe POV")
 (True, (['Clark/Lana'], 'Chloe'))
 >>> note_like("Thanks to my beta for putting up with me!")
@@ -272,7 +274,10 @@ def bare_pairings(s: str) -> tuple[list[str], str | None] | None:
 _DEDICATION_RE = re.compile(
     r"^(?i:dedicated\s+to\b|this\s+(?:one\s+|story\s+|fic\s+)?is\s+(?:for|dedicated\s+to)\b)"
     r"|^(?i:for)\s+(?:@?[A-Z][\w.@'’-]*|@\w+|(?i:my)\s+\w+)(?:\s+[A-Z][\w'’-]*)?\s*"
-    r"(?:$|[,.!:—–-]|\s+(?i:who|because|since|for|and|on)\b|\s*<3)"
+    # what follows the name: nothing, or the words a dedication goes on with ("For Sam, who
+    # wanted more Chloe"); "For Clark, the day began badly" is narration
+    r"(?:[.!]*$|[.!:—–-]\s|\s*<3|,?\s+(?i:who|because|since|for|and|on|my|our|with|without|happy|thank|"
+    r"thanks|as|in|whose|love|xo)\b)"
 )
 _NOT_DEDICATEES = {"a", "an", "the", "once", "now", "then", "years", "hours", "days", "weeks", "months",
                    "minutes", "seconds", "some", "all", "one", "two", "three", "him", "her", "them", "what"}
