@@ -35,25 +35,36 @@ class DeathEvent:
     p: float  # probability this is a real death of that character
 
 
+def _by_sentence(doc: Doc, hits: list[tuple[int, int, str]]) -> dict[int, list[tuple[int, int, str]]]:
+    starts = [s.start for s in doc.sentences]
+    out: dict[int, list[tuple[int, int, str]]] = {}
+    for h in hits:
+        i = bisect_right(starts, h[0]) - 1
+        if i >= 0 and h[0] < doc.sentences[i].end:
+            out.setdefault(i, []).append(h)
+    return out
+
+
 def find(doc: Doc) -> list[DeathEvent]:
     """Death events in the body, one per (sentence, victim)."""
-    text = doc.text
+    text, b = doc.text, doc.body
     quotes = dialogue(doc)
     verbs, offpage, hedges = (matcher("content", "death", k) for k in ("verbs", "offpage", "negators"))
+    # one pass per cue list over the body, then grouped by sentence
+    cue_by, grave_by, hedge_by = (_by_sentence(doc, list(m.finditer(text, b.start, b.end))) for m in (verbs, offpage, hedges))
     mentions = sorted(doc.mentions, key=lambda m: m.start)
     starts = [m.start for m in mentions]
     out: list[DeathEvent] = []
-    for s in doc.sentences:
-        stext = text[s.start : s.end]
-        cue_hits = list(verbs.finditer(text, s.start, s.end))
-        grave_hits = [] if cue_hits else list(offpage.finditer(text, s.start, s.end))
-        if not cue_hits and not grave_hits:
-            continue
+    for i in sorted(set(cue_by) | set(grave_by)):
+        s = doc.sentences[i]
+        cue_hits = cue_by.get(i, [])
+        grave_hits = [] if cue_hits else grave_by.get(i, [])
         sm = mentions[bisect_left(starts, s.start) : bisect_right(starts, s.end - 1)]
         if not sm:
             continue
-        hedged = any(True for _ in hedges.finditer(text, s.start, s.end))
-        in_quote = cue_hits[0][0] in quotes if cue_hits else grave_hits[0][0] in quotes
+        stext = text[s.start : s.end]
+        hedged = i in hedge_by
+        in_quote = (cue_hits or grave_hits)[0][0] in quotes
         if cue_hits:
             cs, ce, cue = cue_hits[0]
             victim = _victim(text, sm, cs, ce, cue)

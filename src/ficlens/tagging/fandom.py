@@ -43,21 +43,49 @@ class FandomEvidence:
         return self.chars + self.markers
 
 
-def _marker_re(marker: str) -> re.Pattern:
-    """Whole-word, case-sensitive for one word ("Baby", "Queens" are everyday words in
-    lowercase), case-insensitive for a phrase ("great shades of Elvis")."""
-    flags = re.I if " " in marker.strip() else 0
-    return re.compile(r"(?<![\w])" + re.escape(marker).replace(r"\ ", r"\s+") + r"(?![\w])", flags)
+class MarkerIndex:
+    """Every KB marker found in the text, without one regex scan per marker.
+
+    Single words match whole-word and case-sensitively ("Baby", "Queens" are everyday words
+    in lowercase); phrases match case-insensitively with any run of spaces ("great shades of
+    Elvis"). A set lookup over the text's words picks the few candidate markers; only those
+    are then located.
+    """
+
+    _TOKEN = re.compile(r"[\w][\w.'\-]*")
+
+    def __init__(self, markers: set[str]):
+        self.words = {m.strip() for m in markers if " " not in m.strip()}
+        self.phrases = {m for m in markers if " " in m.strip()}
+
+    def find(self, text: str, start: int, end: int) -> dict[str, list[tuple[int, int]]]:
+        """marker -> spans of its uses in ``text[start:end]``."""
+        seen = set()
+        for tok in self._TOKEN.findall(text, start, end):
+            seen.add(tok)
+            seen.add(tok.rstrip(".'-"))
+        lower = {t.lower() for t in seen}
+        out: dict[str, list[tuple[int, int]]] = {}
+        for m in self.words:
+            if m in seen or m.rstrip(".") in seen:
+                rx = re.compile(r"(?<![\w])" + re.escape(m) + r"(?![\w])")
+                out[m] = [x.span() for x in rx.finditer(text, start, end)]
+        for m in self.phrases:
+            if all(w.lower().rstrip(".,'") in lower or not w[:1].isalnum() for w in m.split()):
+                rx = re.compile(r"(?<![\w])" + re.escape(m).replace(r"\ ", r"\s+") + r"(?![\w])", re.I)
+                out[m] = [x.span() for x in rx.finditer(text, start, end)]
+        return {m: h for m, h in out.items() if h}
 
 
-_MARKER_CACHE: dict[str, re.Pattern] = {}
+_INDEX: dict[int, MarkerIndex] = {}
 
 
-def _find_marker(text: str, marker: str, start: int, end: int) -> list[tuple[int, int]]:
-    rx = _MARKER_CACHE.get(marker)
-    if rx is None:
-        rx = _MARKER_CACHE[marker] = _marker_re(marker)
-    return [m.span() for m in rx.finditer(text, start, end)]
+def marker_index(kb: Any) -> MarkerIndex:
+    """One index per loaded KB (the KB is cached and read-only)."""
+    idx = _INDEX.get(id(kb))
+    if idx is None:
+        idx = _INDEX[id(kb)] = MarkerIndex({m for fd in kb.fandoms.values() for m in fd.markers})
+    return idx
 
 
 def linked_characters(doc: Doc, kb: Any) -> list[tuple[Any, int, int]]:
@@ -80,7 +108,6 @@ def linked_characters(doc: Doc, kb: Any) -> list[tuple[Any, int, int]]:
 
 def gather(doc: Doc, kb: Any) -> dict[str, FandomEvidence]:
     ev: dict[str, FandomEvidence] = defaultdict(FandomEvidence)
-    first_hit: dict[str, tuple[int, int]] = {}
     for kc, n, first in linked_characters(doc, kb):
         # a character of a child canon belongs to its umbrella fandom too
         fandoms = [f for f in kc.fandoms if f in kb.fandoms]
@@ -94,16 +121,12 @@ def gather(doc: Doc, kb: Any) -> dict[str, FandomEvidence]:
             if len(fandoms) <= 2:
                 ev[f].specific_chars += w
             ev[f].spans.append((first, first + len(kc.name.split()[0])))
-    text, b = doc.text, doc.body
-    found: dict[str, float] = {}
+    hits = marker_index(kb).find(doc.text, doc.body.start, doc.body.end)
+    found = {m: 1.0 + math.log(len(h)) for m, h in hits.items()}
+    first_hit = {m: h[0] for m, h in hits.items()}
     for name, fd in kb.fandoms.items():
         for marker in fd.markers:
-            if marker not in found:
-                hits = _find_marker(text, marker, b.start, b.end)
-                found[marker] = 1.0 + math.log(len(hits)) if hits else 0.0
-                if hits:
-                    first_hit[marker] = hits[0]
-            if found[marker]:
+            if found.get(marker):
                 ev[name].own_markers += found[marker]
                 ev[name].marker_names.add(marker)
                 ev[name].spans.append(first_hit[marker])

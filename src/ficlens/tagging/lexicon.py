@@ -36,6 +36,57 @@ def _cue_re(cue: str) -> str:
     return r"\s+".join(parts)
 
 
+_TOKEN_RE = re.compile(r"\w[\w'-]*")
+_TOKENABLE = re.compile(r"^\w[\w'-]*\*?$")
+# slices longer than this are matched through the word index, shorter ones by regex
+INDEX_MIN = 5000
+
+
+class WordIndex:
+    """The words of one (folded) text with their positions, built once per text.
+
+    A word with an apostrophe is also indexed up to it ("father's" -> "father"), as the
+    regex path allows an apostrophe after a cue.
+    """
+
+    def __init__(self, text: str):
+        self.low = fold(text)
+        self.spans: list[tuple[int, int]] = []
+        self.words: list[str] = []
+        self.at: dict[str, list[int]] = {}
+        for m in _TOKEN_RE.finditer(self.low):
+            k = len(self.words)
+            self.spans.append(m.span())
+            self.words.append(m.group())
+            self.at.setdefault(m.group(), []).append(k)
+        self.base: dict[str, list[int]] = {}
+        for w, ks in self.at.items():
+            if "'" in w[1:]:
+                self.base.setdefault(w.split("'", 1)[0], []).extend(ks)
+
+    def starts(self, word: str) -> list[tuple[int, int]]:
+        """(token index, end offset) of tokens a cue word matches ("kiss*" or "kiss")."""
+        out = []
+        if word.endswith("*"):
+            stem = word[:-1]
+            for w, ks in self.at.items():
+                if w.startswith(stem):
+                    out.extend((k, self.spans[k][1]) for k in ks)
+        else:
+            out.extend((k, self.spans[k][1]) for k in self.at.get(word, ()))
+            out.extend((k, self.spans[k][0] + len(word)) for k in self.base.get(word, ()))
+        return out
+
+
+_index_cache: list = [None, None]  # [text object, WordIndex]
+
+
+def word_index(text: str) -> WordIndex:
+    if _index_cache[0] is not text:
+        _index_cache[:] = [text, WordIndex(text)]
+    return _index_cache[1]
+
+
 class Matcher:
     """Finds any of a list of cues (whole words) in text; reports which cue matched."""
 
@@ -46,13 +97,54 @@ class Matcher:
             self._re = re.compile(rf"(?<![\w'-])(?:{alts})(?![\w-])")
         else:
             self._re = None
+        self._token_cues = [c for c in self.cues if all(_TOKENABLE.match(w) for w in c.split())]
+        rest = [c for c in self.cues if c not in set(self._token_cues)]
+        self._rest = Matcher(rest) if rest and len(rest) < len(self.cues) else None
+        self._all_regex = bool(rest) and self._rest is None
 
     def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int, str]]:
         if self._re is None:
             return
-        low = fold(text)
-        for m in self._re.finditer(low, start, len(low) if end is None else end):
-            yield m.start(), m.end(), self.cues[int(m.lastgroup[1:])]
+        end = len(text) if end is None else end
+        if end - start >= INDEX_MIN and not self._all_regex:
+            yield from self._indexed(text, start, end)
+            return
+        # fold only the slice asked for: callers scan sentence by sentence
+        low = fold(text[start:end])
+        for m in self._re.finditer(low):
+            yield start + m.start(), start + m.end(), self.cues[int(m.lastgroup[1:])]
+
+    def _indexed(self, text: str, start: int, end: int) -> Iterator[tuple[int, int, str]]:
+        idx = word_index(text)
+        hits: dict[int, tuple[int, int, str]] = {}
+        for cue in self._token_cues:  # longest cues first: a longer match at a start wins
+            words = cue.split()
+            for k, e in idx.starts(words[0]):
+                s = idx.spans[k][0]
+                if not (start <= s < end) or s in hits:
+                    continue
+                ok = True
+                for j, w in enumerate(words[1:], 1):
+                    if k + j >= len(idx.words) or not idx.low[idx.spans[k + j - 1][1] : idx.spans[k + j][0]].isspace():
+                        ok = False
+                        break
+                    nxt = idx.words[k + j]
+                    if not (nxt.startswith(w[:-1]) if w.endswith("*") else nxt == w):
+                        ok = False
+                        break
+                    e = idx.spans[k + j][1]
+                if ok and e <= end:
+                    hits[s] = (s, e, cue)
+        if self._rest is not None:
+            for h in self._rest.finditer(text, start, end):
+                hits.setdefault(h[0], h)
+        # drop matches inside a longer one, as the regex's leftmost-longest scan would
+        out, last_end = [], -1
+        for s in sorted(hits):
+            if s >= last_end:
+                out.append(hits[s])
+                last_end = hits[s][1]
+        yield from out
 
     def count(self, text: str) -> int:
         return sum(1 for _ in self.finditer(text))

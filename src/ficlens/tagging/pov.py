@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -227,7 +228,14 @@ _SPEECH_VERBS = {"said", "says", "asked", "asks", "replied", "told", "tells", "c
                  "muttered", "murmured", "answered", "added", "snapped", "yelled"}
 
 
-def focal_scores(doc: Doc, start: int, end: int, mentions: list[Mention]) -> Counter:
+def focal_scores(
+    doc: Doc,
+    start: int,
+    end: int,
+    mentions: list[Mention],
+    tok_at: dict[int, Token] | None = None,
+    starts: list[int] | None = None,
+) -> Counter:
     """Narration salience of each character within ``[start, end)``.
 
     A mention as the subject counts 1, as an object or possessor 0.5 (the narration looks
@@ -236,10 +244,11 @@ def focal_scores(doc: Doc, start: int, end: int, mentions: list[Mention]) -> Cou
     tokens: "Lois wondered", "she saw") adds 2, the mark of whose head we are in.
     """
     cog = set(lexicon("pov")["cognition"])
-    tok_at = {t.start: t for t in doc.tokens}
+    tok_at = tok_at if tok_at is not None else {t.start: t for t in doc.tokens}
+    starts = starts if starts is not None else [m.start for m in mentions]  # mentions sorted by start
     score: Counter = Counter()
-    for m in mentions:
-        if m.in_quote or not (start <= m.start < end):
+    for m in mentions[bisect_left(starts, start) : bisect_left(starts, end)]:
+        if m.in_quote:
             continue
         t = tok_at.get(m.start)
         word = (m.text or doc.text[m.start : m.end]).lower()
@@ -265,6 +274,8 @@ def infer_focal(
             return []
         return [Focal(narrator, secs[0][0], secs[-1][1], 0.9)]
     mentions = sorted((m for m in doc.mentions if not m.in_quote), key=lambda m: m.start)
+    tok_at = {t.start: t for t in doc.tokens}
+    starts = [m.start for m in mentions]
     note = match_character(doc, doc.metadata.pov_note) if doc.metadata.pov_note else None
     out: list[Focal] = []
     for k, (s, e, _) in enumerate(secs):
@@ -273,7 +284,7 @@ def infer_focal(
         if declared is not None:
             out.append(Focal(declared.id, s, e, 0.95))
             continue
-        score = focal_scores(doc, s, e, mentions)
+        score = focal_scores(doc, s, e, mentions, tok_at, starts)
         if not score:
             continue
         (cid, top), *rest = score.most_common() + [("", 0.0)]

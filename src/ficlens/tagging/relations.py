@@ -20,6 +20,7 @@ Tags follow AO3: ``A/B`` for romantic, ``A & B`` otherwise, each side the charac
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -96,20 +97,22 @@ def _dialogue_evidence(doc: Doc, keep: set[str], ev: dict[tuple[str, str], PairE
     matchers = {t: Matcher(cue_tables[t]) for t in TYPES}
     vocative = lex["vocative_kin"]
     by_quote: dict[int, list] = defaultdict(list)
-    qstarts = sorted((q.start, q.end, k) for k, q in enumerate(doc.quotes))
+    qs = sorted((q.start, q.end, k) for k, q in enumerate(doc.quotes))
+    qstarts = [s for s, _, _ in qs]
     for m in doc.mentions:
         if m.in_quote:
-            for s, e, k in qstarts:
-                if s <= m.start < e:
-                    by_quote[k].append(m.character)
-                    break
+            i = bisect_right(qstarts, m.start) - 1
+            if i >= 0 and m.start < qs[i][1]:
+                by_quote[qs[i][2]].append(m.character)
     for k, q in enumerate(doc.quotes):
         a, b = q.speaker, q.addressee
         if a in keep and b in keep and a != b:
             pe = ev[_key(a, b)]
             pe.enacted += 1.5
             text = doc.text[q.start : q.end]
-            for t in TYPES:
+            # kin and job words in a line are mostly about third people ("your aunt said"):
+            # between speaker and addressee only the vocative counts for those ("Mom, ...")
+            for t in ("romantic", "platonic", "adversarial"):
                 for _, _, cue in matchers[t].finditer(text):
                     pe.types[t] += cue_tables[t][cue]
                     pe.spans.append((cue_tables[t][cue], q.start, q.end))
@@ -128,8 +131,6 @@ def _sentence_cues(doc: Doc, keep: set[str], ev: dict[tuple[str, str], PairEvide
     matchers = {t: Matcher(cue_tables[t]) for t in TYPES}
     past = Matcher(lexicon("relations")["past"])
     starts = [s.start for s in doc.sentences]
-    from bisect import bisect_right
-
     in_sent: dict[int, set[str]] = defaultdict(set)
     for m in doc.mentions:
         if m.character in keep:
@@ -233,12 +234,18 @@ def relationship_tags(doc: Doc, rels: list[Relationship], ev: dict[tuple[str, st
     return out[:8]
 
 
-def character_tags(doc: Doc) -> list[ScoredTag]:
-    """Characters worth an AO3 character tag: on the page and often mentioned."""
+def character_tags(doc: Doc, places: frozenset[str] = frozenset()) -> list[ScoredTag]:
+    """Characters worth an AO3 character tag: on the page and often mentioned.
+
+    ``places`` are names the KB knows as marker terms (the Talon, Smallville High): an
+    unlinked "character" by one of those names is a place the name finder took for a person.
+    """
     counts = Counter(m.character for m in doc.mentions)
     scored = []
     for c in doc.characters:
         n = max(c.mentions, counts[c.id])
+        if c.kb is None and c.name in places:
+            continue
         if n >= 3 and c.present is not False:
             scored.append((n, c))
     if not scored:
@@ -260,4 +267,11 @@ def analyse(doc: Doc) -> None:
     rels = build(doc, ev)
     doc.relationships = rels
     doc.tags.relationships = relationship_tags(doc, rels, ev)
-    doc.tags.characters = character_tags(doc)
+    doc.tags.characters = character_tags(doc, _kb_markers())
+
+
+def _kb_markers() -> frozenset[str]:
+    from .kbview import get_kb
+
+    kb = get_kb()
+    return frozenset(m for fd in kb.fandoms.values() for m in fd.markers) if kb is not None else frozenset()
