@@ -19,7 +19,6 @@ venv: $(STAMP)
 
 # Analyse the bundled example works, fill the library with them and serve it.
 run: $(STAMP)
-	$(BIN)/ficlens analyze examples/
 	$(BIN)/ficlens add --library $(LIBRARY) examples/
 	$(BIN)/ficlens serve --library $(LIBRARY) --host $(HOST) --port $(PORT)
 
