@@ -88,7 +88,7 @@ def test_where_sql_ands_includes_and_ors_excludes():
     conds, params = where_sql(q, SQLITE)
     assert conds == [
         "w.id IN (SELECT work_id FROM work_tags WHERE type = ? AND value_norm IN (?))",
-        "w.id IN (SELECT work_id FROM work_tags WHERE type = ? AND value_norm IN (?))",
+        "EXISTS (SELECT 1 FROM work_tags p WHERE p.work_id = w.id AND type = ? AND value_norm IN (?))",
         "w.words > ?",
         "w.id NOT IN (SELECT work_id FROM work_tags WHERE (type = ? AND value_norm IN (?)) "
         "OR (type = ? AND value_norm IN (?)))",
@@ -129,3 +129,14 @@ def test_sorts_follow_ao3_defaults():
     assert "ORDER BY score DESC" in search_sql(parse_query("lana"), SQLITE)[0]
     # no words to rank by: newest update first, as AO3 lists works
     assert "ORDER BY coalesce(w.updated, w.added) DESC" in search_sql(parse_query(""), SQLITE)[0]
+
+
+def test_the_rarest_include_tag_drives_the_query():
+    from ficlens.library.search import most_selective_first
+
+    q = parse_query('fandom:"Smallville (TV)" -tag:Angst character:Lana pov:first')
+    freq = {"fandom": 5000, "character": 40}
+    planned = most_selective_first(q, lambda f: freq[f.field])
+    assert [f.field for f in planned.filters] == ["character", "fandom", "freeform", "pov"]
+    conds, _ = where_sql(planned, SQLITE)
+    assert conds[0].startswith("w.id IN (SELECT work_id FROM work_tags") and conds[1].startswith("EXISTS")

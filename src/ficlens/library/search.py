@@ -43,6 +43,9 @@ HIT_COLUMNS = (
     "w.id, w.title, w.authors, w.source_path, w.words, w.rating, w.updated, w.published, w.added, "
     "w.pov, w.tense, w.dialogue, w.ending, w.complete, w.chapters, w.summary, w.fandom_count, w.version"
 )
+# the number of matching works, computed in the same pass as the page (no second count query);
+# FTS5's bm25() and snippet() refuse a window context, so SQLite full text counts separately
+TOTAL = "count(*) OVER () AS total"
 HIT_FIELDS = tuple(c.strip().removeprefix("w.") for c in HIT_COLUMNS.split(","))
 # SQLite FTS5 columns: title, authors, summary, tags, text; bm25 weights favour the title
 BM25 = "bm25(works_fts, 10.0, 4.0, 2.0, 3.0, 1.0)"
@@ -104,6 +107,22 @@ def tag_filter_sql(f: Filter, d: Dialect, expand: Expander) -> tuple[str, list]:
     return cond, params
 
 
+def tag_frequency_sql(f: Filter, d: Dialect, expand: Expander = default_expander) -> tuple[str, list]:
+    """How many works carry a tag filter's values (from ``facet_counts``): a selectivity estimate."""
+    cond, params = tag_filter_sql(f, d, expand)
+    return f"SELECT coalesce(sum(n), 0) FROM facet_counts WHERE {cond}", params
+
+
+def most_selective_first(q: Query, frequency: Callable[[Filter], int]) -> Query:
+    """The same query with its include tag filters ordered rarest first (results unchanged)."""
+    includes = [f for f in q.filters if f.is_tag and not f.negated]
+    if len(includes) < 2:
+        return q
+    rest = [f for f in q.filters if not (f.is_tag and not f.negated)]
+    ordered = sorted(includes, key=frequency)
+    return Query(terms=list(q.terms), filters=ordered + rest, sort=q.sort, order=q.order)
+
+
 def _column_filter_sql(f: Filter, d: Dialect) -> tuple[str, list]:
     """A condition on a ``works`` column (numbers, enums), or ``("", [])`` for no condition."""
     if f.field in ("words", "dialogue", "chapters"):
@@ -134,14 +153,21 @@ def where_sql(q: Query, d: Dialect, expand: Expander = default_expander) -> tupl
     params: list = []
     ex_conds: list[str] = []
     ex_params: list = []
+    driven = False
     for f in q.filters:
         if f.is_tag:
             cond, ps = tag_filter_sql(f, d, expand)
             if f.negated:
                 ex_conds.append(f"({cond})")
                 ex_params.extend(ps)
-            else:
+            elif not driven:
+                # the first include yields the candidate ids (put the rarest tag first:
+                # ``most_selective_first``); the others are probed per candidate by primary key
                 conds.append(f"w.id IN (SELECT work_id FROM work_tags WHERE {cond})")
+                params.extend(ps)
+                driven = True
+            else:
+                conds.append(f"EXISTS (SELECT 1 FROM work_tags p WHERE p.work_id = w.id AND {cond})")
                 params.extend(ps)
         else:
             cond, ps = _column_filter_sql(f, d)
@@ -207,21 +233,21 @@ def search_sql(
     order: str | None = None,
     expand: Expander = default_expander,
 ) -> tuple[str, list]:
-    """One page of hits: the hit columns, ``score`` (higher is better) and ``snippet``."""
+    """One page of hits: the hit columns, ``score`` (higher is better), ``snippet``, ``total``."""
     frm, where, params = matching_sql(q, d, expand)
     limit = f" LIMIT {d.p} OFFSET {d.p}"
     paging = [max(1, per_page), (max(1, page) - 1) * max(1, per_page)]
     orderby = " ORDER BY " + order_sql(q, sort, order)
     if not q.positive_terms:
-        sql = f"SELECT {HIT_COLUMNS}, 0.0 AS score, NULL AS snippet FROM {frm}{where}{orderby}{limit}"
+        sql = f"SELECT {HIT_COLUMNS}, 0.0 AS score, NULL AS snippet, {TOTAL} FROM {frm}{where}{orderby}{limit}"
         return sql, [*params, *paging]
     if d.is_sqlite:
         snip = f"snippet(works_fts, -1, '{MARK_START}', '{MARK_END}', '…', 24)"
-        sql = f"SELECT {HIT_COLUMNS}, -{BM25} AS score, {snip} AS snippet FROM {frm}{where}{orderby}{limit}"
+        sql = f"SELECT {HIT_COLUMNS}, -{BM25} AS score, {snip} AS snippet, NULL AS total FROM {frm}{where}{orderby}{limit}"
         return sql, [*params, *paging]
     # PostgreSQL: ts_headline is costly, so snippets come from headline_sql for the page only
     tsq, tparams = _pg_tsquery(q.positive_terms, d, "&&")
-    sql = f"SELECT {HIT_COLUMNS}, ts_rank_cd(x.tsv, {tsq}) AS score, NULL AS snippet FROM {frm}{where}{orderby}{limit}"
+    sql = f"SELECT {HIT_COLUMNS}, ts_rank_cd(x.tsv, {tsq}) AS score, NULL AS snippet, {TOTAL} FROM {frm}{where}{orderby}{limit}"
     return sql, [*tparams, *params, *paging]
 
 

@@ -62,7 +62,9 @@ from .search import (
     Expander,
     count_sql,
     headline_sql,
+    most_selective_first,
     search_sql,
+    tag_frequency_sql,
 )
 
 ENV_VAR = "FICLENS_LIBRARY"
@@ -469,12 +471,17 @@ class Library:
         if sort and sort not in SORTS:
             raise UsageError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
         expand = self.expander()
+        q = self._plan(q, expand)
         d = self.dialect
         sql, params = search_sql(q, d, page=page, per_page=per_page, sort=sort, order=order, expand=expand)
         rows = self.db.query(sql, params)
         hits = self._hits(rows, q)
-        csql, cparams = count_sql(q, d, expand)
-        total = int(self.db.query(csql, cparams)[0][0]) if (page > 1 or len(hits) >= per_page) else len(hits)
+        if rows and rows[0][-1] is not None:
+            total = int(rows[0][-1])
+        elif page > 1 or len(hits) >= per_page:  # no window count (FTS5), or past the last page
+            total = int(self.db.query(*count_sql(q, d, expand))[0][0])
+        else:
+            total = len(hits)
         result = SearchResult(hits, total, page, per_page, q, sql=[sql])
         if with_facets:
             scope = FACET_SCOPE if total > FACET_SCOPE and (q.terms or q.filters) else None
@@ -491,10 +498,15 @@ class Library:
             lf = LibraryFacets(limit)
             return lf.read(self.db.query(*lf.sql(self.dialect)))
         expand = self.expander()
+        q = self._plan(q, expand)
         tf, cf = TagFacet(limit=limit), ColumnFacet()
         out = tf.read(self.db.query(*tf.sql(q, self.dialect, expand, scope_limit=scope_limit)))
         out.update(cf.read(self.db.query(*cf.sql(q, self.dialect, expand, scope_limit=scope_limit))))
         return out
+
+    def _plan(self, q: Query, expand: Expander) -> Query:
+        """Rarest include tag first, so the SQL starts from the fewest candidate works."""
+        return most_selective_first(q, lambda f: int(self.db.query(*tag_frequency_sql(f, self.dialect, expand))[0][0]))
 
     def _hits(self, rows: Sequence[tuple], q: Query | None = None) -> list[Hit]:
         if not rows:
@@ -558,7 +570,7 @@ class Library:
         from .search import HIT_COLUMNS
 
         p = self.dialect.p
-        sql = f"SELECT {HIT_COLUMNS}, 0.0, NULL FROM works w WHERE w.id IN ({', '.join([p] * len(ids))})"
+        sql = f"SELECT {HIT_COLUMNS}, 0.0, NULL, 0 FROM works w WHERE w.id IN ({', '.join([p] * len(ids))})"
         by_id = {h.id: h for h in self._hits(self.db.query(sql, list(ids)))}
         return [by_id[i] for i in ids if i in by_id]
 

@@ -105,12 +105,12 @@ def blocks() -> dict[str, Any]:
     return load_json("data", "library", "synthetic.json")
 
 
-def generate(n: int, *, seed: int = 0) -> Iterator[dict[str, Any]]:
-    """``n`` distinct synthetic works: fandom casts, tags and text recombined at random."""
+def generate(n: int, *, seed: int = 0, start: int = 0) -> Iterator[dict[str, Any]]:
+    """``n`` distinct synthetic works (numbered from ``start``): casts, tags and text recombined."""
     b = blocks()
     rng = random.Random(seed)
     fandoms = b["fandoms"]
-    for i in range(n):
+    for i in range(start, start + n):
         fandom = rng.choice(fandoms)
         cast = fandom["characters"]
         crossover = rng.random() < 0.08
