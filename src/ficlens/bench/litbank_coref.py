@@ -188,14 +188,14 @@ class Totals:
                 acc[i] += v
 
 
-def run_bench(root: Path = DEFAULT_ROOT, limit: int | None = None, profile: str = "full", quotes: bool = True,
+def run_bench(root: Path = DEFAULT_ROOT, limit: int | None = None, profile: str = "full", skip: int = 0, quotes: bool = True,
               progress: Callable[[str], None] | None = None) -> Totals:
     from ..kb import load_kb
 
     kb = load_kb()
     tot = Totals()
     t0 = time.perf_counter()
-    for name in coref_names(root)[:limit]:
+    for name in coref_names(root)[skip:][:limit]:
         lit = load_coref(name, root)
         tot.add(gold_clusters(lit), predicted_clusters(lit, profile, kb, quotes))
         if progress:
@@ -227,12 +227,13 @@ def report(t: Totals, profile: str, quotes: bool) -> dict:
 def litbank_coref(
     root: Path = typer.Option(DEFAULT_ROOT, help="LitBank checkout (with coref/tsv)."),
     limit: Optional[int] = typer.Option(None, help="Only the first N documents."),
+    skip: int = typer.Option(0, help="Leave out the first N documents (e.g. those used to tune)."),
     profile: str = typer.Option("full", help="NLP profile."),
     quotes: bool = typer.Option(True, help="Run the quotes stage too (I/you in dialogue)."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
 ) -> None:
     """PER coreference on LitBank with predicted mentions: MUC, B3, CEAF-e, CoNLL F1."""
-    res = report(run_bench(root, limit, profile, quotes), profile, quotes)
+    res = report(run_bench(root, limit, profile, quotes=quotes, skip=skip), profile, quotes)
     if as_json:
         typer.echo(json.dumps(res, indent=1))
         return

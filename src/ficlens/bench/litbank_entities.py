@@ -69,14 +69,14 @@ def score_doc(lit, pred: dict[tuple, str], tally: Tally) -> None:
         rk[1] += 1
 
 
-def run_bench(root: Path = DEFAULT_ROOT, limit: int | None = None, profile: str = "full",
+def run_bench(root: Path = DEFAULT_ROOT, limit: int | None = None, profile: str = "full", skip: int = 0,
               progress: Callable[[str], None] | None = None) -> Tally:
     from ..kb import load_kb
 
     kb = load_kb()
     tally = Tally()
     t0 = time.perf_counter()
-    for name in entity_names(root)[:limit]:
+    for name in entity_names(root)[skip:][:limit]:
         lit = load_entities(name, root)
         score_doc(lit, predicted_spans(lit, profile, kb), tally)
         if progress:
@@ -102,11 +102,12 @@ def report(t: Tally, profile: str) -> dict:
 def litbank_entities(
     root: Path = typer.Option(DEFAULT_ROOT, help="LitBank checkout (with entities/tsv)."),
     limit: Optional[int] = typer.Option(None, help="Only the first N documents."),
+    skip: int = typer.Option(0, help="Leave out the first N documents (e.g. those used to tune)."),
     profile: str = typer.Option("full", help="NLP profile (full gives nominal spans from the parse)."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
 ) -> None:
     """PER entity detection on LitBank: exact-span precision, recall, F1 (BookNLP beside)."""
-    res = report(run_bench(root, limit, profile), profile)
+    res = report(run_bench(root, limit, profile, skip=skip), profile)
     if as_json:
         typer.echo(json.dumps(res, indent=1))
         return

@@ -39,6 +39,7 @@ class Entity:
     kb: KBCharacter | None = None
     narrator: bool = False
     title: bool = False  # only ever named by a title ("Chief")
+    group: bool = False  # a plural entity ("they", "the servants"): never a character
     last_tok: int = -1
     merged_into: int = -1
 
@@ -57,6 +58,13 @@ class Entity:
                 self.fullest = m.words
             if m.honorific and m.gender and not self.honorific_gender:
                 self.honorific_gender = m.gender
+
+
+# honorifics that precede a given name as readily as a surname ("Sir Walter", "Aunt May")
+GIVEN_NAME_HONORIFICS = frozenset(
+    "sir dame lady lord aunt auntie uncle master prince princess king queen saint st brother sister "
+    "father mother cousin grandma grandpa granny".split()
+)
 
 
 def _surface(m: MentionCand) -> str:
@@ -123,6 +131,8 @@ def _single_name_entity(m: MentionCand, entities: list[Entity], lex: Lexicon) ->
             continue
         if m.honorific:
             ok = word == e.last or (word in e.words and e.last is None)
+            if not ok and m.honorific in GIVEN_NAME_HONORIFICS and e.first:
+                ok = lex.same_given_name(word, e.first)  # "Sir Walter" = Walter Elliot
             if m.gender and e.honorific_gender and m.gender != e.honorific_gender:
                 ok = False
             if m.gender and e.first and lex.name_gender(e.first) not in (None, m.gender):

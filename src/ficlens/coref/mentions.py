@@ -298,7 +298,8 @@ def _missed_names(doc: Doc, lex: Lexicon, taken: list[bool], vocab: dict[str, in
         t = toks[i]
         word = t.text
         if word in lex.titles and not (i + 1 < n and _cap(toks[i + 1]) and toks[i + 1].text.isalpha()):
-            if not _sent_start(doc, i) or in_quote[i]:
+            acts = i + 1 < n and toks[i + 1].pos in ("VERB", "AUX")  # "Chief had called"
+            if not _sent_start(doc, i) or in_quote[i] or acts:
                 out.append((i, i + 1, "title"))
                 taken[i] = True
             i += 1
@@ -404,9 +405,10 @@ def _person_noun(lex: Lexicon, word: str) -> tuple | None:
         plural = low.endswith(("men", "ists", "ians", "eers"))
         gender = "female" if low.endswith(("woman", "women")) else ("male" if low.endswith(("man", "men")) and not low.endswith("woman") else "any")
         return (gender, "pl" if plural else "sg", None)
-    if low.endswith("s") and low[:-1] in lex.nominals:
-        g, _n, rel = lex.nominals[low[:-1]]
-        return (g, "pl", rel)
+    for suffix, repl in (("ies", "y"), ("es", ""), ("s", "")):
+        if low.endswith(suffix) and low[: -len(suffix)] + repl in lex.nominals:
+            g, _n, rel = lex.nominals[low[: -len(suffix)] + repl]
+            return (g, "pl", rel)
     return None
 
 

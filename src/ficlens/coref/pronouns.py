@@ -27,6 +27,10 @@ from .mentions import MentionCand
 WINDOW_SENTS = 6
 NOMINAL_WINDOW_PARAS = 12
 NOMINAL_WINDOW_SENTS = 3
+PLURAL_WINDOW_SENTS = 3
+NOMINAL_PENALTY = 2.0
+SUBJECT_BONUS = 1.5
+FREQ_WEIGHT = 1.0
 
 
 def entity_gender(e: Entity, lex: Lexicon) -> str | None:
@@ -64,6 +68,7 @@ class Resolver:
         self.nominal_recent: dict[str, tuple[int, int]] = {}  # head noun -> (entity idx, para)
         self.relatives: dict[tuple[int, str, str | None], int] = {}
         self._pruned_at = 0
+        self.last_group: tuple[int, int, bool] | None = None  # (entity, sentence, last was pronoun)
 
     def _touch(self, e: Entity, m: MentionCand) -> None:
         self.recent[e.idx] = (m.sent, m.para, m.role, m.head)
@@ -103,11 +108,13 @@ class Resolver:
                 continue
             if strict and (g is None or dist == 0):
                 continue
-            score = -1.0 * dist + 0.3 * math.log1p(self.counts.get(idx, 0))
+            score = -1.0 * dist + FREQ_WEIGHT * math.log1p(self.counts.get(idx, 0))
             if role == "subj":
-                score += 1.5
+                score += SUBJECT_BONUS
             if g is None:
                 score -= 1.0
+            if not e.forms:
+                score -= NOMINAL_PENALTY  # an unnamed "heir" rarely carries a chain of pronouns
             if dist == 0:
                 score += self._binding(m, head, role)
             if score > best_score:
@@ -129,6 +136,19 @@ class Resolver:
         if m.role == "subj" and role == "subj" and same_clause:
             return -6.0
         return 0.5  # same sentence, otherwise fine
+
+    def plural(self, m: MentionCand, new_entity) -> Entity:
+        """"they"/"the servants": a group. Joins the group mentioned last within a few
+        sentences, else starts one (groups are never listed as characters)."""
+        last = self.last_group
+        if last is not None and 0 <= m.sent - last[1] <= PLURAL_WINDOW_SENTS and (m.kind == "pronoun" or last[2]):
+            e = self._live(last[0])
+            e.add(m)
+        else:
+            e = new_entity(m, None)
+            e.group = True
+        self.last_group = (e.idx, m.sent, m.kind == "pronoun")
+        return e
 
     def appositive_host(self, m: MentionCand) -> Entity | None:
         """The entity of the mention this one stands in apposition to ("Bartleby, a

@@ -67,19 +67,25 @@ def fandom_evidence(doc: Doc, kb: KB) -> dict[str, float]:
                 markers.setdefault(fandom, set()).add(" ".join(seq))
     full: dict[str, set[str]] = {}
     single: dict[str, set[str]] = {}
+    frequent: dict[str, set[str]] = {}  # fandom -> characters named 3+ times by a single name
     names = Counter(e.text.strip() for e in doc.entities if e.label == "PERSON")
     names.update(c for c in doc.metadata.characters)
-    for name in names:
+    for name, count in names.items():
         multi = len(name.split()) >= 2
         for c in kb.find_characters(name):
             for f in c.fandoms:
                 (full if multi else single).setdefault(f, set()).add(c.id)
+                if not multi and count >= 3:
+                    frequent.setdefault(f, set()).add(c.id)
     scores: dict[str, float] = {}
     for f in set(markers) | set(full) | set(single) | declared:
         nf, ns, nm = len(full.get(f, set())), len(single.get(f, set()) - full.get(f, set())), len(markers.get(f, set()))
         score = 3 * nf + ns + 2 * min(nm, 4) + (100 if f in declared else 0)
-        if f in declared or (score >= FANDOM_MIN_SCORE and (nf or nm)):
-            scores[f] = score
+        # two canon characters who are related in canon, each named often ("Clark" and
+        # "Lois"), are evidence too
+        paired = _related_pair(kb, frequent.get(f, set()))
+        if f in declared or (score >= FANDOM_MIN_SCORE and (nf or nm)) or paired:
+            scores[f] = score + (2 if paired else 0)
     if declared:
         # what the work declares beats what we infer (a DCEU marker in a Smallville fic)
         return {f: s for f, s in scores.items() if f in declared}
@@ -88,6 +94,10 @@ def fandom_evidence(doc: Doc, kb: KB) -> dict[str, float]:
             for f in kc.fandoms:
                 scores.setdefault(f, 50)
     return scores
+
+
+def _related_pair(kb: KB, ids: set[str]) -> bool:
+    return any(r.other in ids for i in ids for r in kb.characters[i].relations)
 
 
 def _kb_alias_index(kb: KB, active: set[str]) -> dict[str, list[tuple[str, ...]]]:
@@ -159,7 +169,9 @@ def _resolve_in_order(doc: Doc, found: list[MentionCand], entities: list[Entity]
     res = Resolver(entities, lex, doc.tokens)
 
     def new_entity(m: MentionCand, owner: Entity | None) -> Entity:
-        target = _kb_relative(owner, m, entities) if owner is not None and kb is not None else None
+        target = None
+        if owner is not None:
+            target = _kb_relative(owner, m, entities) or _family_relative(owner, m, entities, lex)
         if target is None:
             target = Entity(idx=len(entities))
             entities.append(target)
@@ -180,8 +192,12 @@ def _resolve_in_order(doc: Doc, found: list[MentionCand], entities: list[Entity]
                 narrator.add(m)
             elif m.person == 3 and (m.number == "sg" or m.key == "themself"):
                 res.pronoun(m)
+            elif m.person == 3 and not m.in_quote:
+                res.plural(m, new_entity)
         elif m.kind == "nominal" and m.number == "sg":
             res.nominal(m, new_entity)
+        elif m.kind == "nominal" and not m.in_quote:
+            res.plural(m, new_entity)
 
 
 def _kb_relative(owner: Entity, m: MentionCand, entities: list[Entity]) -> Entity | None:
@@ -197,7 +213,26 @@ def _kb_relative(owner: Entity, m: MentionCand, entities: list[Entity]) -> Entit
     return None
 
 
-_SELF_NAMING = (("my", "name", "is"), ("i", "'m"), ("i", "am"), ("call", "me"))
+# first-person phrases that put the narrator's own name right after them; the pronoun is
+# the first word ("my name is", "I'm") or the second ("call me", "called myself")
+_FAMILY = frozenset({"spouse", "parent", "child", "sibling", "relative", "cousin"})
+
+
+def _family_relative(owner: Entity, m: MentionCand, entities: list[Entity], lex: Lexicon) -> Entity | None:
+    """"his wife" -> the one other named character sharing the owner's surname whose gender
+    fits ("Mr. Bennet" -> "Mrs. Bennet"); None when there is not exactly one."""
+    if m.relation not in _FAMILY or not owner.last:
+        return None
+    found = [
+        e for e in live(entities)
+        if e is not owner and e.last == owner.last and not e.narrator and e.n_names
+        and (m.gender is None or entity_gender(e, lex) in (None, m.gender))
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+_SELF_NAMING = (("my", "name", "is"), ("my", "name", "was"), ("i", "'m"), ("i", "am"), ("call", "me"),
+                ("called", "me"), ("called", "myself"), ("calls", "me"), ("named", "me"))
 
 
 def kb_for_name(kb: KB | None, name: str, active: dict[str, float]) -> KBCharacter | None:

@@ -50,6 +50,8 @@ def create(**config) -> CharacterFinder:
 
 
 def _keep(e: Entity) -> bool:
+    if e.group:
+        return False
     return e.narrator or e.kb is not None or any(m.kind == "name" for m in e.mentions)
 
 
