@@ -199,6 +199,16 @@ def test_the_no_front_matter_example_is_all_body():
         "For Clark, the day began badly.",
         # first-person narration that talks about writing is still narration
         "I never wrote to him again, though I hoped he read the last letter.",
+        # lines that open like a label, a rating, a setting, a disclaimer or a closing cue
+        "Rated the worst reporter in Metropolis, Lois didn't care.",
+        "Warning bells went off in Clark's head.",
+        "Set after the fire, the Kent farm was quiet for weeks.",
+        "During the storm, Clark stayed in the loft.",
+        "I don't own it, but the flat feels like mine now.",
+        "Review the evidence, Chloe told herself, and she did.",
+        "Summary judgments were not Lois's style.",
+        "Notes from the Daily Planet bullpen were taped to every wall.",
+        "By now, everyone in Smallville knew.",
     ],
 )
 def test_story_prose_at_the_top_is_never_taken_for_front_matter(first_line):
@@ -222,10 +232,20 @@ def test_narration_after_a_disclaimer_is_not_eaten_even_before_a_separator():
     assert body_text(work).startswith("The barn was cold.")
 
 
-def test_a_last_scene_with_writing_words_is_not_mistaken_for_a_closing_note():
-    text = STORY + "\n* * *\n\nShe hoped the story would end there, but it never did.\n"
+@pytest.mark.parametrize(
+    "last",
+    [
+        # a last scene with writing words in it
+        "She hoped the story would end there, but it never did.",
+        # "Review ..." and "Thanks for ..." that are narration
+        "Review the evidence, she told herself, and she did.",
+        '"Thanks for reading it to me," Lois said.',
+    ],
+)
+def test_a_last_line_of_story_is_not_mistaken_for_a_closing_note(last):
+    text = STORY + "\n* * *\n\n" + last + "\n"
     work = fm(text)
-    assert body_text(work).endswith("but it never did.")
+    assert body_text(work).endswith(last)
     assert work.metadata.notes == []
 
 
@@ -471,3 +491,11 @@ def test_a_short_title_line_is_not_joined_to_a_lower_case_byline_under_it():
     work = fm("Hayloft\nby corn_and_capes\nRated K\n\n" + STORY)
     assert (work.metadata.title, work.metadata.authors) == ("Hayloft", ["corn_and_capes"])
     assert [work.text[n.start : n.end] for n in work.metadata.notes] == ["Rated K"]
+
+
+def test_an_unlabelled_note_with_nothing_after_it_is_taken_only_when_the_author_is_talking():
+    taken = fm("This is my first Smallville fic, please be nice!\n\n" + STORY)
+    assert notes_of(taken, "author_note") == ["This is my first Smallville fic, please be nice!"]
+    assert body_text(taken) == STORY.strip()
+    kept = fm("The fic Chloe had written about him was still on the fridge.\n\n" + STORY)
+    assert kept.body.start == 0 and kept.metadata.notes == []

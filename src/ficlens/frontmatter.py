@@ -138,8 +138,12 @@ def _label_segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def _classify(u: Unit, *, top: bool = False, context: bool = False) -> Item | None:
-    """What this unit declares, or None for story prose."""
+def _classify(u: Unit, *, top: bool = False, context: bool = False, tail: bool = False) -> Item | None:
+    """What this unit declares, or None for story prose.
+
+    ``top``: the first lines of the work (a "By" line counts); ``context``: front matter
+    already seen (a dedication counts); ``tail``: after the story ("Please review!" counts).
+    """
     if "\n" not in u.raw:
         line = classify_line(u.raw)
         if line:
@@ -170,7 +174,7 @@ def _classify(u: Unit, *, top: bool = False, context: bool = False) -> Item | No
     setting = fp.setting_text(s)
     if setting:
         return Item("setting", u.start, u.end, setting)
-    cue = fp.footer_cue(s)
+    cue = fp.footer_cue(s) if tail else None
     if cue:
         return Item("author_note" if cue == "author_note" else "end_marker", u.start, u.end, s)
     if context and fp.is_dedication(s):
@@ -284,7 +288,7 @@ def _scan_tail(units: list[Unit], lo: int, hi: int) -> tuple[int, list[Item]]:
     items: list[Item] = []
     while k >= lo and hi - k <= MAX_TAIL:
         u = units[k]
-        it = _classify(u)
+        it = _classify(u, tail=True)
         if it is None:
             if fp.note_like(u.clean) or fp.short_aside(u.clean):
                 k -= 1  # author talk: back matter only if a labelled note or cue sits above it

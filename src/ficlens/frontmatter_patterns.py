@@ -92,7 +92,12 @@ def label_split_points(raw: str):
     return _split_re().finditer(raw)
 
 
-_RATED = re.compile(r"^rated\s*:?\s*(?P<value>\S.*)$", re.I | re.S)
+# "Rated T", "Rated: Fiction K+", "Rated M for language" - but not "Rated the worst reporter in town, ..."
+_RATED = re.compile(
+    r"^(?i:rated)\s*:?\s*(?P<value>(?i:fiction\s+)?(?:K\+?|T\+?|M|MA|G|PG-?13|PG|R|NC-?17|X|E|FR\w*|"
+    r"(?i:teen|mature|explicit|general|adult|not\s+rated|unrated))(?![\w-]).*)$",
+    re.S,
+)
 _AN_BARE = re.compile(r"^(?:a/n|a\.n\.)\s+(?P<value>\S.*)$", re.I | re.S)
 
 
@@ -192,8 +197,7 @@ _DISCLAIMER_RES = [
     re.compile(p, re.I)
     for p in (
         r"\b(?:i|we)\s+(?:do\s*n[o']?t|don['’]?t|dont|do\s+not|will\s+never|never\s+will)\s+own\s+"
-        r"(?:any(?:thing|one|\s+of)|the\s+(?:characters|show|rights|series|books?)|it|them|these|this|"
-        r"(?-i:[A-Z]))",
+        r"(?:any(?:thing|one|\s+of)|the\s+(?:characters|show|rights|series|books?)|(?-i:[A-Z]))",
         r"\b(?:doesn['’]?t|does\s+not|don['’]?t|do\s+not|dont|doesnt|aren['’]?t|are\s+not|isn['’]?t|is\s+not)"
         r"\s+(?:belong\s+to\s+me|mine)\b",
         r"^(?:sadly,?\s+|unfortunately,?\s+|alas,?\s+)?not\s+mine\b",
@@ -210,11 +214,15 @@ _DISCLAIMER_RES = [
 ]
 
 
+# "I don't own them." is a disclaimer; "I don't own it, but the flat feels like mine" is narration
+_OWN_PRONOUN = re.compile(r"^(?:\w+,?\s+)?i\s+(?:do\s*n[o']?t|don['’]?t|dont)\s+own\s+(?:it|them|this|these)\s*[.!(:]*$", re.I)
+
+
 def is_disclaimer(s: str) -> bool:
     """'I don't own Smallville', 'X doesn't belong to me', 'All characters belong to ...'."""
     if len(s.split()) > 80 or s[:1] in QUOTES:
         return False
-    return any(r.search(s) for r in _DISCLAIMER_RES)
+    return any(r.search(s) for r in _DISCLAIMER_RES) or bool(_OWN_PRONOUN.match(s))
 
 
 _SETTING_RE = re.compile(
@@ -223,8 +231,8 @@ _SETTING_RE = re.compile(
     re.I | re.S,
 )
 _SETTING_HINT = re.compile(
-    r"\b(?:seasons?|s\d+|eps?\.?|episodes?|series|finale|movie|film|book|canon|au|timeline|after|before|"
-    r"during|between|post|pre|years?\s+(?:after|later|before))\b|\b\d+x\d+\b",
+    r"\b(?:seasons?|s\d+|eps?\.|episodes?|series|finale|movie|film|book\s+\d|canon|(?-i:AU)|timeline|show|"
+    r"events\s+of|(?:the\s+)?end\s+of\s+(?:season|the\s+series))\b|\b\d+x\d+\b|(?:after|before|during|between)\s+['\"‘“]",
     re.I,
 )
 
@@ -295,7 +303,9 @@ def is_dedication(s: str) -> bool:
 
 
 _FOOTER_RE = re.compile(
-    r"^(?:please\s+)?(?:review|r\s*(?:&|and|/)\s*r|read\s+(?:and|&)\s+review)\b"
+    # "Review please!", "R&R!", "Read and review :)" - not "Review the evidence, she told herself"
+    r"^(?:please\s+)?(?:review|r\s*(?:&|and|/)\s*r|read\s+(?:and|&)\s+review)"
+    r"(?:\s*(?:please|pls|plz|if\b|and\s+(?:let|tell)|so\b|[!.,:;)~<]|$))"
     r"|^thanks?\s+(?:you\s+)?(?:so\s+much\s+|all\s+|everyone\s+)?for\s+(?:reading|the\s+reviews|all\s+the)"
     r"|^please\s+(?:leave|let\s+me\s+know|comment|r\s*&\s*r|review|tell\s+me)\b"
     r"|^reviews?\s+(?:are|is|=|make)\b|^let\s+me\s+know\s+what\s+you\s+(?:think|thought)\b"
@@ -318,9 +328,9 @@ def footer_cue(s: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _cues() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+def _cues() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
     d = load_json("data", "frontmatter", "cues.json")
-    return frozenset(d["strong"]), frozenset(d["weak"]), frozenset(d["person"])
+    return frozenset(d["strong"]), frozenset(d["weak"]), frozenset(d["person"]), frozenset(d["author"])
 
 
 def note_like(s: str, *, strong_only: bool = False) -> bool:
@@ -332,17 +342,18 @@ def note_like(s: str, *, strong_only: bool = False) -> bool:
     """
     if has_dialogue(s) or len(s.split()) > 120:
         return False
-    strong, weak, person = _cues()
+    strong, weak, person, author = _cues()
     words = [w.strip(".,!?;:()[]\"'“”‘’").lower() for w in s.split()]
     tokens = set(words) | {w for w in s.lower().split()}
+    addressed = bool(set(words) & person) or s.rstrip().endswith(("!", ":)", "<3"))
     if tokens & strong:
-        return True
+        # strong_only guards a story's first line: the author must be talking ("my", "you", "!")
+        return not strong_only or addressed or bool(set(words) & author)
     # the weak route is for short asides only: a long paragraph of first-person narration
     # ("... asked me to write down the whole story ...") meets two weak cues by chance
     if strong_only or len(words) > 40:
         return False
     n_weak = sum(1 for w in words if w in weak)
-    addressed = bool(set(words) & person) or s.rstrip().endswith(("!", ":)", "<3"))
     return n_weak >= 2 and addressed
 
 
