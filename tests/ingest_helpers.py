@@ -46,3 +46,9 @@ def check_offsets(work: Work) -> None:
 
 def ao3_epub(tmp_path: Path, **kw) -> Path:
     return build_epub(INGEST / "ao3_epub", tmp_path / "umbrellas.epub", **kw)
+
+
+def encryption_xml(uri: str, algorithm: str) -> bytes:
+    return f"""<?xml version="1.0"?><encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container"
+ xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData><enc:EncryptionMethod Algorithm="{algorithm}"/>
+ <enc:CipherData><enc:CipherReference URI="{uri}"/></enc:CipherData></enc:EncryptedData></encryption>""".encode()

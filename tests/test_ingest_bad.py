@@ -14,7 +14,7 @@ from ficlens import errors
 from ficlens.cli import get_app
 from ficlens.ingest import iter_work_paths, read
 
-from ingest_helpers import INGEST, ao3_epub
+from ingest_helpers import INGEST, ao3_epub, encryption_xml
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
 STORY = "Chloe ran the length of the Torch office and slammed the door. \"Tell me you didn't print it,\" she said.\n" * 30
@@ -35,6 +35,10 @@ def bad_inputs(tmp_path):
     put("noise.txt", bytes(range(1, 9)) * 400, errors.UndecodableText)
     put("broken16.txt", b"\xff\xfe" + "Hi ".encode("utf-16-le") + b"\x00\xd8" + "you".encode("utf-16-le"), errors.UndecodableText)
     put("corrupt.epub", ao3_epub(tmp_path).read_bytes()[:3000], errors.BadEpub)
+    drm = encryption_xml("index_split_002.xhtml", "http://www.w3.org/2001/04/xmlenc#aes256-cbc")
+    put("drm.epub", ao3_epub(tmp_path, extra={"META-INF/encryption.xml": drm}).read_bytes(), errors.BadEpub)
+    put("bomb.epub", ao3_epub(tmp_path, extra={"index_split_003.xhtml": b" " * (30 << 20)}).read_bytes(), errors.BadEpub)
+    put("notes.html", b"<html><body><nav><a href='/'>Home</a></nav><p>Coming soon!</p></body></html>", errors.NotAWork)
     for name in ("ao3_404.html", "ao3_adult_interstitial.html"):
         shutil.copy(INGEST / name, tmp_path / name)
         cases[name] = (tmp_path / name, errors.NotAWork)
@@ -87,13 +91,21 @@ def test_cli_reports_each_bad_file_in_one_line_with_its_exit_code(tmp_path):
         assert "Traceback" not in result.output
 
 
-def test_cli_missing_path_is_one_line_and_exit_code_through_the_real_entry_point(tmp_path):
+@pytest.mark.parametrize(
+    "name, err, message",
+    [
+        ("missing.txt", errors.InputNotFound, "no such file or directory"),
+        ("pictures", errors.NoWorksFound, "directory holds no works"),
+    ],
+)
+def test_cli_bad_paths_are_one_line_and_exit_code_through_the_real_entry_point(tmp_path, name, err, message):
     # path expansion fails before any file is read: main() turns it into the one-line error
-    result = subprocess.run(
-        [sys.executable, "-m", "ficlens", "analyze", str(tmp_path / "missing.txt")], capture_output=True, text=True
-    )
-    assert result.returncode == errors.InputNotFound.exit_code
-    assert result.stderr.strip().splitlines() == [f"error: {tmp_path / 'missing.txt'}: no such file or directory"]
+    (tmp_path / "pictures").mkdir()
+    (tmp_path / "pictures" / "cover.png").write_bytes(PNG)
+    result = subprocess.run([sys.executable, "-m", "ficlens", "analyze", str(tmp_path / name)], capture_output=True, text=True)
+    assert result.returncode == err.exit_code
+    assert result.stderr.strip().splitlines() == [f"error: {tmp_path / name}: {message} (.txt, .html, .epub, .md)"
+                                                  if err is errors.NoWorksFound else f"error: {tmp_path / name}: {message}"]
 
 
 def test_cli_size_limit_option(tmp_path):

@@ -11,7 +11,7 @@ from ficlens.errors import BadEpub
 from ficlens.ingest import read, read_bytes
 from ficlens.ingest.epub import open_archive, read_member
 
-from ingest_helpers import INGEST, analyse_work, ao3_epub, check_offsets
+from ingest_helpers import analyse_work, ao3_epub, check_offsets, encryption_xml
 
 CONTAINER = b"""<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
 <rootfiles><rootfile full-path="OEBPS/book.opf" media-type="application/oebps-package+xml"/></rootfiles></container>"""
@@ -57,12 +57,6 @@ def make_epub(entries: dict[str, bytes], *, encryption: bytes | None = None) -> 
         for name, data in entries.items():
             zf.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
     return buf.getvalue()
-
-
-def encryption_xml(uri: str, algorithm: str) -> bytes:
-    return f"""<?xml version="1.0"?><encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container"
- xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData><enc:EncryptionMethod Algorithm="{algorithm}"/>
- <enc:CipherData><enc:CipherReference URI="{uri}"/></enc:CipherData></enc:EncryptedData></encryption>""".encode()
 
 
 def test_generic_epub_has_one_chapter_per_spine_document_with_prose(validate):
