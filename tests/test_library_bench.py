@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from conftest import validate_analysis
 from typer.testing import CliRunner
 
-from conftest import validate_analysis
 from ficlens.bench.library import markdown, run_bench, three_facet_queries
 from ficlens.cli import get_app
 from ficlens.library import open_library

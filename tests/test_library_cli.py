@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import validate_analysis
 from typer.testing import CliRunner
 
-from conftest import validate_analysis
 from ficlens.cli import get_app
 from ficlens.library import open_library
 from ficlens.library.synthetic import make_analysis

@@ -13,13 +13,12 @@ import uuid
 from pathlib import Path
 
 import pytest
-
 from conftest import validate_analysis
+from test_library_search import SEARCH_CASES, SORT_CASES, SYNONYM_CASES, fake_synonyms
+
 from ficlens.library import open_library
 from ficlens.library.migrations import MIGRATIONS
 from ficlens.library.synthetic import make_analysis
-
-from test_library_search import SEARCH_CASES, SORT_CASES, SYNONYM_CASES, fake_synonyms
 
 pytestmark = pytest.mark.postgres
 URL = os.environ.get("FICLENS_TEST_PG")

@@ -24,24 +24,43 @@ def test_worked_examples_in_library_docstrings_hold(module):
     "text, terms, filters",
     [
         # free words, phrases, exclusions and prefixes
-        ('lana "the barn" -kryptonite kry*', [Term("lana"), Term("the barn", phrase=True), Term("kryptonite", negated=True),
-                                              Term("kry", prefix=True)], []),  # fmt: skip
+        (
+            'lana "the barn" -kryptonite kry*',
+            [Term("lana"), Term("the barn", phrase=True), Term("kryptonite", negated=True), Term("kry", prefix=True)],
+            [],
+        ),
         # a quoted value keeps its spaces and parentheses
         ('fandom:"Smallville (TV)"', [], [Filter("fandom", "Smallville (TV)")]),
         # ship: and tag: are aliases; - excludes
-        ("ship:Clark/Lana -tag:Angst", [], [Filter("relationship", "Clark/Lana"), Filter("freeform", "Angst", negated=True)]),
+        (
+            "ship:Clark/Lana -tag:Angst",
+            [],
+            [Filter("relationship", "Clark/Lana"), Filter("freeform", "Angst", negated=True)],
+        ),
         # declared./inferred. restrict the source
-        ("declared.fandom:Sherlock inferred.character:John", [],
-         [Filter("fandom", "Sherlock", source="declared"), Filter("character", "John", source="inferred")]),  # fmt: skip
+        (
+            "declared.fandom:Sherlock inferred.character:John",
+            [],
+            [Filter("fandom", "Sherlock", source="declared"), Filter("character", "John", source="inferred")],
+        ),
         # fans' rating and warning shorthands become AO3's names
-        ("rating:T -warning:mcd", [], [Filter("rating", "Teen And Up Audiences"),
-                                       Filter("warning", "Major Character Death", negated=True)]),  # fmt: skip
+        (
+            "rating:T -warning:mcd",
+            [],
+            [Filter("rating", "Teen And Up Audiences"), Filter("warning", "Major Character Death", negated=True)],
+        ),
         # numbers: comparisons, ranges, k suffix, percent
-        ("words:>1000 words:1k-5000 dialogue:>40%", [],
-         [Filter("words", 1000, ">"), Filter("words", 1000, "between", high=5000), Filter("dialogue", 40, ">")]),  # fmt: skip
+        (
+            "words:>1000 words:1k-5000 dialogue:>40%",
+            [],
+            [Filter("words", 1000, ">"), Filter("words", 1000, "between", high=5000), Filter("dialogue", 40, ">")],
+        ),
         # enums accept the words fans use
-        ("complete:wip crossover:only pov:First", [],
-         [Filter("complete", "no"), Filter("crossover", "only"), Filter("pov", "first")]),  # fmt: skip
+        (
+            "complete:wip crossover:only pov:First",
+            [],
+            [Filter("complete", "no"), Filter("crossover", "only"), Filter("pov", "first")],
+        ),
     ],
 )
 def test_parse_query_reads_each_kind_of_part(text, terms, filters):
@@ -79,7 +98,9 @@ def test_format_query_round_trips():
 
 
 def test_relationship_tags_compare_regardless_of_name_order():
-    assert normalise_tag("relationship", "Lana Lang/Clark Kent") == normalise_tag("relationship", "clark kent / lana lang")
+    assert normalise_tag("relationship", "Lana Lang/Clark Kent") == normalise_tag(
+        "relationship", "clark kent / lana lang"
+    )
     assert normalise_tag("relationship", "A & B") != normalise_tag("relationship", "A/B")
 
 
@@ -98,7 +119,7 @@ def test_where_sql_ands_includes_and_ors_excludes():
 
 
 def test_sqlite_and_postgres_differ_only_in_placeholders_and_full_text():
-    q = parse_query('fandom:Sherlock -tag:Angst pov:first words:100-200 complete:yes')
+    q = parse_query("fandom:Sherlock -tag:Angst pov:first words:100-200 complete:yes")
     lite, lite_params = where_sql(q, SQLITE)
     pg, pg_params = where_sql(q, POSTGRES)
     assert [c.replace("?", "%s") for c in lite] == pg
@@ -112,7 +133,7 @@ def test_sqlite_and_postgres_differ_only_in_placeholders_and_full_text():
 
 
 def test_full_text_words_are_quoted_so_user_text_is_never_fts_syntax():
-    sql, params = count_sql(parse_query('NEAR(a b) "x" OR'), SQLITE)
+    _, params = count_sql(parse_query('NEAR(a b) "x" OR'), SQLITE)
     assert params == ['"NEAR(a" "b)" "x" "OR"']
 
 

@@ -15,8 +15,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import validate_analysis
+
 from ficlens.errors import UsageError
 from ficlens.library import FacetValue, open_library
 from ficlens.library.synthetic import make_analysis
@@ -160,7 +160,10 @@ def test_facets_count_declared_and_inferred_values_separately(lib):
         FacetValue("second", 1, "inferred", "pov"),
     ]
     assert f["complete"] == [FacetValue("no", 2, "declared", "complete"), FacetValue("yes", 2, "declared", "complete")]
-    assert f["crossover"] == [FacetValue("no", 4, "declared", "crossover"), FacetValue("only", 1, "declared", "crossover")]
+    assert f["crossover"] == [
+        FacetValue("no", 4, "declared", "crossover"),
+        FacetValue("only", 1, "declared", "crossover"),
+    ]
     assert f["rating"][:2] == [
         FacetValue("Teen And Up Audiences", 2, "declared", "rating"),
         FacetValue("Explicit", 1, "declared", "rating"),

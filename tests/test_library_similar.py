@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import validate_analysis
+
 from ficlens.library import open_library
 from ficlens.library.dedup import find_groups
 from ficlens.library.signatures import compute, jaccard, words_of

@@ -16,8 +16,9 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 import typer
 
@@ -71,7 +72,7 @@ def text_queries(n: int, seed: int = 2) -> list[str]:
     return [f'{rng.choice(words)} "{rng.choice(b["sentences"]).split()[2]}"' for _ in range(n)]
 
 
-def fill(lib, works: int, seed: int = 0, progress: Optional[Callable[[int], None]] = None) -> dict[str, float]:
+def fill(lib, works: int, seed: int = 0, progress: Callable[[int], None] | None = None) -> dict[str, float]:
     """Generate and bulk-add ``works`` synthetic works (``add_many``); returns timings."""
     from itertools import islice
 
@@ -106,7 +107,9 @@ def single_adds(lib, n: int, seed: int, start: int) -> dict[str, float]:
     return {"works": n, "s": round(s, 1), "works_per_s": round(n / s, 1)}
 
 
-def run_bench(path: Path, works: int, queries: int, seed: int = 0, log: Callable[[str], None] = print) -> dict[str, Any]:
+def run_bench(
+    path: Path, works: int, queries: int, seed: int = 0, log: Callable[[str], None] = print
+) -> dict[str, Any]:
     from ficlens.library import open_library
 
     result: dict[str, Any] = {"works": works}
@@ -126,7 +129,9 @@ def run_bench(path: Path, works: int, queries: int, seed: int = 0, log: Callable
         id_iter = iter(ids * 10)
         log("  timing queries")
         lat["search, 3 facet filters, with facet counts"] = _timed(lambda: lib.search(next(cyc["f"])), queries)
-        lat["search, 3 facet filters, hits only"] = _timed(lambda: lib.search(next(cyc["f"]), with_facets=False), queries)
+        lat["search, 3 facet filters, hits only"] = _timed(
+            lambda: lib.search(next(cyc["f"]), with_facets=False), queries
+        )
         lat["full text (word + phrase), with facet counts"] = _timed(lambda: lib.search(next(cyc["t"])), queries)
         lat["full text + 3 facet filters, with facet counts"] = _timed(lambda: lib.search(next(combo)), queries)
         lat["library page: no query, all facet counts"] = _timed(lambda: lib.search(""), max(3, queries // 5))
@@ -157,16 +162,14 @@ def markdown(result: dict[str, Any], command: str) -> str:
         "|---|---:|---:|---:|---:|---:|",
     ]
     for name, v in result["latency"].items():
-        lines.append(
-            f"| {name} | {v['n']} | {v['p50_ms']} | {v['p95_ms']} | {v['cpu_p50_ms']} | {v['cpu_p95_ms']} |"
-        )
+        lines.append(f"| {name} | {v['n']} | {v['p50_ms']} | {v['p95_ms']} | {v['cpu_p50_ms']} | {v['cpu_p95_ms']} |")
     return "\n".join(lines)
 
 
 def library(
     works: int = typer.Option(100_000, "--works", "-n", min=10, help="How many synthetic works."),
     queries: int = typer.Option(100, min=5, help="Queries timed per kind."),
-    path: Optional[Path] = typer.Option(None, "--library", help="Where to build it (default: a temporary file)."),
+    path: Path | None = typer.Option(None, "--library", help="Where to build it (default: a temporary file)."),
     keep: bool = typer.Option(False, help="Keep the library file afterwards."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
     seed: int = typer.Option(0),

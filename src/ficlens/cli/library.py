@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, List, Optional
 
 import typer
 
@@ -26,7 +26,7 @@ LibraryOpt = typer.Option(
 
 
 @contextmanager
-def _open(location: Optional[str]) -> Iterator["object"]:
+def _open(location: str | None) -> Iterator[object]:
     """Open the library; turn any FiclensError inside the block into one line and its exit code."""
     from ..library import open_library
 
@@ -44,10 +44,10 @@ def _console():
 
 
 def add(
-    paths: List[Path] = typer.Argument(..., help="Work files or folders (searched recursively)."),
-    library: Optional[str] = LibraryOpt,
-    profile: Optional[str] = typer.Option(None, help="NLP profile: full, tagger, ner or fast (default: full)."),
-    stages: Optional[str] = typer.Option(None, help="Comma-separated analysis stages (default: all)."),
+    paths: list[Path] = typer.Argument(..., help="Work files or folders (searched recursively)."),
+    library: str | None = LibraryOpt,
+    profile: str | None = typer.Option(None, help="NLP profile: full, tagger, ner or fast (default: full)."),
+    stages: str | None = typer.Option(None, help="Comma-separated analysis stages (default: all)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors and the summary line."),
 ) -> None:
     """Analyse works and store them in the library (re-adding an unchanged file does nothing)."""
@@ -66,8 +66,8 @@ def add(
 
 
 def remove(
-    ids: List[int] = typer.Argument(..., help="Library ids of the works to remove."),
-    library: Optional[str] = LibraryOpt,
+    ids: list[int] = typer.Argument(..., help="Library ids of the works to remove."),
+    library: str | None = LibraryOpt,
 ) -> None:
     """Remove works (and their stored history) from the library."""
     with _open(library) as lib:
@@ -77,9 +77,9 @@ def remove(
 
 
 def list_works(
-    library: Optional[str] = LibraryOpt,
+    library: str | None = LibraryOpt,
     sort: str = typer.Option("added", help="added, title, author, updated, published, words, dialogue, chapters."),
-    order: Optional[str] = typer.Option(None, help="asc or desc (default depends on the sort)."),
+    order: str | None = typer.Option(None, help="asc or desc (default depends on the sort)."),
     page: int = typer.Option(1, min=1),
     per_page: int = typer.Option(50, min=1, max=1000),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per work."),
@@ -92,7 +92,7 @@ def list_works(
 
 def show(
     work_id: int = typer.Argument(..., help="Library id."),
-    library: Optional[str] = LibraryOpt,
+    library: str | None = LibraryOpt,
     as_json: bool = typer.Option(False, "--json", help="Print the stored ficlens.analysis/1 object."),
 ) -> None:
     """Show one stored work: declared and inferred tags, narration, characters, versions."""
@@ -109,10 +109,10 @@ def show(
 
 
 def search(
-    query: List[str] = typer.Argument(None, help='Query, e.g. lana fandom:"Smallville (TV)" pov:first words:>1000'),
-    library: Optional[str] = LibraryOpt,
-    sort: Optional[str] = typer.Option(None, help="best, title, author, updated, published, added, words, ..."),
-    order: Optional[str] = typer.Option(None, help="asc or desc."),
+    query: list[str] = typer.Argument(None, help='Query, e.g. lana fandom:"Smallville (TV)" pov:first words:>1000'),
+    library: str | None = LibraryOpt,
+    sort: str | None = typer.Option(None, help="best, title, author, updated, published, added, words, ..."),
+    order: str | None = typer.Option(None, help="asc or desc."),
     page: int = typer.Option(1, min=1),
     per_page: int = typer.Option(20, min=1, max=1000),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per hit (id, title, source_path, score, ...)."),
@@ -131,14 +131,17 @@ def search(
         if facets and not as_json:
             _print_facets(res.facets)
         elif facets:
-            out = {k: [{"value": v.value, "count": v.count, "source": v.source} for v in vs] for k, vs in res.facets.items()}
+            out = {
+                k: [{"value": v.value, "count": v.count, "source": v.source} for v in vs]
+                for k, vs in res.facets.items()
+            }
             typer.echo(json.dumps({"facets": out}, ensure_ascii=False))
 
 
 def export(
-    library: Optional[str] = LibraryOpt,
+    library: str | None = LibraryOpt,
     fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl (contract objects) or parquet (tables)."),
-    output: Optional[Path] = typer.Option(
+    output: Path | None = typer.Option(
         None, "--output", "-o", help="File for jsonl (default: stdout); folder for parquet (required)."
     ),
 ) -> None:
@@ -164,7 +167,7 @@ def export(
 
 
 def duplicates(
-    library: Optional[str] = LibraryOpt,
+    library: str | None = LibraryOpt,
     threshold: float = typer.Option(0.5, min=0.05, max=1.0, help="Estimated Jaccard similarity of word 5-grams."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per group."),
 ) -> None:
@@ -173,7 +176,9 @@ def duplicates(
         groups = lib.duplicates(threshold=threshold)
         for i, g in enumerate(groups, 1):
             if as_json:
-                works = [{"id": h.id, "title": h.title, "source_path": h.source_path, "words": h.words} for h in g.works]
+                works = [
+                    {"id": h.id, "title": h.title, "source_path": h.source_path, "words": h.words} for h in g.works
+                ]
                 typer.echo(json.dumps({"group": i, "similarity": g.similarity, "works": works}, ensure_ascii=False))
                 continue
             typer.echo(f"group {i} (similarity {g.similarity:.2f})")
@@ -185,7 +190,7 @@ def duplicates(
 
 def similar(
     work_id: int = typer.Argument(..., help="Library id."),
-    library: Optional[str] = LibraryOpt,
+    library: str | None = LibraryOpt,
     n: int = typer.Option(10, "-n", min=1, max=200, help="How many."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per work."),
 ) -> None:
@@ -222,7 +227,9 @@ def _print_hits(hits, as_json: bool, *, total: int, page: int, pages: int) -> No
     for h in hits:
         by = ", ".join(h.authors) or "Anonymous"
         fandoms = ", ".join(h.fandoms) or "-"
-        con.print(f"[bold]{h.id:>6}[/bold]  {escape(h.title)} [dim]by {escape(by)}[/dim]  {h.words:,} words  {escape(fandoms)}")
+        con.print(
+            f"[bold]{h.id:>6}[/bold]  {escape(h.title)} [dim]by {escape(by)}[/dim]  {h.words:,} words  {escape(fandoms)}"
+        )
         if h.snippet:
             con.print("        " + _rich_snippet(h.snippet_html))
     con.print(f"[dim]{total} work(s), page {page} of {pages}[/dim]")
@@ -244,7 +251,9 @@ def _print_facets(facets) -> None:
     con = _console()
     for name, values in facets.items():
         if values:
-            shown = ", ".join(f"{escape(v.value)} ({v.count}{'' if v.source == 'declared' else ' inferred'})" for v in values[:8])
+            shown = ", ".join(
+                f"{escape(v.value)} ({v.count}{'' if v.source == 'declared' else ' inferred'})" for v in values[:8]
+            )
             con.print(f"[bold]{name}[/bold]: {shown}")
 
 
@@ -253,8 +262,12 @@ def _print_work(obj: dict) -> None:
 
     con = _console()
     meta, tags, lib = obj.get("metadata") or {}, obj.get("tags") or {}, obj["library"]
-    con.print(f"[bold]{escape(meta.get('title') or '(untitled)')}[/bold] by {escape(', '.join(meta.get('authors') or []) or 'Anonymous')}")
-    con.print(f"id {lib['id']}, version {lib['version']}, added {lib['added']}, source {escape(str(obj['source'].get('path')))}")
+    con.print(
+        f"[bold]{escape(meta.get('title') or '(untitled)')}[/bold] by {escape(', '.join(meta.get('authors') or []) or 'Anonymous')}"
+    )
+    con.print(
+        f"id {lib['id']}, version {lib['version']}, added {lib['added']}, source {escape(str(obj['source'].get('path')))}"
+    )
     for label, key in (("Fandoms", "fandoms"), ("Relationships", "relationships"), ("Characters", "characters"),
                        ("Tags", "freeform"), ("Warnings", "warnings"), ("Categories", "categories")):  # fmt: skip
         declared = ", ".join(meta.get(key) or [])

@@ -63,7 +63,7 @@ def find_groups(signatures: dict[int, bytes], threshold: float = 0.5) -> list[tu
     return out
 
 
-def duplicate_groups(lib: "Library", threshold: float = 0.5) -> list["DuplicateGroup"]:
+def duplicate_groups(lib: Library, threshold: float = 0.5) -> list[DuplicateGroup]:
     from .store import DuplicateGroup
 
     signatures = {wid: blob for wid, blob in lib.db.query(shingle_signatures_sql())}

@@ -38,7 +38,7 @@ _AO3_URL = re.compile(r"archiveofourown\.org/works/(\d+)")
 _FFN_URL = re.compile(r"fanfiction\.net/s/(\d+)")
 _SPACE = re.compile(r"\s+")
 _REL_SPLIT = re.compile(r"\s*([/&])\s*")
-_ARTICLE = re.compile(r"^(the|a|an)\s+", re.I)
+_ARTICLE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ and the search result says so (``facets_exact`` false), so a broad query stays i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .query import Query
 from .search import Dialect, Expander, default_expander, ids_sql, matching_sql
@@ -118,8 +119,10 @@ class ColumnFacet:
                 if value is not None:
                     counts[name][str(value)] = counts[name].get(str(value), 0) + n
         return {
-            name: sorted((FacetValue(v, c, COLUMN_FACETS[name][1], name) for v, c in vals.items()),
-                         key=lambda v: (-v.count, v.value))  # fmt: skip
+            name: sorted(
+                (FacetValue(v, c, COLUMN_FACETS[name][1], name) for v, c in vals.items()),
+                key=lambda v: (-v.count, v.value),
+            )
             for name, vals in counts.items()
         }
 
@@ -139,7 +142,7 @@ def column_facet_keys(pov, tense, ending, complete, fandom_count) -> list[tuple[
     return [(k, COLUMN_FACETS[k][1], v, v) for k, v in values.items() if v is not None]
 
 
-def facet_keys(rec: "WorkRecord") -> list[tuple[str, str, str, str]]:
+def facet_keys(rec: WorkRecord) -> list[tuple[str, str, str, str]]:
     """Every ``facet_counts`` row one stored work counts in."""
     tags = [(t.type, t.source, t.norm, t.value) for t in rec.tags if t.type in FACET_TAG_TYPES]
     return tags + column_facet_keys(rec.pov, rec.tense, rec.ending, rec.complete, rec.fandom_count)

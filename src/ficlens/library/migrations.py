@@ -8,27 +8,29 @@ trace and is retried next time. Never edit a migration that has shipped: add a n
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from datetime import UTC
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from .store import Backend
 
-MIGRATIONS: list[tuple[str, Callable[["Backend"], None]]] = []
+MIGRATIONS: list[tuple[str, Callable[[Backend], None]]] = []
 
 
-def migration(fn: Callable[["Backend"], None]) -> Callable[["Backend"], None]:
+def migration(fn: Callable[[Backend], None]) -> Callable[[Backend], None]:
     MIGRATIONS.append((fn.__name__, fn))
     return fn
 
 
-def _run(db: "Backend", statements: str) -> None:
+def _run(db: Backend, statements: str) -> None:
     for stmt in statements.split(";"):
         if stmt.strip():
             db.execute(stmt)
 
 
 @migration
-def m001_works(db: "Backend") -> None:
+def m001_works(db: Backend) -> None:
     """Works (one narrow row per work, current version), analyses, tags, and replaced versions.
 
     ``works`` holds only what search filters and sorts on, so scanning it stays cheap; the
@@ -107,7 +109,7 @@ def m001_works(db: "Backend") -> None:
 
 
 @migration
-def m002_fulltext(db: "Backend") -> None:
+def m002_fulltext(db: Backend) -> None:
     """Full text: FTS5 (porter stemming) on SQLite, a weighted tsvector with GIN on PostgreSQL.
 
     The story text lives here and only here (``works.analysis`` is stored without it).
@@ -137,7 +139,7 @@ def m002_fulltext(db: "Backend") -> None:
 
 
 @migration
-def m003_signatures(db: "Backend") -> None:
+def m003_signatures(db: Backend) -> None:
     """MinHash signatures (near-duplicates, content similarity) and keywords per work."""
     blob = "BLOB" if db.dialect.is_sqlite else "BYTEA"
     ref = "INTEGER" if db.dialect.is_sqlite else "BIGINT"
@@ -154,7 +156,7 @@ def m003_signatures(db: "Backend") -> None:
 
 
 @migration
-def m004_facet_counts(db: "Backend") -> None:
+def m004_facet_counts(db: Backend) -> None:
     """Facet counts over the whole library, kept in step with every add and remove.
 
     The unfiltered library page shows every facet; counting ``work_tags`` for 100,000 works
@@ -174,11 +176,11 @@ def m004_facet_counts(db: "Backend") -> None:
     )
 
 
-def applied(db: "Backend") -> list[str]:
+def applied(db: Backend) -> list[str]:
     return [r[0] for r in db.query("SELECT name FROM _migrations ORDER BY name")]
 
 
-def migrate(db: "Backend") -> list[str]:
+def migrate(db: Backend) -> list[str]:
     """Apply pending migrations; returns the names applied now."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
     done = set(applied(db))
@@ -191,12 +193,14 @@ def migrate(db: "Backend") -> list[str]:
             if db.query(f"SELECT 1 FROM _migrations WHERE name = {db.dialect.p}", [name]):
                 continue
             fn(db)
-            db.execute(f"INSERT INTO _migrations (name, applied) VALUES ({db.dialect.p}, {db.dialect.p})", [name, _now()])
+            db.execute(
+                f"INSERT INTO _migrations (name, applied) VALUES ({db.dialect.p}, {db.dialect.p})", [name, _now()]
+            )
         ran.append(name)
     return ran
 
 
 def _now() -> str:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")

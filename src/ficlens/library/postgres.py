@@ -8,8 +8,9 @@ are explicit (``conn.transaction()``), one per added or removed work, as on SQLi
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from ..errors import LibraryError
 from .backend import Backend

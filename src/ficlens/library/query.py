@@ -134,8 +134,8 @@ class Query:
 _PART_RE = re.compile(
     r'\s*(?P<neg>-)?(?:(?P<field>[A-Za-z][\w.]*):(?:"(?P<fq>[^"]*)"?|(?P<fv>\S*))|"(?P<phrase>[^"]*)"?|(?P<word>\S+))'
 )
-_RANGE_RE = re.compile(r"^(?P<lo>\d+(?:\.\d+)?k?)\s*(?:-|\.\.)\s*(?P<hi>\d+(?:\.\d+)?k?)%?$", re.I)
-_CMP_RE = re.compile(r"^(?P<op>>=|<=|>|<|=)?\s*(?P<n>\d+(?:\.\d+)?)(?P<k>k)?%?$", re.I)
+_RANGE_RE = re.compile(r"^(?P<lo>\d+(?:\.\d+)?k?)\s*(?:-|\.\.)\s*(?P<hi>\d+(?:\.\d+)?k?)%?$", re.IGNORECASE)
+_CMP_RE = re.compile(r"^(?P<op>>=|<=|>|<|=)?\s*(?P<n>\d+(?:\.\d+)?)(?P<k>k)?%?$", re.IGNORECASE)
 
 
 def parse_query(text: str | None) -> Query:

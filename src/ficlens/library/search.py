@@ -15,8 +15,8 @@ normalised values it stands for.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from .extract import normalise_tag
 from .query import DEFAULT_ORDER, Filter, Query, Term
@@ -265,9 +265,7 @@ def count_sql(q: Query, d: Dialect, expand: Expander = default_expander) -> tupl
     return f"SELECT count(*) FROM {frm}{where}", params
 
 
-def ids_sql(
-    q: Query, d: Dialect, expand: Expander = default_expander, *, limit: int | None = None
-) -> tuple[str, list]:
+def ids_sql(q: Query, d: Dialect, expand: Expander = default_expander, *, limit: int | None = None) -> tuple[str, list]:
     """The ids a query matches; with ``limit``, only the best-ranked (text) or newest ``limit``."""
     frm, where, params = matching_sql(q, d, expand)
     if limit is None:

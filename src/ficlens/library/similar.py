@@ -12,7 +12,8 @@ and the best ``n`` are returned with ``reasons`` (the shared tags that count mos
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from . import signatures as sigs
 from .query import Term
@@ -80,12 +81,12 @@ def weighted_jaccard(a: dict[tuple[str, str], str], b: dict[tuple[str, str], str
     if not union:
         return 0.0
     inter = set(a) & set(b)
-    w = lambda keys: sum(TYPE_WEIGHTS.get(k[0], 0.0) for k in keys)  # noqa: E731
+    w = lambda keys: sum(TYPE_WEIGHTS.get(k[0], 0.0) for k in keys)
     total = w(union)
     return w(inter) / total if total else 0.0
 
 
-def similar_works(lib: "Library", work_id: int, n: int = 10) -> list["Hit"]:
+def similar_works(lib: Library, work_id: int, n: int = 10) -> list[Hit]:
     d, db = lib.dialect, lib.db
     own = db.query(*signatures_sql(d, [work_id]))
     keywords = own[0][2].split() if own and own[0][2] else []

@@ -31,10 +31,10 @@ from __future__ import annotations
 import json
 import os
 import zlib
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from ..errors import FiclensError, LibraryError, UsageError, WorkNotFound
 from . import signatures as sigs
@@ -55,10 +55,9 @@ from .facets import (
 )
 from .migrations import migrate
 from .query import Query, parse_query
+from .results import AddReport, AddResult, DuplicateGroup, Hit, SearchResult, mark_snippet
 from .search import (
     HIT_FIELDS,
-    MARK_END,
-    MARK_START,
     Expander,
     count_sql,
     headline_sql,
@@ -80,100 +79,7 @@ def default_library_path() -> Path:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-# ----------------------------------------------------------------------------- results
-
-
-@dataclass
-class AddResult:
-    status: str  # "added" | "updated" | "unchanged" | "error"
-    id: int | None = None
-    title: str | None = None
-    path: str | None = None
-    message: str | None = None
-    version: int | None = None
-
-
-@dataclass
-class AddReport:
-    results: list[AddResult] = field(default_factory=list)
-
-    def count(self, status: str) -> int:
-        return sum(1 for r in self.results if r.status == status)
-
-    @property
-    def errors(self) -> list[AddResult]:
-        return [r for r in self.results if r.status == "error"]
-
-    def summary(self) -> str:
-        parts = [f"{self.count(s)} {s}" for s in ("added", "updated", "unchanged", "error") if self.count(s)]
-        return ", ".join(parts) or "nothing to add"
-
-
-@dataclass
-class Hit:
-    id: int
-    title: str
-    authors: list[str]
-    source_path: str | None
-    score: float
-    snippet: str  # plain text (marks removed)
-    snippet_html: str  # HTML-escaped, matches in <mark>
-    words: int
-    rating: str | None
-    fandoms: list[str] = field(default_factory=list)
-    summary: str | None = None
-    updated: str | None = None
-    published: str | None = None
-    added: str | None = None
-    pov: str | None = None
-    tense: str | None = None
-    dialogue: float | None = None
-    ending: str | None = None
-    complete: bool | None = None
-    chapters: int = 1
-    crossover: bool = False
-    version: int = 1
-    tags: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # type -> [{value, source}]
-    reasons: list[str] = field(default_factory=list)  # why similar (similar() only)
-
-    def to_json(self) -> dict[str, Any]:
-        from dataclasses import asdict
-
-        return asdict(self)
-
-
-@dataclass
-class SearchResult:
-    hits: list[Hit]
-    total: int
-    page: int
-    per_page: int
-    query: Query
-    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
-    facets_exact: bool = True  # false: counted over the FACET_SCOPE best matches only
-    sql: list[str] = field(default_factory=list)  # the statements run, for --explain
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-@dataclass
-class DuplicateGroup:
-    works: list[Hit]
-    similarity: float  # lowest estimated Jaccard between a member and the group's first work
-
-
-def _mark(snippet: str | None) -> tuple[str, str]:
-    import html
-
-    s = " ".join((snippet or "").split())  # one line: snippets cross paragraph breaks
-    plain = s.replace(MARK_START, "").replace(MARK_END, "")
-    safe = html.escape(s).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
-    return plain, safe
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 # ----------------------------------------------------------------------------- the library
@@ -194,7 +100,7 @@ class Library:
             raise LibraryError(f"cannot prepare the library: {' '.join(str(exc).split())}", path=location) from None
 
     # -- context manager
-    def __enter__(self) -> "Library":
+    def __enter__(self) -> Library:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -306,7 +212,9 @@ class Library:
 
     def _write_children(self, wid: int, rec: WorkRecord, sig: sigs.Signatures) -> None:
         p = self.dialect.p
-        self.db.execute(f"INSERT INTO work_analysis (work_id, analysis) VALUES ({p}, {p})", [wid, _pack(rec.analysis_json())])
+        self.db.execute(
+            f"INSERT INTO work_analysis (work_id, analysis) VALUES ({p}, {p})", [wid, _pack(rec.analysis_json())]
+        )
         self._write_tags(wid, rec)
         table, key = ("works_fts", "rowid") if self.dialect.is_sqlite else ("work_text", "work_id")
         self.db.execute(
@@ -518,7 +426,7 @@ class Library:
         hits = []
         for r in rows:
             rec = dict(zip(HIT_FIELDS + ("score", "snippet"), r))
-            plain, safe = _mark(snippets.get(rec["id"], rec["snippet"]))
+            plain, safe = mark_snippet(snippets.get(rec["id"], rec["snippet"]))
             wt = tags.get(rec["id"], {})
             hits.append(
                 Hit(

@@ -12,8 +12,8 @@ stands only for itself.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import Callable, Iterable
 
 from .extract import _REL_SPLIT, normalise_tag
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import random
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from ..resources import load_json
 from ..text import ao3_word_count
@@ -69,8 +70,12 @@ def make_analysis(
     step = len(text) // max(1, len(focal)) if focal else 0
     return {
         "schema": "ficlens.analysis/1",
-        "source": {"path": path, "format": fmt, "sha256": sha256 or hashlib.sha256(text.encode()).hexdigest(),
-                   "encoding": "utf-8"},  # fmt: skip
+        "source": {
+            "path": path,
+            "format": fmt,
+            "sha256": sha256 or hashlib.sha256(text.encode()).hexdigest(),
+            "encoding": "utf-8",
+        },
         "text": text,
         "body": {"start": 0, "end": len(text)},
         "chapters": [],
@@ -83,8 +88,10 @@ def make_analysis(
         "pov": {
             "person": pov,
             "tense": tense,
-            "focal": [{"character": _slug(n), "start": i * step, "end": (i + 1) * step, "confidence": 0.9}
-                      for i, n in enumerate(focal)],  # fmt: skip
+            "focal": [
+                {"character": _slug(n), "start": i * step, "end": (i + 1) * step, "confidence": 0.9}
+                for i, n in enumerate(focal)
+            ],
         },
         "relationships": [],
         "tags": {
