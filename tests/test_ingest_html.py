@@ -156,3 +156,23 @@ def test_utf16_html_download_is_sniffed_and_read(tmp_path):
     f.write_bytes((INGEST / "ao3_oneshot.html").read_text(encoding="utf-8").encode("utf-16"))
     w = read(f)
     assert (w.source.format, w.source.encoding, w.metadata.title) == ("ao3-html", "utf-16", "The Owlery at Dawn")
+
+
+def test_blog_post_story_leaves_sidebar_comments_and_share_links_out():
+    page = (
+        "<html><head><title>Hay Fever | my fic journal</title></head><body>"
+        "<div id='sidebar-1' class='widget-area'><p>Recent posts: Hay Fever, Barn Dance, Corn Maze and twelve others you might like</p></div>"
+        "<article><h1 class='entry-title'>Hay Fever</h1><div class='entry-content'>"
+        "<p>Clark had never sneezed in his life, so the first one took the roof off the barn.</p>"
+        "<p>\"Bless you,\" said Lana, from somewhere under the hay.</p>"
+        "<div class='sharedaddy'><p>Share this: Twitter, Facebook, Tumblr, Email, Print</p></div></div></article>"
+        "<div id='comments' class='comments-area'><p>Great story!! When is the next part coming out, I love this so much</p></div>"
+        "</body></html>"
+    ).encode()
+    w = read_bytes(page, path="hay.html")
+    assert w.metadata.title == "Hay Fever"
+    assert "Recent posts" not in w.text and "Share this" not in w.text and "Great story" not in w.text
+    assert w.text[w.body.start : w.body.end].splitlines() == [
+        "Clark had never sneezed in his life, so the first one took the roof off the barn.",
+        "\"Bless you,\" said Lana, from somewhere under the hay.",
+    ]

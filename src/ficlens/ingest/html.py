@@ -21,7 +21,14 @@ from .layout import ChapterParts, WorkParts, build_work
 FORMAT = "html"
 MIN_WORDS = 10  # fewer words of prose than this: a page, not a story
 _CHROME_TAGS = frozenset({"nav", "footer", "aside", "form", "header"})
-_CHROME_CLASS_RE = re.compile(r"^(nav|navbar|menu|sidebar|footer|comments?|share|breadcrumbs?)$", re.I)
+# class or id names of site furniture (WordPress, LiveJournal, Dreamwidth, hand-made sites)
+_CHROME_CLASS_RE = re.compile(
+    r"^(?:site-)?(?:nav|navbar|navigation|menu|sidebar|footer|comments?|comment-list|comments-area|share|sharing"
+    r"|sharedaddy|breadcrumbs?|widget|widget-area|related-posts|post-navigation|tags-links)(?:[-_]\w+)?$",
+    re.I,
+)
+# a story inside a page: the one article/main region that holds most of the text
+_MAIN_SELECTORS = "article, main, [role=main], .entry-content, .post-content, #story, .story"
 _CHAPTER_RE = re.compile(r"^(chapter|part|book|prologue|epilogue|interlude)\b|^[IVXLC]+\.?$|^\d+\.?$", re.I)
 
 
@@ -42,7 +49,7 @@ def read_tree(tree, source: Source, meta: Metadata | None = None) -> Work:
             raise NotAWork(reason)
     if tree.css_first("li.blurb, ol.work.index, div.z-list") is not None:
         raise NotAWork("a list of works (search, tag or profile page), not a work: save the work itself")
-    blocks = extract_blocks(root, skip=_is_chrome)
+    blocks = extract_blocks(_story_root(root), skip=_is_chrome)
     prose_words = sum(len(b.text.split()) for b in blocks if b.kind == "p")
     if prose_words < MIN_WORDS:
         raise NotAWork("HTML page with no story text")
@@ -61,7 +68,20 @@ def _is_chrome(node) -> bool:
     if node.tag in _CHROME_TAGS:
         # a <header> may hold the story's own title: keep one with a heading in it
         return node.tag != "header" or not any(n.mem_id != node.mem_id for n in node.css("h1, h2, h3"))
-    return node.tag in ("div", "section", "ul") and any(_CHROME_CLASS_RE.match(c) for c in classes(node))
+    names = classes(node) + ([node.id] if node.id else [])
+    return node.tag in ("div", "section", "ul", "ol", "span") and any(_CHROME_CLASS_RE.match(c) for c in names)
+
+
+def _story_root(root):
+    """The page's main region (article, main, entry content) holding at least half the page's
+    words, else the body: sidebars and comment threads outside it are left out."""
+    total = len(node_text(root).split())
+    best = None
+    for node in root.css(_MAIN_SELECTORS):
+        words = len(node_text(node).split())
+        if words * 2 >= total and (best is None or words > best[0]):
+            best = (words, node)  # the widest such region: an <article> keeps its own <h1>
+    return best[1] if best else root
 
 
 def _level(b: Block) -> int:
