@@ -55,6 +55,7 @@ SHAPES = [
     ("Smallville doesn't belong to me, sadly.", "disclaimer", "Smallville doesn't", None, None),
     ("I don't own Smallville or any of its characters.", "disclaimer", "I don't own", None, None),
     ("All characters belong to the CW and DC Comics.", "disclaimer", "All characters", None, None),
+    ("It all belongs to Tollin/Robbins and the CW.", "disclaimer", "It all belongs", None, None),
     # author's notes in their spellings
     ("A/N: My first fic, be nice!", "author_note", "A/N:", None, None),
     ("AN: My first fic, be nice!", "author_note", "AN:", None, None),
@@ -209,6 +210,7 @@ def test_the_no_front_matter_example_is_all_body():
         "Summary judgments were not Lois's style.",
         "Notes from the Daily Planet bullpen were taped to every wall.",
         "By now, everyone in Smallville knew.",
+        "The farm belongs to the Kents, and it always will.",  # belongs to a family, not a studio
     ],
 )
 def test_story_prose_at_the_top_is_never_taken_for_front_matter(first_line):

@@ -22,7 +22,8 @@ AO3 name is only written where the author's words map to it; anything else is ke
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .frontmatter_patterns import ffn_info as parse_ffn_info
 from .model import Metadata, Note
@@ -47,7 +48,7 @@ NO_NOTE = frozenset({"title", "authors", "separator", "heading"})
 _GENERIC_POV = re.compile(
     r"^(?:normal|general|regular|third|3rd|first|1st|omniscient|narrator|nobody|no one|everyone|"
     r"switching|multiple|mixed|various|alternating|random)\b",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -66,10 +67,10 @@ def parse_rating(value: str) -> tuple[str | None, str]:
     return None, raw
 
 
-_NO_WARNINGS = re.compile(r"^(?:none|no(?:ne)?\s*warnings?|n/?a|nothing|nope|none\s+apply|no\s+archive\s+warnings(?:\s+apply)?)$", re.I)
-_NEGATED = re.compile(r"\b(?:no|not|nobody|no\s+one|doesn't|don't|isn't|won't|without|never)\b", re.I)
-_SEXUAL = re.compile(r"\b(?:sex|sexual|smut|lemons?|nsfw|nudity|making out)\b", re.I)
-_VIOLENT = re.compile(r"violen|gore|blood|torture|injur", re.I)
+_NO_WARNINGS = re.compile(r"^(?:none|no(?:ne)?\s*warnings?|n/?a|nothing|nope|none\s+apply|no\s+archive\s+warnings(?:\s+apply)?)$", re.IGNORECASE)
+_NEGATED = re.compile(r"\b(?:no|not|nobody|no\s+one|doesn't|don't|isn't|won't|without|never)\b", re.IGNORECASE)
+_SEXUAL = re.compile(r"\b(?:sex|sexual|smut|lemons?|nsfw|nudity|making out)\b", re.IGNORECASE)
+_VIOLENT = re.compile(r"violen|gore|blood|torture|injur", re.IGNORECASE)
 _SERIOUS = ("Major Character Death", "Graphic Depictions Of Violence", "Rape/Non-Con", "Underage Sex")
 
 
@@ -109,7 +110,7 @@ def _freeform_ok(item: str) -> bool:
 _QUALIFIERS = re.compile(
     r"^(?:past|implied|mentioned|mentions?\s+of|hints?\s+of|hinted|slight|background|eventual|one-?sided|"
     r"some|minor|unrequited|established|pre-?slash|brief|possible|onesided)\s+",
-    re.I,
+    re.IGNORECASE,
 )
 _NO_PAIRING = {"none", "n/a", "na", "gen", "no pairing", "no pairings", "nothing", "no romance", "-"}
 
@@ -149,7 +150,7 @@ def split_list(value: str, *, keep_parens: bool = False) -> list[str]:
 
 def split_genres(value: str) -> list[str]:
     """FFN genre strings: 'Family/Hurt/Comfort' -> ['Family', 'Hurt/Comfort'] (Hurt/Comfort is one genre)."""
-    value = re.sub(r"hurt\s*/\s*comfort", "Hurt\x00Comfort", value.strip(" ."), flags=re.I)
+    value = re.sub(r"hurt\s*/\s*comfort", "Hurt\x00Comfort", value.strip(" ."), flags=re.IGNORECASE)
     return [g.replace("\x00", "/") for g in re.split(r"\s*[,/;&]\s*", value) if g]
 
 
@@ -162,25 +163,25 @@ def _add(lst: list[str], values: list[str]) -> None:
             lst.append(v)
 
 
-def _title(m: Metadata, it: "Item") -> None:
+def _title(m: Metadata, it: Item) -> None:
     if m.title is None and it.value:
         m.title = it.value
     _add(m.authors, it.names)
 
 
-def _summary(m: Metadata, it: "Item") -> None:
+def _summary(m: Metadata, it: Item) -> None:
     if m.summary is None and it.where == "head" and it.value:
         m.summary = it.value
 
 
-def _rating(m: Metadata, it: "Item") -> None:
+def _rating(m: Metadata, it: Item) -> None:
     name, raw = parse_rating(it.value)
     if m.rating is None and name:
         m.rating = name
     m.extra.setdefault("rating_raw", raw)
 
 
-def _warning(m: Metadata, it: "Item") -> None:
+def _warning(m: Metadata, it: Item) -> None:
     matched, unmatched = parse_warnings(it.value)
     _add(m.warnings, matched)
     if unmatched:
@@ -188,7 +189,7 @@ def _warning(m: Metadata, it: "Item") -> None:
         _add(m.freeform, [u[0].upper() + u[1:] for u in unmatched if _freeform_ok(u)])
 
 
-def _categories(m: Metadata, it: "Item") -> None:
+def _categories(m: Metadata, it: Item) -> None:
     for item in re.split(r"\s*[,/;&]\s*", it.value):
         cat = normalise_category(item)
         if cat:
@@ -197,13 +198,13 @@ def _categories(m: Metadata, it: "Item") -> None:
             _add(m.genres, [item.strip(" .")])  # FFN calls its genres "categories" too
 
 
-def _words(m: Metadata, it: "Item") -> None:
+def _words(m: Metadata, it: Item) -> None:
     digits = re.search(r"\d[\d,.\s]*", it.value)
     if m.words is None and digits:
         m.words = int(re.sub(r"\D", "", digits.group()))
 
 
-def _pov(m: Metadata, it: "Item") -> None:
+def _pov(m: Metadata, it: Item) -> None:
     name = it.value.strip()
     if not name or _GENERIC_POV.match(name):
         return
@@ -212,7 +213,7 @@ def _pov(m: Metadata, it: "Item") -> None:
     _add(m.extra.setdefault("pov_notes", []), [name])
 
 
-def _status(m: Metadata, it: "Item") -> None:
+def _status(m: Metadata, it: Item) -> None:
     v = it.value.lower()
     if re.search(r"\b(?:complete|completed|finished|oneshot|one-shot)\b", v) and "incomplete" not in v:
         m.complete = True
@@ -220,12 +221,12 @@ def _status(m: Metadata, it: "Item") -> None:
         m.complete = False
 
 
-def _setting(m: Metadata, it: "Item") -> None:
+def _setting(m: Metadata, it: Item) -> None:
     if m.setting is None and it.value:
         m.setting = it.value
 
 
-def _language(m: Metadata, it: "Item") -> None:
+def _language(m: Metadata, it: Item) -> None:
     if m.language is None and it.value:
         m.language = it.value.strip(" .")
 
@@ -242,7 +243,7 @@ def _iso_date(value: str) -> str | None:
     return None
 
 
-def _ffn_info(m: Metadata, it: "Item") -> None:
+def _ffn_info(m: Metadata, it: Item) -> None:
     """A FanFiction.Net info line pasted with the story: rating, genres, characters, dates."""
     d = parse_ffn_info(it.value) or {}
     if m.rating is None:
@@ -266,19 +267,19 @@ def _ffn_info(m: Metadata, it: "Item") -> None:
         m.work_id = d["id"]
 
 
-def _pairing_line(m: Metadata, it: "Item") -> None:
+def _pairing_line(m: Metadata, it: Item) -> None:
     """'Clark/Lana, Chloe POV': the pairings, and the POV named beside them."""
     _add(m.relationships, parse_relationships(it.value))
     for name in it.names:
         _pov(m, type(it)("pov", it.start, it.end, name))
 
 
-def _extra(m: Metadata, it: "Item") -> None:
+def _extra(m: Metadata, it: Item) -> None:
     if it.value:
         m.extra.setdefault(it.field, it.value)
 
 
-_HANDLERS: dict[str, Callable[[Metadata, "Item"], None]] = {
+_HANDLERS: dict[str, Callable[[Metadata, Item], None]] = {
     "title": _title,
     "authors": lambda m, it: _add(m.authors, it.names),
     "summary": _summary,
@@ -307,7 +308,7 @@ _HANDLERS: dict[str, Callable[[Metadata, "Item"], None]] = {
 }
 
 
-def fill_metadata(m: Metadata, items: list["Item"]) -> None:
+def fill_metadata(m: Metadata, items: list[Item]) -> None:
     """Record every item as a note (with its offsets) and fill the fields it declares."""
     seen = {(n.kind, n.start, n.end) for n in m.notes}
     for it in items:

@@ -74,7 +74,7 @@ def _label_re() -> tuple[re.Pattern[str], dict[str, str]]:
     field_of = {label.lower(): name for name, labels in data.items() if not name.startswith("_") for label in labels}
     alts = "|".join(re.escape(label) for label in sorted(field_of, key=len, reverse=True))
     # 'Label: value', 'Label - value', 'Label = value', or the label alone on its line
-    pattern = re.compile(rf"^(?P<label>{alts})(?:\s*(?::|：|=|\s[-–—]\s)\s*(?P<value>.*)|\s*:?\s*$)", re.I | re.S)
+    pattern = re.compile(rf"^(?P<label>{alts})(?:\s*(?::|：|=|\s[-–—]\s)\s*(?P<value>.*)|\s*:?\s*$)", re.IGNORECASE | re.DOTALL)
     return pattern, field_of
 
 
@@ -96,9 +96,9 @@ def label_split_points(raw: str):
 _RATED = re.compile(
     r"^(?i:rated)\s*:?\s*(?P<value>(?i:fiction\s+)?(?:K\+?|T\+?|M|MA|G|PG-?13|PG|R|NC-?17|X|E|FR\w*|"
     r"(?i:teen|mature|explicit|general|adult|not\s+rated|unrated))(?![\w-]).*)$",
-    re.S,
+    re.DOTALL,
 )
-_AN_BARE = re.compile(r"^(?:a/n|a\.n\.)\s+(?P<value>\S.*)$", re.I | re.S)
+_AN_BARE = re.compile(r"^(?:a/n|a\.n\.)\s+(?P<value>\S.*)$", re.IGNORECASE | re.DOTALL)
 
 
 def match_label(s: str) -> tuple[str, str] | None:
@@ -127,9 +127,9 @@ _BY_NOT_NAMES = {"the", "a", "an", "this", "that", "these", "those", "then", "no
                  "your", "himself", "herself", "itself", "all", "some", "any", "each", "every", "far", "way",
                  "day", "lunch", "dinner", "breakfast", "tomorrow", "tonight", "monday", "tuesday", "wednesday",
                  "thursday", "friday", "saturday", "sunday", "accident", "chance", "design", "default", "hand",
-                 "heart", "herself", "myself", "yourself", "one", "two", "three", "ten", "then,", "comparison"}
-_BY_RE = re.compile(r"^(?:written\s+)?by\s*:?\s+(?P<names>\S.*)$", re.I)
-_TITLE_BY_RE = re.compile(r"^(?P<title>\S.*?)\s+[-–—,]?\s*by\s+(?P<names>\S+(?:\s+\S+){0,2})$", re.I)
+                 "heart", "myself", "yourself", "one", "two", "three", "ten", "then,", "comparison"}
+_BY_RE = re.compile(r"^(?:written\s+)?by\s*:?\s+(?P<names>\S.*)$", re.IGNORECASE)
+_TITLE_BY_RE = re.compile(r"^(?P<title>\S.*?)\s+[-–—,]?\s*by\s+(?P<names>\S+(?:\s+\S+){0,2})$", re.IGNORECASE)
 
 
 def author_names(s: str) -> list[str] | None:
@@ -194,16 +194,24 @@ def title_like(s: str, *, strict: bool) -> bool:
 # ----------------------------------------------------------------------------- unlabelled notes
 
 _DISCLAIMER_RES = [
-    re.compile(p, re.I)
+    re.compile(p, re.IGNORECASE)
     for p in (
-        r"\b(?:i|we)\s+(?:do\s*n[o']?t|don['’]?t|dont|do\s+not|will\s+never|never\s+will)\s+own\s+"
-        r"(?:any(?:thing|one|\s+of)|the\s+(?:characters|show|rights|series|books?)|(?-i:[A-Z]))",
-        r"\b(?:doesn['’]?t|does\s+not|don['’]?t|do\s+not|dont|doesnt|aren['’]?t|are\s+not|isn['’]?t|is\s+not)"
-        r"\s+(?:belong\s+to\s+me|mine)\b",
+        (
+            r"\b(?:i|we)\s+(?:do\s*n[o']?t|don['’]?t|dont|do\s+not|will\s+never|never\s+will)\s+own\s+"
+            r"(?:any(?:thing|one|\s+of)|the\s+(?:characters|show|rights|series|books?)|(?-i:[A-Z]))"
+        ),
+        (
+            r"\b(?:doesn['’]?t|does\s+not|don['’]?t|do\s+not|dont|doesnt|aren['’]?t|are\s+not|isn['’]?t|is\s+not)"
+            r"\s+(?:belong\s+to\s+me|mine)\b"
+        ),
         r"^(?:sadly,?\s+|unfortunately,?\s+|alas,?\s+)?not\s+mine\b",
-        r"\ball\s+(?:the\s+)?(?:characters|rights)\s+(?:belong|are\s+(?:the\s+)?property|are\s+owned|"
-        r"are\s+copyright)",
-        r"\b(?:characters|smallville|it|they)\s+(?:belongs?|are\s+the\s+property)\s+to\s+(?:the\s+)?(?-i:[A-Z])",
+        r"\ball\s+(?:the\s+)?(?:characters|rights)\s+(?:belong|are\s+(?:the\s+)?property|are\s+owned|are\s+copyright)",
+        # "... belongs to the CW", "... are the property of their owners" (an owner, not a place or a person)
+        (
+            r"\b(?:belongs?\s+to|property\s+of|owned\s+by)\b[^.!?\n]{0,60}?\b(?:(?-i:CW|WB|DC|HBO|BBC|CBS|ABC|NBC)|"
+            r"warner|marvel|fox|disney|netflix|paramount|lucasfilm|sony|rowling|tolkien|kripke|tollin|gough|millar|"
+            r"(?:their|its)\s+(?:respective\s+)?(?:owners|creators)|(?:people|folks)\s+who|someone\s+else|other\s+people)"
+        ),
         r"\bno\s+(?:copyright\s+)?infringement\b",
         r"\bno\s+(?:money|profit)\s+(?:is\s+|was\s+|will\s+be\s+|being\s+)?(?:made|earned)\b",
         r"\bnot\s+making\s+(?:any\s+)?(?:money|profit)\b",
@@ -215,7 +223,7 @@ _DISCLAIMER_RES = [
 
 
 # "I don't own them." is a disclaimer; "I don't own it, but the flat feels like mine" is narration
-_OWN_PRONOUN = re.compile(r"^(?:\w+,?\s+)?i\s+(?:do\s*n[o']?t|don['’]?t|dont)\s+own\s+(?:it|them|this|these)\s*[.!(:]*$", re.I)
+_OWN_PRONOUN = re.compile(r"^(?:\w+,?\s+)?i\s+(?:do\s*n[o']?t|don['’]?t|dont)\s+own\s+(?:it|them|this|these)\s*[.!(:]*$", re.IGNORECASE)
 
 
 def is_disclaimer(s: str) -> bool:
@@ -228,12 +236,12 @@ def is_disclaimer(s: str) -> bool:
 _SETTING_RE = re.compile(
     r"^(?:this\s+(?:story|fic|one)\s+(?:is\s+)?)?(?:set|takes\s+place|taking\s+place|occurs|happens|"
     r"post|pre|mid|during|after|au\s+after|au\s+set|canon\s+divergent?)\b[\s:-]*(?P<rest>.*)$",
-    re.I | re.S,
+    re.IGNORECASE | re.DOTALL,
 )
 _SETTING_HINT = re.compile(
     r"\b(?:seasons?|s\d+|eps?\.|episodes?|series|finale|movie|film|book\s+\d|canon|(?-i:AU)|timeline|show|"
     r"events\s+of|(?:the\s+)?end\s+of\s+(?:season|the\s+series))\b|\b\d+x\d+\b|(?:after|before|during|between)\s+['\"‘“]",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -250,7 +258,7 @@ def setting_text(s: str) -> str | None:
 _SERIES_RE = re.compile(
     r"^(?:a\s+)?(?:sequel|prequel|companion(?:\s+piece)?|follow-?up|missing\s+scene|coda)\s+(?:to|for|of)\b"
     r"|^part\s+(?:\w+\s+)?of\s+(?:the\s+|my\s+)?\S.*\bseries\b|^(?:book|part)\s+\w+\s+(?:of|in)\s+the\b",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -311,9 +319,9 @@ _FOOTER_RE = re.compile(
     r"|^reviews?\s+(?:are|is|=|make)\b|^let\s+me\s+know\s+what\s+you\s+(?:think|thought)\b"
     r"|^(?:kudos|comments?)\s+(?:and|&|are|make)\b|^(?:next|coming\s+up)\s+(?:chapter|time|up)\b"
     r"|^hope\s+you\s+(?:all\s+)?(?:enjoyed|liked)\b|^to\s+be\s+continued\b|^tbc\b|^end\s+notes?\b",
-    re.I,
+    re.IGNORECASE,
 )
-_END_RE = re.compile(r"^(?:the\s+end|fin|finis|end|the\s+end\?|end\s+of\s+(?:chapter|part|story)\b.*)[.!]?$", re.I)
+_END_RE = re.compile(r"^(?:the\s+end|fin|finis|end|the\s+end\?|end\s+of\s+(?:chapter|part|story)\b.*)[.!]?$", re.IGNORECASE)
 
 
 def footer_cue(s: str) -> str | None:
@@ -323,7 +331,7 @@ def footer_cue(s: str) -> str | None:
     if _END_RE.match(s):
         return "other"
     if _FOOTER_RE.match(s):
-        return "other" if re.match(r"^(?:to\s+be\s+continued|tbc)\b", s, re.I) else "author_note"
+        return "other" if re.match(r"^(?:to\s+be\s+continued|tbc)\b", s, re.IGNORECASE) else "author_note"
     return None
 
 
@@ -360,13 +368,13 @@ def note_like(s: str, *, strong_only: bool = False) -> bool:
 def short_aside(s: str) -> bool:
     """'Enjoy!', ':)', 'On with the story...' - the interjections that close an author's note."""
     return len(s.split()) <= 6 and not has_dialogue(s) and (
-        s.endswith(("!", ":)", ":D", "<3", "...")) or bool(re.match(r"^(?:on with|and now|enjoy)", s, re.I))
+        s.endswith(("!", ":)", ":D", "<3", "...")) or bool(re.match(r"^(?:on with|and now|enjoy)", s, re.IGNORECASE))
     )
 
 
 # ----------------------------------------------------------------------------- FFN info line
 
-_FFN_INFO = re.compile(r"^Rated:\s*(?:Fiction\s+)?(?P<rating>K\+?|T|M|MA)\s+-\s+(?P<rest>.+)$", re.S)
+_FFN_INFO = re.compile(r"^Rated:\s*(?:Fiction\s+)?(?P<rating>K\+?|T|M|MA)\s+-\s+(?P<rest>.+)$", re.DOTALL)
 _FFN_FIELD = re.compile(r"^(?P<key>[A-Za-z][A-Za-z ]{0,15}):\s*(?P<value>.+)$")
 
 
@@ -406,5 +414,5 @@ def ffn_info(s: str) -> dict | None:
 
 
 def _ffn_genres(part: str) -> list[str]:
-    part = re.sub(r"hurt\s*/\s*comfort", "Hurt\x00Comfort", part, flags=re.I)
+    part = re.sub(r"hurt\s*/\s*comfort", "Hurt\x00Comfort", part, flags=re.IGNORECASE)
     return [g.replace("\x00", "/") for g in part.split("/") if g]

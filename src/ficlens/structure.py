@@ -46,7 +46,7 @@ from .text import line_spans
 # characters a separator line may be made of (plus spaces); letters only as "xXx"/"oOo" runs
 _SEP_SYMBOLS = set("*~=_#+-—–.·•<>°^|/\\:§¤♦◆◇●○★☆♥❤❦❧✿%@&")
 _SEP_LETTERS = re.compile(r"^[xXoO0]{3,}$")
-_SEP_WORDS = re.compile(r"^(?:line|page|scene)\s*-?\s*break|^lb$|^time\s*-?\s*skip$|^break$", re.I)
+_SEP_WORDS = re.compile(r"^(?:line|page|scene)\s*-?\s*break|^lb$|^time\s*-?\s*skip$|^break$", re.IGNORECASE)
 
 # decoration fans wrap around headings and POV lines: "~*~ Chapter 1 ~*~", "**Lana POV**", "[Part II]"
 _DECOR = " \t\r*_~=-–—[](){}<>|:#.+•·"
@@ -79,10 +79,10 @@ def _heading_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[st
     sections = "|".join(re.escape(w) for w in data["section_words"])
     # "Chapter 3", "Chapter Three: The Barn", "CHAPTER IV", "Ch. 3 - Home", "Part II", "Final Chapter"
     section = re.compile(
-        rf"^(?:(?:{sections})\.?\s*{number}|(?:{ords})\s+(?:chapter|part))\b(?P<rest>.*)$", re.I
+        rf"^(?:(?:{sections})\.?\s*{number}|(?:{ords})\s+(?:chapter|part))\b(?P<rest>.*)$", re.IGNORECASE
     )
     standalone = "|".join(re.escape(w) for w in data["standalone"])
-    alone = re.compile(rf"^(?:{standalone})\b(?P<rest>.*)$", re.I)
+    alone = re.compile(rf"^(?:{standalone})\b(?P<rest>.*)$", re.IGNORECASE)
     # "1.", "2)", "IV", "12. The Barn": a bare number (or roman numeral) as the whole heading
     bare = re.compile(rf"^(?:\d{{1,3}}|{_ROMAN})(?:[.)]|\s*[:\-–—])?(?:\s+(?P<rest>[A-Z].*))?$")
     return section, alone, bare

@@ -18,7 +18,6 @@ import json
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -159,8 +158,8 @@ def report_lines(r: FrontMatterBench) -> list[str]:
 
 
 def frontmatter(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Texts with no front matter (default: the LitBank texts)."),
-    limit: Optional[int] = typer.Option(None, help="Only the first N texts."),
+    paths: list[Path] | None = typer.Argument(None, help="Texts with no front matter (default: the LitBank texts)."),
+    limit: int | None = typer.Option(None, help="Only the first N texts."),
     show_misses: bool = typer.Option(False, "--misses", help="List every miss."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
 ) -> None:
