@@ -137,3 +137,30 @@ def test_a_library_that_is_not_a_database_is_a_clean_error(runner, tmp_path):
     res = run(runner, "list", "--library", bad)
     assert res.exit_code == 12
     assert res.output.startswith("error: ") and "Traceback" not in res.output
+
+
+@pytest.mark.model
+def test_add_with_the_full_pipeline_makes_the_narration_searchable(runner, tmp_path):
+    db = tmp_path / "model.db"
+    res = run(runner, "add", FIX / "stories" / "nested" / "lighthouse.txt", "--library", db, "-q")
+    assert res.exit_code == 0, res.output
+    with open_library(db) as lib:
+        (wid,) = lib.ids()
+        obj = lib.get(wid)
+        obj.pop("library")
+        validate_analysis(obj)
+        person, tense = obj["pov"]["person"], obj["pov"]["tense"]
+        assert [h.id for h in lib.search("lighthouse").hits] == [wid]
+        if person:  # the POV stage ran: its answer is a filter and a facet
+            assert [h.id for h in lib.search(f"pov:{person}").hits] == [wid]
+            assert lib.facets("lighthouse")["pov"][0].value == person
+        if tense:
+            assert [h.id for h in lib.search(f"tense:{tense}").hits] == [wid]
+
+
+def test_search_explain_prints_the_parsed_query_and_its_sql(runner, filled):
+    res = run(runner, "search", "rating:T", "-warning:mcd", "--library", filled, "--explain")
+    assert res.exit_code == 0, res.output
+    assert 'query: rating:"Teen And Up Audiences" -warning:"Major Character Death"' in res.output
+    assert "sql: SELECT w.id" in res.output and "NOT IN (SELECT work_id FROM work_tags" in res.output
+    assert "Daily Planet" in res.output and "The Barn Door" not in res.output

@@ -19,7 +19,6 @@ from . import fail
 LibraryOpt = typer.Option(
     None,
     "--library",
-    "-L",
     envvar="FICLENS_LIBRARY",
     help="Library file (SQLite) or postgresql:// URL. Default: FICLENS_LIBRARY or ~/.local/share/ficlens/library.db.",
 )
@@ -291,7 +290,8 @@ def register(app: typer.Typer) -> None:
     app.command("remove")(remove)
     app.command("list")(list_works)
     app.command("show")(show)
-    app.command("search")(search)
+    # "-word" and "-field:value" are query parts, not options: pass unknown dashes through
+    app.command("search", context_settings={"ignore_unknown_options": True})(search)
     app.command("export")(export)
     app.command("duplicates")(duplicates)
     app.command("similar")(similar)
