@@ -501,3 +501,14 @@ def test_an_unlabelled_note_with_nothing_after_it_is_taken_only_when_the_author_
     assert body_text(taken) == STORY.strip()
     kept = fm("The fic Chloe had written about him was still on the fridge.\n\n" + STORY)
     assert kept.body.start == 0 and kept.metadata.notes == []
+
+
+def test_an_unlabelled_note_at_the_top_of_a_chapter_is_kept_out_of_it():
+    text = (
+        "Chapter 1\n\n" + STORY + "\nChapter 2\n\nThanks for all the lovely reviews, guys! Here's the next bit.\n\n"
+        "Lois found him on the roof.\n"
+    )
+    work = fm(text)
+    second = work.chapters[1]
+    assert text[second.start : second.end] == "Lois found him on the roof."
+    assert second.notes == ["Thanks for all the lovely reviews, guys! Here's the next bit."]

@@ -265,7 +265,7 @@ def _scan_head(units: list[Unit], i: int, n: int, *, top: bool) -> tuple[int, li
         if top and i == first and (it is None or _markdown_title(units[i], it)):
             it = _title_item(units, i, n)
         if it is None:
-            j = _stretch(units, i, n) if (items or top) else i
+            j = _stretch(units, i, n)
             if j == i:
                 break
             items.append(Item("author_note", units[i].start, units[j - 1].end, units[i].clean))
