@@ -512,3 +512,10 @@ def test_an_unlabelled_note_at_the_top_of_a_chapter_is_kept_out_of_it():
     second = work.chapters[1]
     assert text[second.start : second.end] == "Lois found him on the roof."
     assert second.notes == ["Thanks for all the lovely reviews, guys! Here's the next bit."]
+
+
+def test_a_summary_under_the_first_chapter_heading_is_the_works_summary():
+    text = "Chapter 1\n\nSummary: Clark comes home.\n\n" + STORY + "\nChapter 2\n\nSummary: Lois finds out.\n\nShe did.\n"
+    work = fm(text)
+    assert work.metadata.summary == "Clark comes home."
+    assert [c.summary for c in work.chapters] == ["Clark comes home.", "Lois finds out."]

@@ -316,8 +316,11 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _edge_items(text: str, ch: Chapter) -> tuple[Chapter | None, list[Item]]:
-    """A chapter trimmed of its own edge notes (chapter-top A/N, POV line, end notes)."""
+def _edge_items(text: str, ch: Chapter, *, first: bool = False) -> tuple[Chapter | None, list[Item]]:
+    """A chapter trimmed of its own edge notes (chapter-top A/N, POV line, end notes).
+
+    The first chapter's top notes count as the work's ("Chapter 1" then "Summary: ...").
+    """
     units = _units(text, ch.start, ch.end)
     title = ch.title
     h, head = _scan_head(units, 0, len(units), top=False)
@@ -326,7 +329,7 @@ def _edge_items(text: str, ch: Chapter) -> tuple[Chapter | None, list[Item]]:
         title, h = f"{title}: {units[h].clean}", h + 1
     t, tail = _scan_tail(units, h, len(units))
     for it in head:
-        it.where = "chapter"
+        it.where = "head" if first else "chapter"
     if t <= h:
         return None, head + tail
     out = Chapter(units[h].start, units[t - 1].end, title)
@@ -363,7 +366,7 @@ def apply_front_matter(work: Work) -> Work:
     kept: list[Chapter] = []
     chapter_items: list[Item] = []
     for ch in chapters:
-        trimmed, found = _edge_items(text, ch)
+        trimmed, found = _edge_items(text, ch, first=ch is chapters[0])
         chapter_items += found
         if trimmed is not None:
             kept.append(trimmed)
