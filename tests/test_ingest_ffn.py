@@ -90,3 +90,12 @@ def test_ffn_story_not_found_page_is_not_a_work():
     page = b"<html><head><title>FanFiction</title></head><body><div class='gui_warning'>Story Not Found<hr size=1 noshade>Unable to locate story. Code 1.</div> fanfiction.net</body></html>"
     with pytest.raises(NotAWork, match="Story Not Found"):
         read_bytes(page, path="s.html")
+
+
+def test_ffn_page_saved_without_its_profile_block_still_gives_the_story():
+    page = (INGEST / "ffn_story.html").read_text(encoding="utf-8")
+    start, end = page.index('<div id="profile_top"'), page.index('<span class="lc-left"><select')
+    w = read_bytes((page[:start] + page[end:]).encode(), path="partial.html")
+    assert w.metadata.title is None and w.metadata.rating is None  # unknown, not guessed
+    assert (w.metadata.work_id, w.metadata.fandoms) == ("14022931", ["Harry Potter"])
+    assert w.text[w.body.start :].startswith("Mandrakes, Professor Sprout")

@@ -36,27 +36,21 @@ _LABELLED = re.compile(r"^(Rated|Chapters|Words|Reviews|Favs|Follows|Updated|Pub
 def read(data: bytes, *, path: str | None, sha256: str, max_bytes: int | None = None) -> Work:
     tree, enc = parse_html(data)
     story = tree.css_first("#storytext")
-    top = tree.css_first("#profile_top")
-    if story is None or top is None:
+    if story is None:
         page = node_text(tree.body) if tree.body is not None else ""
         if "story not found" in page.lower():
             raise NotAWork("FanFiction.Net 'Story Not Found' page, not a work")
         raise NotAWork("FanFiction.Net page with no story text")
     meta = Metadata(site="ffn")
-    title = top.css_first("b.xcontrast_txt") or top.css_first("b")
-    meta.title = node_text(title) or None if title is not None else None
-    author = top.css_first('a[href^="/u/"]')
-    meta.authors = [node_text(author)] if author is not None and node_text(author) else []
-    summary = top.css_first("div.xcontrast_txt")
-    meta.summary = node_text(summary) or None if summary is not None else None
-    gray = top.css_first("span.xgray")
-    if gray is not None:
-        parse_meta_line(node_text(gray), gray.html or "", meta)
+    top = tree.css_first("#profile_top")
+    summary = _read_profile(top, meta) if top is not None else None  # a partial save may lack it
     meta.fandoms = _fandoms(tree)
+    if meta.work_id is None and (m := re.search(r"fanfiction\.net/s/(\d+)|var storyid = (\d+)", tree.html or "")):
+        meta.work_id = m.group(1) or m.group(2)
     if meta.work_id:
         meta.url = f"https://www.fanfiction.net/s/{meta.work_id}"
     parts = WorkParts(title=meta.title, byline=f"by {meta.authors[0]}" if meta.authors else None)
-    if meta.summary:
+    if summary is not None and meta.summary:
         parts.summary = extract_blocks(summary)
     heading = _selected_chapter(tree)
     title_only = re.sub(r"^\d+\.\s*", "", heading) if heading else None
@@ -66,6 +60,20 @@ def read(data: bytes, *, path: str | None, sha256: str, max_bytes: int | None = 
     work = build_work(parts, meta, Source(path=path, format=FORMAT, sha256=sha256, encoding=enc))
     # FFN has no markup for author's notes: disclaimers and A/Ns sit in the story text
     return trim_chapter_edges(work)
+
+
+def _read_profile(top, meta: Metadata):
+    """Title, author, summary and the meta line from ``#profile_top``; returns the summary node."""
+    title = top.css_first("b.xcontrast_txt") or top.css_first("b")
+    meta.title = (node_text(title) or None) if title is not None else None
+    author = top.css_first('a[href^="/u/"]')
+    meta.authors = [node_text(author)] if author is not None and node_text(author) else []
+    summary = top.css_first("div.xcontrast_txt")
+    meta.summary = (node_text(summary) or None) if summary is not None else None
+    gray = top.css_first("span.xgray")
+    if gray is not None:
+        parse_meta_line(node_text(gray), gray.html or "", meta)
+    return summary
 
 
 def parse_meta_line(text: str, html: str, meta: Metadata) -> None:
