@@ -248,3 +248,17 @@ def test_older_oneshot_download_with_paragraphs_straight_in_chapters():
     w = read_bytes(older.encode(), path="old.html")
     assert w.metadata.words == 158 and w.text[w.body.start :].startswith("The Owlery was the coldest room")
     assert "The Owlery at Dawn\nThe Owlery was" not in w.text  # the hidden toc heading is not prose
+
+
+@pytest.mark.model
+def test_ao3_download_through_the_full_pipeline_on_the_real_model(validate):
+    from ficlens import contract
+    from ficlens.pipeline import default_pipeline
+
+    w = read(INGEST / "ao3_multi.html")
+    doc = default_pipeline(profile="full").run(w)
+    obj = validate(contract.to_json(doc))
+    assert obj["stats"]["words"] == 408 and obj["stats"]["chapters"] == 3
+    # the NLP layer works on the body only: no token from the preface or notes
+    assert doc.tokens and all(w.body.start <= t.start and t.end <= w.body.end for t in doc.tokens)
+    assert any(e.text == "Clark" for e in doc.entities)
