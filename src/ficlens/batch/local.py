@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -39,6 +40,8 @@ def default_workers() -> int:
 
 
 def _worker_main(conn: Connection, settings: BatchSettings) -> None:
+    # Ctrl-C reaches the whole process group: the driver handles it (and stops the workers)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         get_pipeline(settings)
     except Exception as exc:  # noqa: BLE001 - the driver reports it and stops
