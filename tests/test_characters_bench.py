@@ -105,3 +105,24 @@ def test_benches_run_end_to_end_on_a_tiny_corpus(root):
     assert cor["docs"] == 1 and cor["mention_detection"]["gold"] == 5
     assert set(cor) >= {"muc", "b3", "ceafe", "conll_f1"}
     assert 0 <= cor["conll_f1"] <= 100
+
+
+def test_ceaf_alignment_is_the_best_one_to_one_matching():
+    import itertools
+    import random
+
+    from ficlens.bench.litbank_coref import _best_alignment
+
+    rng = random.Random(7)
+    for _ in range(50):
+        n, m = rng.randint(2, 5), rng.randint(2, 5)
+        sim = {(i, j): rng.random() for i in range(n) for j in range(m) if rng.random() < 0.7}
+        if not sim:
+            continue
+        k = max(n, m)
+        brute = max(
+            sum(sim.get((i, perm[i]), 0.0) for i in range(n)) for perm in itertools.permutations(range(k), n)
+        ) if n <= m else max(
+            sum(sim.get((perm[j], j), 0.0) for j in range(m)) for perm in itertools.permutations(range(k), m)
+        )
+        assert _best_alignment(sim) == pytest.approx(brute)

@@ -89,22 +89,79 @@ def ceaf_e(key: Sequence[Cluster], resp: Sequence[Cluster]) -> tuple[float, floa
 
 
 def ceafe_counts(key: Sequence[Cluster], resp: Sequence[Cluster]) -> tuple[float, float, float, float]:
-    import numpy as np
-    from scipy.optimize import linear_sum_assignment
-
     if not key or not resp:
         return 0.0, len(key), 0.0, len(resp)
     index = {m: j for j, r in enumerate(resp) for m in r}
-    sim = np.zeros((len(key), len(resp)))
+    sim: dict[tuple[int, int], float] = {}
     for i, k in enumerate(key):
         for m in k:
             j = index.get(m)
-            if j is not None and sim[i, j] == 0:
+            if j is not None and (i, j) not in sim:
                 r = resp[j]
                 sim[i, j] = 2 * len(k & r) / (len(k) + len(r))
-    rows, cols = linear_sum_assignment(-sim)
-    total = float(sim[rows, cols].sum())
+    total = sum(_best_alignment(comp) for comp in _components(sim))
     return total, len(key), total, len(resp)
+
+
+def _components(sim: dict[tuple[int, int], float]) -> list[dict[tuple[int, int], float]]:
+    """Split the (sparse) similarity graph into connected parts, aligned independently."""
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, j in sim:
+        parent[find(("k", i))] = find(("r", j))
+    comps: dict = {}
+    for (i, j), v in sim.items():
+        comps.setdefault(find(("k", i)), {})[i, j] = v
+    return list(comps.values())
+
+
+def _best_alignment(sim: dict[tuple[int, int], float]) -> float:
+    """Maximum total similarity of a one-to-one alignment (Hungarian algorithm)."""
+    rows = sorted({i for i, _ in sim})
+    cols = sorted({j for _, j in sim})
+    if len(rows) == 1 or len(cols) == 1:
+        return max(sim.values())
+    n = max(len(rows), len(cols))
+    cost = [[0.0] * (n + 1) for _ in range(n + 1)]
+    ri = {r: a + 1 for a, r in enumerate(rows)}
+    ci = {c: b + 1 for b, c in enumerate(cols)}
+    for (i, j), v in sim.items():
+        cost[ri[i]][ci[j]] = -v
+    inf = float("inf")
+    u, v, p, way = [0.0] * (n + 1), [0.0] * (n + 1), [0] * (n + 1), [0] * (n + 1)
+    for i in range(1, n + 1):
+        p[0], j0 = i, 0
+        minv, used = [inf] * (n + 1), [False] * (n + 1)
+        while True:
+            used[j0] = True
+            i0, delta, j1 = p[j0], inf, 0
+            for j in range(1, n + 1):
+                if not used[j]:
+                    cur = cost[i0][j] - u[i0] - v[j]
+                    if cur < minv[j]:
+                        minv[j], way[j] = cur, j0
+                    if minv[j] < delta:
+                        delta, j1 = minv[j], j
+            for j in range(n + 1):
+                if used[j]:
+                    u[p[j]] += delta
+                    v[j] -= delta
+                else:
+                    minv[j] -= delta
+            j0 = j1
+            if p[j0] == 0:
+                break
+        while j0:
+            j1 = way[j0]
+            p[j0] = p[j1]
+            j0 = j1
+    return -sum(cost[p[j]][j] for j in range(1, n + 1) if p[j])
 
 
 # ---------------------------------------------------------------------- prediction

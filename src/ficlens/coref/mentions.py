@@ -419,7 +419,11 @@ def find_nominals(doc: Doc, lex: Lexicon, in_quote: list[bool], taken: set[int],
     out = []
     for t in toks:
         info = _person_noun(lex, t.text)
-        if info is None or t.i in taken or (t.pos and t.pos not in ("NOUN", "PROPN")):
+        if info is None and t.text.lower() == "one" and t.i > 0 and toks[t.i - 1].text.lower() == "no":
+            info = ("any", "sg", None)  # "no one"
+        elif info is not None and t.pos and t.pos not in ("NOUN", "PROPN", "PRON"):
+            continue
+        if info is None or t.i in taken:
             continue
         if t.dep in ("compound", "amod") or (t.i + 1 < len(toks) and toks[t.i + 1].pos in ("NOUN", "PROPN") and toks[t.i + 1].dep == "compound"):
             continue
@@ -444,7 +448,9 @@ def find_nominals(doc: Doc, lex: Lexicon, in_quote: list[bool], taken: set[int],
 
 
 # children that are mentions of their own, not part of the noun phrase's span
-_NP_EXCLUDE = frozenset({"appos", "conj", "cc", "punct", "case", "parataxis", "dep"})
+_NP_EXCLUDE = frozenset({"appos", "conj", "cc", "punct", "case", "parataxis", "dep",
+                         # a nominal that heads a copular clause ("Turkey was a short man")
+                         "nsubj", "nsubjpass", "aux", "auxpass", "cop", "advcl", "mark", "ccomp", "expl"})
 
 
 def _np_span(doc: Doc, head: int, edges) -> tuple[int, int]:
