@@ -229,3 +229,32 @@ def test_cli_batch_rejects_bad_options_in_one_line(tmp_path, args, message):
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1
     assert proc.stderr.startswith(f"error: {message}")
+
+
+def test_a_worker_that_dies_mid_work_is_reported_and_replaced(tmp_path):
+    import threading
+
+    huge = tmp_path / "a_huge.txt"
+    huge.write_text(_story(3, 1_500_000), encoding="utf-8")
+    small = FIX / "good" / "market.txt"
+    engine = LocalEngine(workers=1)
+    killed = []
+
+    def kill_the_worker_once_busy():
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not engine.busy_pids():
+            time.sleep(0.05)
+        time.sleep(0.5)
+        for pid in engine.busy_pids():
+            os.kill(pid, signal.SIGKILL)  # as the kernel's OOM killer would
+            killed.append(pid)
+
+    t = threading.Thread(target=kill_the_worker_once_busy)
+    t.start()
+    report = run_batch([huge, small], tmp_path / "out", engine, FAST, tables=False)
+    t.join()
+    assert killed
+    assert report.analysed == 1 and report.failed == 1
+    (fail,) = report.failures
+    assert fail["file"] == str(huge) and fail["stage"] == "worker"
+    assert fail["reason"] == "worker process died (exit code -9)"

@@ -80,6 +80,11 @@ class LocalEngine:
         self.workers = workers or default_workers()
         self.timeout = timeout
         self._ctx = mp.get_context("spawn")
+        self._pool: list[_Worker] = []
+
+    def busy_pids(self) -> list[int]:
+        """Process ids of the workers running a work right now (for monitoring and tests)."""
+        return [w.proc.pid for w in self._pool if w.task is not None and w.proc.pid is not None]
 
     def _start(self, settings: BatchSettings) -> _Worker:
         parent, child = self._ctx.Pipe()
@@ -91,7 +96,7 @@ class LocalEngine:
     def run(self, tasks: Iterable[WorkTask], settings: BatchSettings) -> Iterator[WorkResult]:
         pending = iter(tasks)
         exhausted = False
-        pool = [self._start(settings) for _ in range(self.workers)]
+        pool = self._pool = [self._start(settings) for _ in range(self.workers)]
         try:
             while True:
                 for w in pool:  # dispatch: one task per ready, idle worker
