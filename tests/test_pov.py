@@ -204,3 +204,21 @@ def test_first_person_fixture_names_its_narrator(analyse):
     assert obj["pov"]["person"] == "first"
     narrator = doc.character(doc.pov.narrator) if doc.pov.narrator else None
     assert narrator is not None and "Wren" in {narrator.name, *narrator.aliases}
+
+
+def test_pronouns_left_unresolved_still_count_for_the_focal_character():
+    # the characters stage resolved only names here: Tom is named more, but "she" follows Mara
+    text = ("Mara came home late. Tom was asleep. Tom snored. Tom turned over. She dropped her bag "
+            "and she sat down. She listened to the rain and she wondered about the letter. ") * 3
+    doc = make_doc(text)
+    add_character(doc, "tom", "Tom", "male", [], [])
+    add_character(doc, "mara", "Mara", "female", [], [])
+    run_pov(doc)
+    assert [f.character for f in doc.pov.focal] == ["mara"]
+
+
+@pytest.mark.model
+def test_present_tense_without_pos_tags_falls_back_to_the_verb_lexicon(analyse):
+    doc, obj = analyse((NARRATIVE / "present_tense.txt").read_text(), name="present_tense.txt", profile="ner")
+    assert all(not t.tag for t in doc.tokens)
+    assert obj["pov"]["tense"] == "present"

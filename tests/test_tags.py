@@ -78,6 +78,15 @@ def test_shared_characters_without_canon_markers_go_to_the_umbrella_fandom():
     assert doc.tags.fandoms[0].value == "Superman - All Media Types"
 
 
+def test_one_stray_canon_term_does_not_move_a_story_to_a_child_canon():
+    # "Hogwarts Express" is listed for Cursed Child, but every Harry Potter story can say it
+    doc = make_doc("Harry Potter waved to Ron Weasley from the Hogwarts Express. Harry laughed at Ron. " * 2)
+    add_character(doc, "harry", "Harry Potter", "male", ["Harry"], kb="harry_potter")
+    add_character(doc, "ron", "Ron Weasley", "male", ["Ron"], kb="ron_weasley")
+    run(doc)
+    assert values(doc.tags.fandoms) == ["Harry Potter - J. K. Rowling"]
+
+
 # ----------------------------------------------------------------------------- rating
 
 

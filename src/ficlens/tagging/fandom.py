@@ -35,8 +35,13 @@ class FandomEvidence:
     own_markers: float = 0.0
     primary: float = 0.0  # tie-break: how early the fandom comes in its characters' KB lists
     specific_chars: float = 0.0  # from characters of at most two fandoms
+    only_here: float = 0.0  # from characters the KB lists in this fandom but not its umbrella
     spans: list[tuple[int, int]] = field(default_factory=list)
     marker_names: set[str] = field(default_factory=set)
+    marker_weight: dict[str, float] = field(default_factory=dict)
+
+    def distinct_weight(self, names: set[str]) -> float:
+        return sum(self.marker_weight.get(m, 1.0) for m in names)
 
     @property
     def score(self) -> float:
@@ -118,6 +123,9 @@ def gather(doc: Doc, kb: Any) -> dict[str, FandomEvidence]:
         for k, f in enumerate(fandoms):
             ev[f].chars += w
             ev[f].primary += 1.0 / (1 + k)
+            parent = kb.fandoms[f].parent
+            if parent in kb.fandoms and parent not in kc.fandoms:
+                ev[f].only_here += w
             if len(fandoms) <= 2:
                 ev[f].specific_chars += w
             ev[f].spans.append((first, first + len(kc.name.split()[0])))
@@ -129,6 +137,7 @@ def gather(doc: Doc, kb: Any) -> dict[str, FandomEvidence]:
             if found.get(marker):
                 ev[name].own_markers += found[marker]
                 ev[name].marker_names.add(marker)
+                ev[name].marker_weight[marker] = found[marker]
                 ev[name].spans.append(first_hit[marker])
     # a child canon inherits its parent's markers: a tie then goes to the umbrella fandom,
     # and the child wins only with markers of its own
@@ -146,7 +155,7 @@ def rank(ev: dict[str, FandomEvidence], kb: Any) -> list[ScoredTag]:
     usable = {f: e for f, e in ev.items() if e.chars > 0 or len(e.marker_names) >= 2}
     if not usable:
         return []
-    order = sorted(usable, key=lambda f: (-round(usable[f].score, 6), bool(kb.fandoms[f].parent), -usable[f].primary, f))
+    order = sorted(usable, key=lambda f: (-round(_rank_score(f, usable, kb), 6), bool(kb.fandoms[f].parent), -usable[f].primary, f))
     top = order[0]
     best = usable[top].score
     out = [ScoredTag(top, _confidence(usable[top], None), _spans(usable[top]))]
@@ -161,11 +170,39 @@ def rank(ev: dict[str, FandomEvidence], kb: Any) -> list[ScoredTag]:
                 heads[family] = f
                 out.append(ScoredTag(f, _confidence(e, best), _spans(e)))
         elif f != kb.fandoms[head].parent:
-            # a sibling canon needs markers neither the family's lead nor an umbrella has
+            # a sibling canon needs evidence neither the family's lead nor an umbrella has:
+            # markers worth MIN_DISTINCT, or characters only it has
             shared = set(kb.fandoms[head].markers) | _parent_markers(kb, f) | _parent_markers(kb, head)
-            if e.marker_names - shared and e.own_markers + e.specific_chars >= 0.5 * best:
+            distinct = e.marker_names - shared
+            own = e.distinct_weight(distinct)
+            if (len(distinct) >= MIN_DISTINCT or e.only_here > 0) and own + e.only_here >= 0.25 * best:
                 out.append(ScoredTag(f, _confidence(e, best), _spans(e)))
     return out[:4]
+
+
+MIN_DISTINCT = 2  # distinct markers of its own: one stray term, however often, is not a canon
+
+
+def _rank_score(f: str, usable: dict[str, FandomEvidence], kb: Any) -> float:
+    """A child canon's score, capped just under its umbrella's unless it shows evidence of its
+    own: ``MIN_DISTINCT`` markers the umbrella lacks, or a character only it has.
+
+    >>> class F:  # a two-fandom KB: "Child" under "Parent"
+    ...     def __init__(self, parent, markers): self.parent, self.markers = parent, markers
+    >>> class K: fandoms = {"Parent": F(None, ("Town",)), "Child": F("Parent", ("Town", "Cafe"))}
+    >>> ev = {"Parent": FandomEvidence(chars=2.0, markers=1.0), "Child": FandomEvidence(chars=2.0, markers=2.0, own_markers=2.0)}
+    >>> ev["Child"].marker_names = {"Town", "Cafe"}
+    >>> _rank_score("Child", ev, K()) < _rank_score("Parent", ev, K())
+    True
+    """
+    e = usable[f]
+    parent = kb.fandoms[f].parent
+    if parent not in usable:
+        return e.score
+    distinct = e.marker_names - set(kb.fandoms[parent].markers)
+    if len(distinct) >= MIN_DISTINCT or e.only_here > 0:
+        return e.score
+    return min(e.score, usable[parent].score - 1e-3)
 
 
 def _parent_markers(kb: Any, name: str) -> set[str]:

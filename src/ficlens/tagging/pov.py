@@ -274,6 +274,7 @@ def infer_focal(
             return []
         return [Focal(narrator, secs[0][0], secs[-1][1], 0.9)]
     mentions = sorted((m for m in doc.mentions if not m.in_quote), key=lambda m: m.start)
+    mentions = sorted(mentions + unresolved_pronouns(doc, mentions), key=lambda m: m.start)
     tok_at = {t.start: t for t in doc.tokens}
     starts = [m.start for m in mentions]
     note = match_character(doc, doc.metadata.pov_note) if doc.metadata.pov_note else None
@@ -296,6 +297,40 @@ def infer_focal(
         conf = _sigmoid(4.0 * (share - 0.35) + 0.6 * math.log1p(top - runner) - 0.3)
         out.append(Focal(cid, s, e, round(min(0.95, conf), 4)))
     return _merge(out)
+
+
+_PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "himself": "male",
+                   "she": "female", "her": "female", "hers": "female", "herself": "female"}
+_LOOKBACK = 600  # characters: about the last paragraph or two
+
+
+def unresolved_pronouns(doc: Doc, narration: list[Mention]) -> list[Mention]:
+    """Narration he/she pronouns the characters stage left unresolved, given to the nearest
+    preceding named character of that gender (within ``_LOOKBACK`` characters).
+
+    Only for scoring focal characters: close-third narration says "she" for its focal
+    character far more than her name, so without pronouns the count favours whoever is
+    named most. Nothing here is written to ``doc.mentions``.
+    """
+    gender = {c.id: c.gender for c in doc.characters if c.gender in ("male", "female")}
+    if not gender:
+        return []
+    quotes = dialogue(doc)
+    taken = {m.start for m in doc.mentions}
+    named = [m for m in narration if m.kind in ("name", "alias") and m.character in gender]
+    starts = [m.start for m in named]
+    out = []
+    for t in doc.tokens:
+        g = _PRONOUN_GENDER.get(t.text.lower())
+        if g is None or t.start in taken or t.start in quotes:
+            continue
+        k = bisect_left(starts, t.start) - 1
+        while k >= 0 and t.start - named[k].start <= _LOOKBACK:
+            if gender[named[k].character] == g:
+                out.append(Mention(t.start, t.end, named[k].character, "pronoun", t.text, False))
+                break
+            k -= 1
+    return out
 
 
 def _section_heading(doc: Doc, start: int) -> str | None:

@@ -39,6 +39,7 @@ KB_KIND = {
     "colleague": "professional", "mentor": "professional", "student": "professional",
 }
 KB_PRIOR = 2.5  # a canon relation counts as much as a strong cue in the text
+KB_PRIOR_FAMILY = 4.0  # kinship is a fact of canon: romance cues must be plentiful to outweigh it
 MAX_CHARACTERS = 25
 MAX_PAIRS = 30
 
@@ -169,7 +170,7 @@ def _kb_priors(doc: Doc, keep: set[str], ev: dict[tuple[str, str], PairEvidence]
         for r in kb.canon_relation(linked[a], linked[b]):
             t = KB_KIND.get(r.kind)
             if t and (a, b) in ev:
-                ev[(a, b)].types[t] += KB_PRIOR
+                ev[(a, b)].types[t] += KB_PRIOR_FAMILY if t == "familial" else KB_PRIOR
 
 
 def family_name_key(name: str) -> tuple[str, str]:
@@ -244,8 +245,8 @@ def character_tags(doc: Doc, places: frozenset[str] = frozenset()) -> list[Score
     scored = []
     for c in doc.characters:
         n = max(c.mentions, counts[c.id])
-        if c.kb is None and c.name in places:
-            continue
+        if c.kb is None and (c.name in places or not c.name[:1].isupper()):
+            continue  # a place, or a nominal ("woman", "dentist") the name finder kept
         if n >= 3 and c.present is not False:
             scored.append((n, c))
     if not scored:
