@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from ficlens.tagging.trigger_training import fit_all, load_passages  # noqa: E402
+from ficlens.tagging.trigger_training import fit_all, load_passages
 
 
 def main() -> None:

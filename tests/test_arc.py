@@ -5,13 +5,12 @@ from __future__ import annotations
 import doctest
 
 import pytest
+from conftest import validate_analysis
 
 from ficlens import contract
 from ficlens.stages import arc as arc_stage
 from ficlens.tagging import arc
 from ficlens.tagging.handbuilt import make_doc
-
-from conftest import validate_analysis
 
 HAPPY = "She smiled. It was a wonderful, lovely day and she laughed with joy. "
 SAD = "He wept. It was a terrible, miserable night and he cried in despair. "

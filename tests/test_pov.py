@@ -12,14 +12,13 @@ import importlib
 from pathlib import Path
 
 import pytest
+from conftest import validate_analysis
 
 from ficlens import contract
 from ficlens.model import Token
 from ficlens.stages import pov as pov_stage
 from ficlens.tagging import pov
 from ficlens.tagging.handbuilt import add_character, add_quote, make_doc
-
-from conftest import validate_analysis
 
 NARRATIVE = Path(__file__).resolve().parent / "fixtures" / "narrative"
 
@@ -193,7 +192,7 @@ def test_pov_stage_declares_what_it_reads_and_writes():
 
 @pytest.mark.model
 def test_present_tense_fixture_reads_as_present_with_the_tagger(analyse):
-    doc, obj = analyse((NARRATIVE / "present_tense.txt").read_text(), name="present_tense.txt")
+    _doc, obj = analyse((NARRATIVE / "present_tense.txt").read_text(), name="present_tense.txt")
     assert obj["pov"]["person"] == "third"
     assert obj["pov"]["tense"] == "present"
 

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
-
 import pytest
+from conftest import validate_analysis
 
 from ficlens import contract
 from ficlens.stages import relations as relations_stage
 from ficlens.tagging import relations
 from ficlens.tagging.handbuilt import add_character, add_quote, make_doc
-
-from conftest import validate_analysis
 
 
 def run(doc):

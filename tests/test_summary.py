@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import validate_analysis
+
 from ficlens import contract
 from ficlens.stages import summary as summary_stage
 from ficlens.tagging import summary
 from ficlens.tagging.handbuilt import add_character, make_doc
-
-from conftest import validate_analysis
 
 NARRATIVE = Path(__file__).resolve().parent / "fixtures" / "narrative"
 

@@ -7,14 +7,13 @@ import importlib
 from pathlib import Path
 
 import pytest
+from conftest import validate_analysis
 
 from ficlens import contract
 from ficlens.model import Relationship
 from ficlens.stages import tags as tags_stage
 from ficlens.tagging import categories, deaths, triggers
-from ficlens.tagging.handbuilt import add_character, add_quote, make_doc
-
-from conftest import validate_analysis
+from ficlens.tagging.handbuilt import add_character, make_doc
 
 NARRATIVE = Path(__file__).resolve().parent / "fixtures" / "narrative"
 
@@ -339,14 +338,14 @@ def test_litbank_gold_labels_every_excerpt_with_a_person():
 
 @pytest.mark.model
 def test_crossover_fixture_through_the_real_pipeline(analyse):
-    doc, obj = analyse((NARRATIVE / "crossover.txt").read_text(), name="crossover.txt")
+    _doc, obj = analyse((NARRATIVE / "crossover.txt").read_text(), name="crossover.txt")
     names = [f["value"] for f in obj["tags"]["fandoms"]]
     assert any(n.startswith("Superman") for n in names) and any(n.startswith("Batman") for n in names)
 
 
 @pytest.mark.model
 def test_story_without_markers_through_the_real_pipeline_is_original_work(analyse):
-    doc, obj = analyse((NARRATIVE / "no_fandom.txt").read_text(), name="no_fandom.txt")
+    _doc, obj = analyse((NARRATIVE / "no_fandom.txt").read_text(), name="no_fandom.txt")
     assert [f["value"] for f in obj["tags"]["fandoms"]] == ["Original Work"]
     assert obj["tags"]["rating"]["value"] == "General Audiences"
     assert [w["value"] for w in obj["tags"]["warnings"]] == ["No Archive Warnings Apply"]
@@ -354,7 +353,7 @@ def test_story_without_markers_through_the_real_pipeline_is_original_work(analys
 
 @pytest.mark.model
 def test_battle_fixture_raises_violence_and_death_warnings_with_evidence(analyse):
-    doc, obj = analyse((NARRATIVE / "battle.txt").read_text(), name="battle.txt")
+    _doc, obj = analyse((NARRATIVE / "battle.txt").read_text(), name="battle.txt")
     warnings = {w["value"]: w for w in obj["tags"]["warnings"]}
     assert {"Graphic Depictions Of Violence", "Major Character Death"} <= set(warnings)
     assert all(w.get("evidence") for w in warnings.values())

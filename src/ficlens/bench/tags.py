@@ -18,9 +18,10 @@ between accuracy and confidence). A confidence that means something has a small 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any
 
 import typer
 
@@ -236,7 +237,7 @@ def run(
     triggers: Path = typer.Option(TRIGGERS, help="Trigger passages JSONL."),
     fixtures: Path = typer.Option(FIXTURES, help="Fixture stories with labels.json."),
     profile: str = typer.Option("full", help="NLP profile for the fixture stories (LitBank POV uses 'fast')."),
-    only: Optional[str] = typer.Option(None, help="One part only: litbank, triggers or fixtures."),
+    only: str | None = typer.Option(None, help="One part only: litbank, triggers or fixtures."),
 ) -> None:
     """Calibration of POV, trigger and tag confidences on honest gold."""
     from rich.console import Console

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from ..model import Doc, ScoredTag, Span
+from ..model import Doc, ScoredTag
 
 
 def pair_category(g1: str | None, g2: str | None) -> str | None:

@@ -21,8 +21,8 @@ from ..model import Doc, Mention
 from .lexicon import matcher
 from .text import dialogue
 
-_PLUPERFECT = re.compile(r"\b(had|'d)\s+(been\s+)?(died|killed|murdered|passed|drowned|perished|slain|executed)\b", re.I)
-_PASSIVE = re.compile(r"\b(was|were|been|got|is|are)\s+$", re.I)
+_PLUPERFECT = re.compile(r"\b(had|'d)\s+(been\s+)?(died|killed|murdered|passed|drowned|perished|slain|executed)\b", re.IGNORECASE)
+_PASSIVE = re.compile(r"\b(was|were|been|got|is|are)\s+$", re.IGNORECASE)
 _AGENT_VERBS = ("killed", "murdered", "slain", "executed", "drowned")
 
 

@@ -77,7 +77,7 @@ class MarkerIndex:
                 out[m] = [x.span() for x in rx.finditer(text, start, end)]
         for m in self.phrases:
             if all(w.lower().rstrip(".,'") in lower or not w[:1].isalnum() for w in m.split()):
-                rx = re.compile(r"(?<![\w])" + re.escape(m).replace(r"\ ", r"\s+") + r"(?![\w])", re.I)
+                rx = re.compile(r"(?<![\w])" + re.escape(m).replace(r"\ ", r"\s+") + r"(?![\w])", re.IGNORECASE)
                 out[m] = [x.span() for x in rx.finditer(text, start, end)]
         return {m: h for m, h in out.items() if h}
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from ..model import Doc, ScoredTag, Span
 from .deaths import DeathEvent
@@ -176,13 +177,13 @@ def character_death(f: Features):
 
 
 def alternate_universe(f: Features):
-    if re.search(r"\bAU\b|alternate universe|alternative universe", f.notes_text, re.I):
+    if re.search(r"\bAU\b|alternate universe|alternative universe", f.notes_text, re.IGNORECASE):
         return 0.85, []
     return min(0.6, _sig(0.25 * f.density("au") - 2.5)), f.hits["au"]
 
 
 def songfic(f: Features):
-    noted = bool(re.search(r"\b(song|lyrics|songfic)\b", f.notes_text, re.I))
+    noted = bool(re.search(r"\b(song|lyrics|songfic)\b", f.notes_text, re.IGNORECASE))
     n = f.density("songfic")
     return _sig((2.0 if noted else 0.0) + 0.3 * n - 2.5) if (noted or n) else 0.0, f.hits["songfic"]
 

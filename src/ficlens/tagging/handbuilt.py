@@ -14,7 +14,7 @@ not the characters or quotes stages.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..ingest import read_bytes
 from ..model import Character, Doc, Mention, Quote
@@ -58,7 +58,7 @@ def add_character(
             mentions.append(Mention(s, e, cid, kind, f, any(qs <= s < qe for qs, qe in quotes)))
             aliases[f] = aliases.get(f, 0) + 1
     for p in pronouns:
-        for m in re.finditer(r"(?<!\w)" + re.escape(p) + r"(?!\w)", doc.text[b.start : b.end], re.I):
+        for m in re.finditer(r"(?<!\w)" + re.escape(p) + r"(?!\w)", doc.text[b.start : b.end], re.IGNORECASE):
             s, e = b.start + m.start(), b.start + m.end()
             if any(x.start < e and s < x.end for x in doc.mentions + mentions):
                 continue

@@ -8,7 +8,8 @@ the work: fandoms then come out as unknown ("Original Work" at low confidence).
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 
 def get_kb(extra_paths: Iterable[str] = ()) -> Any | None:

@@ -14,8 +14,9 @@ offsets stay true).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from functools import cache
+from typing import Any
 
 from .. import resources
 
@@ -153,13 +154,13 @@ class Matcher:
         return self._re is not None
 
 
-@lru_cache(maxsize=None)
+@cache
 def lexicon(name: str) -> dict[str, Any]:
     """``lexicon("content")`` -> the parsed ``data/tags/content.json``."""
     return resources.load_json("data", "tags", f"{name}.json")
 
 
-@lru_cache(maxsize=None)
+@cache
 def matcher(name: str, *path: str) -> Matcher:
     """A cached matcher over one cue list: ``matcher("content", "profanity", "3")``.
 

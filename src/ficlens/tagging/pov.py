@@ -41,7 +41,7 @@ class PersonCounts:
     second: float = 0.0
     third: float = 0.0
 
-    def add(self, other: "PersonCounts") -> None:
+    def add(self, other: PersonCounts) -> None:
         self.words += other.words
         self.first += other.first
         self.second += other.second
@@ -155,11 +155,7 @@ def _lexicon_tense(tokens: list[Token]) -> tuple[int, int]:
             continue
         if w in past_set or (w.endswith("ed") and len(w) > 4):
             past += 1
-        elif w in present_set:
-            present += 1
-        elif (s in sing3 or is_name) and w.endswith("s") and (w[:-1] in base or w[:-2] in base):
-            present += 1
-        elif s in plural and w in base:
+        elif w in present_set or (s in sing3 or is_name) and w.endswith("s") and (w[:-1] in base or w[:-2] in base) or s in plural and w in base:
             present += 1
     return past, present
 
@@ -469,7 +465,7 @@ def _narrator_from_dialogue(doc: Doc, quotes: Spans, exclude: str | None = None)
     return best, round(min(0.9, max(0.35, conf)), 4)
 
 
-_SELF_NAME_RE = re.compile(r"(?:my name is|my name's|i'm|i am|call me|it's)\s+([A-Z][\w'-]+)", re.I)
+_SELF_NAME_RE = re.compile(r"(?:my name is|my name's|i'm|i am|call me|it's)\s+([A-Z][\w'-]+)", re.IGNORECASE)
 
 
 def narrator_counts(doc: Doc) -> dict[str, int]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from ..model import Doc, Paragraph, Sentence, Token
 
@@ -24,13 +24,13 @@ _QUOTE_RE = re.compile(
     r"|\u201c[^\u201d\n]*(?:\u201d|$)"  # curly doubles; an unclosed one runs to the paragraph end
     r"|(?<![\w])'[^'\n]{2,}?'(?![\w])"  # straight singles: an apostrophe ("don't") never closes one
     r"|\u2018[^\u2018\n]*?\u2019(?![A-Za-z])",  # curly singles: "n\u2019t" inside is an apostrophe
-    re.M,
+    re.MULTILINE,
 )
 # a paragraph that is only a scene-break ornament: "* * *", "~~~", "---", "oOo", "xXx"
 _BREAK_RE = re.compile(r"^\s*(?:[\W_]{3,}|[oOxX0~*\s]{3,}|#+)\s*$")
 # "Lois POV", "Clark's POV:", "~ Lana's point of view ~"
 POV_HEAD_RE = re.compile(
-    r"^\W*(?P<name>[A-Z][\w.'\- ]{0,40}?)(?:'s|\u2019s)?\s*(?:POV|P\.O\.V\.|point of view)\W*$", re.I
+    r"^\W*(?P<name>[A-Z][\w.'\- ]{0,40}?)(?:'s|\u2019s)?\s*(?:POV|P\.O\.V\.|point of view)\W*$", re.IGNORECASE
 )
 
 
@@ -66,7 +66,7 @@ def fallback_quote_spans(doc: Doc) -> list[tuple[int, int]]:
     return [(b.start + m.start(), b.start + m.end()) for m in _QUOTE_RE.finditer(text[b.start : b.end])]
 
 
-_DASH_LINE_RE = re.compile(r"^[ \t]*[\u2014\u2015\u2013][^\n]*", re.M)
+_DASH_LINE_RE = re.compile(r"^[ \t]*[\u2014\u2015\u2013][^\n]*", re.MULTILINE)
 
 
 def dash_dialogue_spans(doc: Doc) -> list[tuple[int, int]]:
@@ -108,7 +108,7 @@ def sentence_at(doc: Doc, offset: int) -> Sentence | None:
     return None
 
 
-def paragraph_index(doc: Doc) -> "ParagraphIndex":
+def paragraph_index(doc: Doc) -> ParagraphIndex:
     return ParagraphIndex(doc.paragraphs)
 
 
