@@ -228,6 +228,7 @@ def find_names(doc: Doc, lex: Lexicon, in_quote: list[bool], kb_aliases: dict | 
         for t in toks[t0:t1]:
             if t.text[:1].isupper() and t.text.isalpha() and t.text.lower() not in lex.not_names and t.text.lower().rstrip(".") not in lex.honorifics:
                 vocab[t.text] = vocab.get(t.text, 0) + 1
+    _add_untagged_names(doc, lex, vocab)
     low_vocab = {w.lower() for w in vocab}
     for t0, t1 in ner_spans:
         span = _clean_person_span(doc, lex, t0, t1, low_vocab)
@@ -257,6 +258,23 @@ def find_names(doc: Doc, lex: Lexicon, in_quote: list[bool], kb_aliases: dict | 
         if cand.words:
             out.append(cand)
     return out
+
+
+def _add_untagged_names(doc: Doc, lex: Lexicon, vocab: dict[str, int]) -> None:
+    """Proper nouns NER left untagged ("Tuppence", "Nippers"), used mid-sentence at least
+    twice and never tagged as anything else, join the name vocabulary."""
+    counts: dict[str, int] = {}
+    other: set[str] = set()
+    for i, t in enumerate(doc.tokens):
+        w = t.text
+        if t.ent_type and t.ent_type != "PERSON":
+            other.add(w)
+        elif t.pos == "PROPN" and not t.ent_type and w[:1].isupper() and w.isalpha() and len(w) > 2 and not _sent_start(doc, i):
+            counts[w] = counts.get(w, 0) + 1
+    for w, n in counts.items():
+        low = w.lower()
+        if n >= 2 and w not in other and low not in lex.not_names and low not in lex.honorifics and w not in lex.titles and not w.isupper():
+            vocab.setdefault(w, 1)
 
 
 def _honorific_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:

@@ -25,6 +25,9 @@ from .lexicon import Lexicon
 from .mentions import MentionCand
 
 WINDOW_SENTS = 6
+_TITLE_ABBR = {"dr": "doctor", "capt": "captain", "col": "colonel", "gen": "general", "lt": "lieutenant",
+               "sgt": "sergeant", "prof": "professor", "rev": "reverend", "det": "detective", "gov": "governor",
+               "sen": "senator", "mr": "", "mrs": "", "ms": "", "miss": ""}
 NOMINAL_WINDOW_PARAS = 12
 NOMINAL_WINDOW_SENTS = 3
 PLURAL_WINDOW_SENTS = 3
@@ -68,6 +71,7 @@ class Resolver:
         self.nominal_recent: dict[str, tuple[int, int]] = {}  # head noun -> (entity idx, para)
         self.relatives: dict[tuple[int, str, str | None], int] = {}
         self._pruned_at = 0
+        self.titled: dict[str, int] = {}  # "captain" -> the entity last named "Captain Smollett"
         self.last_group: tuple[int, int, bool] | None = None  # (entity, sentence, last was pronoun)
 
     def _touch(self, e: Entity, m: MentionCand) -> None:
@@ -85,6 +89,8 @@ class Resolver:
         if m.entity >= 0:
             e = self._live(m.entity)
             self._touch(e, m)
+            if m.honorific:
+                self.titled[_TITLE_ABBR.get(m.honorific, m.honorific)] = e.idx
 
     def _live(self, idx: int) -> Entity:
         e = self.entities[idx]
@@ -189,6 +195,12 @@ class Resolver:
                 self._touch(e, m)
                 self.nominal_recent[m.key] = (e.idx, m.para)
                 return e
+        if m.definite and m.possessor < 0 and m.key in self.titled:
+            # "the captain" after "Captain Smollett", "the parson" after "Parson Tringham"
+            e = self._live(self.titled[m.key])
+            e.add(m)
+            self._touch(e, m)
+            return e
         if m.definite and m.possessor < 0 and m.gender and m.kind == "nominal":
             # "the old man" after "he": the salient entity of that gender, nearby
             e = self.pronoun(m, window=NOMINAL_WINDOW_SENTS, strict=True)
