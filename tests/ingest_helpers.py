@@ -12,7 +12,7 @@ from ficlens.pipeline import Pipeline
 INGEST = Path(__file__).resolve().parent / "fixtures" / "ingest"
 sys.path.insert(0, str(INGEST))
 
-from epubkit import build_epub  # noqa: E402  (fixture helper beside the fixtures)
+from epubkit import build_epub
 
 
 def analyse_work(work: Work, validate) -> tuple:

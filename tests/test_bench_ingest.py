@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from ingest_helpers import INGEST
 from typer.testing import CliRunner
 
 from ficlens.bench.ingest import find_litbank, run_bench
@@ -12,8 +13,6 @@ from ficlens.cli import get_app
 from ficlens.errors import InputNotFound
 from ficlens.ingest import read
 from ficlens.text import ao3_word_count
-
-from ingest_helpers import INGEST
 
 WORKS = [INGEST / "ao3_multi.html", INGEST / "ffn_story.html", INGEST / "story.md"]
 

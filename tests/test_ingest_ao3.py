@@ -5,13 +5,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from ingest_helpers import INGEST, analyse_work, ao3_epub, check_offsets
 
 from ficlens.errors import NotAWork
 from ficlens.ingest import read
 from ficlens.ingest.ao3_html import chapter_title, label_of, map_warning, parse_series, parse_stats
 from ficlens.model import Metadata
-
-from ingest_helpers import INGEST, analyse_work, ao3_epub, check_offsets
 
 
 def notes_of(work, kind):
@@ -99,7 +98,7 @@ def test_ao3_word_count_follows_text_nodes_like_ao3_not_the_joined_text(validate
     from ficlens.text import ao3_word_count
 
     joined = sum(ao3_word_count(w.text[c.start : c.end]) for c in w.chapters)
-    doc, obj = analyse_work(w, validate)
+    doc, _ = analyse_work(w, validate)
     assert (joined, doc.stats.words, w.metadata.words) == (405, 408, 408)
 
 

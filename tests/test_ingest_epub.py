@@ -6,12 +6,11 @@ import io
 import zipfile
 
 import pytest
+from ingest_helpers import analyse_work, ao3_epub, check_offsets, encryption_xml
 
 from ficlens.errors import BadEpub
 from ficlens.ingest import read, read_bytes
 from ficlens.ingest.epub import open_archive, read_member
-
-from ingest_helpers import analyse_work, ao3_epub, check_offsets, encryption_xml
 
 CONTAINER = b"""<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
 <rootfiles><rootfile full-path="OEBPS/book.opf" media-type="application/oebps-package+xml"/></rootfiles></container>"""

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from ingest_helpers import INGEST, analyse_work, check_offsets
 
 from ficlens.errors import NotAWork
 from ficlens.ingest import read, read_bytes
 from ficlens.ingest.ffn_html import parse_characters, parse_genres, parse_meta_line
 from ficlens.model import Metadata
-
-from ingest_helpers import INGEST, analyse_work, check_offsets
 
 
 def test_ffn_page_metadata_is_read_exactly():

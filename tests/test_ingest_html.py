@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from ingest_helpers import INGEST, analyse_work, check_offsets
 from selectolax.lexbor import LexborHTMLParser
 
 from ficlens.errors import NotAWork
 from ficlens.ingest import read, read_bytes
 from ficlens.ingest.htmltext import TextBuilder, extract_blocks, is_separator
-
-from ingest_helpers import INGEST, analyse_work, check_offsets
 
 
 def blocks(html):
@@ -35,10 +34,10 @@ def test_generic_html_story_title_byline_summary_chapters_and_thoughts(validate)
 
 def test_html_without_headings_goes_through_plain_text_front_matter(validate):
     page = (
-        "<html><head><title>Rainy Day</title></head><body>"
-        "<p>It rained for three days, and on the fourth day the river came up to the porch.</p>"
-        "<hr><p>Nobody in the house said <em>flood</em>, as if the word might hear them.</p></body></html>"
-    ).encode()
+        b"<html><head><title>Rainy Day</title></head><body>"
+        b"<p>It rained for three days, and on the fourth day the river came up to the porch.</p>"
+        b"<hr><p>Nobody in the house said <em>flood</em>, as if the word might hear them.</p></body></html>"
+    )
     w = read_bytes(page, path="rain.html")
     assert w.metadata.title == "Rainy Day"
     assert w.text.startswith("It rained for three days")
@@ -123,11 +122,11 @@ def test_preformatted_text_keeps_its_line_breaks():
 
 def test_html_title_heading_then_in_text_front_matter_is_found_by_the_text_parser(validate):
     page = (
-        "<html><body><h1>Barn Dance</h1><p>by Lana_fan</p><p>Disclaimer: I don't own Smallville.</p>"
-        "<p>A/N: for my beta, who is a saint.</p><p>* * *</p>"
-        "<p>Clark hated dancing. He had told Chloe so three times, and she had laughed at him three times.</p>"
-        "<p>\"One song,\" she said.</p><p>A/N: review please!</p></body></html>"
-    ).encode()
+        b"<html><body><h1>Barn Dance</h1><p>by Lana_fan</p><p>Disclaimer: I don't own Smallville.</p>"
+        b"<p>A/N: for my beta, who is a saint.</p><p>* * *</p>"
+        b"<p>Clark hated dancing. He had told Chloe so three times, and she had laughed at him three times.</p>"
+        b"<p>\"One song,\" she said.</p><p>A/N: review please!</p></body></html>"
+    )
     w = read_bytes(page, path="barn.html")
     assert (w.metadata.title, w.metadata.authors) == ("Barn Dance", ["Lana_fan"])
     assert w.text[w.body.start : w.body.end] == "Clark hated dancing. He had told Chloe so three times, and she had laughed at him three times.\n\"One song,\" she said."
@@ -160,15 +159,15 @@ def test_utf16_html_download_is_sniffed_and_read(tmp_path):
 
 def test_blog_post_story_leaves_sidebar_comments_and_share_links_out():
     page = (
-        "<html><head><title>Hay Fever | my fic journal</title></head><body>"
-        "<div id='sidebar-1' class='widget-area'><p>Recent posts: Hay Fever, Barn Dance, Corn Maze and twelve others you might like</p></div>"
-        "<article><h1 class='entry-title'>Hay Fever</h1><div class='entry-content'>"
-        "<p>Clark had never sneezed in his life, so the first one took the roof off the barn.</p>"
-        "<p>\"Bless you,\" said Lana, from somewhere under the hay.</p>"
-        "<div class='sharedaddy'><p>Share this: Twitter, Facebook, Tumblr, Email, Print</p></div></div></article>"
-        "<div id='comments' class='comments-area'><p>Great story!! When is the next part coming out, I love this so much</p></div>"
-        "</body></html>"
-    ).encode()
+        b"<html><head><title>Hay Fever | my fic journal</title></head><body>"
+        b"<div id='sidebar-1' class='widget-area'><p>Recent posts: Hay Fever, Barn Dance, Corn Maze and twelve others you might like</p></div>"
+        b"<article><h1 class='entry-title'>Hay Fever</h1><div class='entry-content'>"
+        b"<p>Clark had never sneezed in his life, so the first one took the roof off the barn.</p>"
+        b"<p>\"Bless you,\" said Lana, from somewhere under the hay.</p>"
+        b"<div class='sharedaddy'><p>Share this: Twitter, Facebook, Tumblr, Email, Print</p></div></div></article>"
+        b"<div id='comments' class='comments-area'><p>Great story!! When is the next part coming out, I love this so much</p></div>"
+        b"</body></html>"
+    )
     w = read_bytes(page, path="hay.html")
     assert w.metadata.title == "Hay Fever"
     assert "Recent posts" not in w.text and "Share this" not in w.text and "Great story" not in w.text

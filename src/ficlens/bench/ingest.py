@@ -16,7 +16,6 @@ import json
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -128,9 +127,9 @@ def report_lines(r: IngestBench) -> list[str]:
 
 
 def ingest(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Works or folders (default: the LitBank texts)."),
+    paths: list[Path] | None = typer.Argument(None, help="Works or folders (default: the LitBank texts)."),
     profile: str = typer.Option("full", help="NLP profile: full, tagger, ner or fast."),
-    limit: Optional[int] = typer.Option(None, help="Only the first N files."),
+    limit: int | None = typer.Option(None, help="Only the first N files."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
 ) -> None:
     """Words/second for reading + front matter + spaCy, single process."""

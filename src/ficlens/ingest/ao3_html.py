@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 
+from .. import vocab
 from ..errors import NotAWork
 from ..model import Metadata, Source, Work
-from .. import vocab
 from .htmltext import Block, classes, extract_blocks, node_text, parse_html
 from .layout import ChapterParts, WorkParts, build_work
 
@@ -35,7 +35,7 @@ _TAG_FIELDS = {
 }
 _LABELS = {"summary", "notes", "chapter summary", "chapter notes", "chapter end notes", "end notes"}
 _WORK_URL_RE = re.compile(r"(https?://(?:www\.)?archiveofourown\.org/works/(\d+))")
-_CHAPTER_HEADING_RE = re.compile(r"^\s*Chapter\s+\d+\s*(?::\s*(.*?))?\s*$", re.I)
+_CHAPTER_HEADING_RE = re.compile(r"^\s*Chapter\s+\d+\s*(?::\s*(.*?))?\s*$", re.IGNORECASE)
 
 
 def read(data: bytes, *, path: str | None, sha256: str, max_bytes: int | None = None) -> Work:
@@ -174,7 +174,7 @@ def byline_authors(node) -> list[str]:
     names = [n for n in names if n]
     if names:
         return names
-    text = re.sub(r"^\s*by\s+", "", node_text(node), flags=re.I)
+    text = re.sub(r"^\s*by\s+", "", node_text(node), flags=re.IGNORECASE)
     return [t.strip() for t in text.split(",") if t.strip()]
 
 

@@ -21,9 +21,9 @@ import zipfile
 from urllib.parse import unquote
 from xml.etree import ElementTree as ET
 
+from .. import vocab
 from ..errors import BadEpub, NotAWork
 from ..model import Metadata, Source, Work
-from .. import vocab
 from .htmltext import blocks_text, extract_blocks, node_text
 from .layout import ChapterParts, WorkParts, build_work, trim_chapter_edges
 
@@ -135,7 +135,7 @@ def _check_encryption(zf: zipfile.ZipFile, limit: int) -> None:
         ref = data.find(".//enc:CipherReference", _NS)
         algorithm = method.get("Algorithm", "") if method is not None else ""
         uri = ref.get("URI", "") if ref is not None else ""
-        is_font = re.search(r"\.(otf|ttf|woff2?)$", uri, re.I) is not None
+        is_font = re.search(r"\.(otf|ttf|woff2?)$", uri, re.IGNORECASE) is not None
         if not (algorithm in _FONT_OBFUSCATION and is_font):
             raise BadEpub(f"encrypted EPUB (DRM): {uri or 'content'} is encrypted")
 

@@ -16,11 +16,11 @@ genre segment is recognised against FFN's closed list of 21 genres. A page holds
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
+from .. import vocab
 from ..errors import NotAWork
 from ..model import Metadata, Source, Work
-from .. import vocab
 from .htmltext import extract_blocks, node_text, parse_html
 from .layout import ChapterParts, WorkParts, build_work, trim_chapter_edges
 
@@ -30,7 +30,7 @@ GENRES = (
     "Hurt/Comfort", "Mystery", "Parody", "Poetry", "Romance", "Sci-Fi", "Spiritual", "Supernatural", "Suspense",
     "Tragedy", "Western",
 )
-_LABELLED = re.compile(r"^(Rated|Chapters|Words|Reviews|Favs|Follows|Updated|Published|Status|id)\s*:", re.I)
+_LABELLED = re.compile(r"^(Rated|Chapters|Words|Reviews|Favs|Follows|Updated|Published|Status|id)\s*:", re.IGNORECASE)
 
 
 def read(data: bytes, *, path: str | None, sha256: str, max_bytes: int | None = None) -> Work:
@@ -111,7 +111,7 @@ def parse_meta_line(text: str, html: str, meta: Metadata) -> None:
     n = meta.extra.pop("ffn_chapters", 1)
     meta.chapters = f"{n}/{n}" if meta.complete else f"{n}/?"
     for label, epoch in re.findall(r"(Updated|Published):\s*<span[^>]*data-xutime=['\"]?(\d+)", html):
-        day = datetime.fromtimestamp(int(epoch), tz=timezone.utc).date().isoformat()
+        day = datetime.fromtimestamp(int(epoch), tz=UTC).date().isoformat()
         if label == "Published":
             meta.published = day
         else:

@@ -25,11 +25,11 @@ _CHROME_TAGS = frozenset({"nav", "footer", "aside", "form", "header"})
 _CHROME_CLASS_RE = re.compile(
     r"^(?:site-)?(?:nav|navbar|navigation|menu|sidebar|footer|comments?|comment-list|comments-area|share|sharing"
     r"|sharedaddy|breadcrumbs?|widget|widget-area|related-posts|post-navigation|tags-links)(?:[-_]\w+)?$",
-    re.I,
+    re.IGNORECASE,
 )
 # a story inside a page: the one article/main region that holds most of the text
 _MAIN_SELECTORS = "article, main, [role=main], .entry-content, .post-content, #story, .story"
-_CHAPTER_RE = re.compile(r"^(chapter|part|book|prologue|epilogue|interlude)\b|^[IVXLC]+\.?$|^\d+\.?$", re.I)
+_CHAPTER_RE = re.compile(r"^(chapter|part|book|prologue|epilogue|interlude)\b|^[IVXLC]+\.?$|^\d+\.?$", re.IGNORECASE)
 
 
 def read(data: bytes, *, path: str | None, sha256: str, max_bytes: int | None = None) -> Work:
@@ -127,11 +127,11 @@ def _is_title_heading(blocks: list[Block], page_title: str) -> bool:
 
 
 _FRONT_KINDS = (
-    (re.compile(r"^summary\s*:", re.I), "summary"),
-    (re.compile(r"^(a/n|author'?s'? notes?)\b", re.I), "author_note"),
-    (re.compile(r"^disclaimer\b|don'?t own|do not own|doesn'?t belong", re.I), "disclaimer"),
-    (re.compile(r"^warnings?\s*:", re.I), "warning"),
-    (re.compile(r"^rat(ed|ing)\s*:?", re.I), "rating"),
+    (re.compile(r"^summary\s*:", re.IGNORECASE), "summary"),
+    (re.compile(r"^(a/n|author'?s'? notes?)\b", re.IGNORECASE), "author_note"),
+    (re.compile(r"^disclaimer\b|don'?t own|do not own|doesn'?t belong", re.IGNORECASE), "disclaimer"),
+    (re.compile(r"^warnings?\s*:", re.IGNORECASE), "warning"),
+    (re.compile(r"^rat(ed|ing)\s*:?", re.IGNORECASE), "rating"),
 )
 
 
@@ -139,14 +139,14 @@ def _front_matter_lines(parts: WorkParts, meta: Metadata) -> None:
     """Byline and summary among the lines before the first chapter (the rest stay "other")."""
     keep = []
     for b in parts.front:
-        m = re.match(r"^by:?\s+(.+)$", b.text, re.I)
+        m = re.match(r"^by:?\s+(.+)$", b.text, re.IGNORECASE)
         if m and not meta.authors and len(b.text) < 80:
             meta.authors = [a.strip() for a in re.split(r",|\band\b|&", m.group(1)) if a.strip()]
             parts.byline = b.text
             continue
         kind = next((k for rx, k in _FRONT_KINDS if rx.search(b.text)), "other")
         if kind == "summary" and meta.summary is None:
-            meta.summary = re.sub(r"^summary\s*:\s*", "", b.text, flags=re.I)
+            meta.summary = re.sub(r"^summary\s*:\s*", "", b.text, flags=re.IGNORECASE)
             parts.summary.append(b)
             continue
         keep.append(b)

@@ -32,15 +32,13 @@ from ..text import ao3_word_count
 
 # elements whose start and end break a line
 BLOCK_TAGS = frozenset(
-    "address article aside blockquote body center dd details div dl dt figcaption figure footer form h1 h2 h3 "
-    "h4 h5 h6 header html li main nav ol p pre section summary table tbody td tfoot th thead tr ul".split()
+    ["address", "article", "aside", "blockquote", "body", "center", "dd", "details", "div", "dl", "dt", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "html", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"]
 )
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 EMPHASIS_TAGS = frozenset({"i", "em", "cite", "dfn", "var"})
 # never text of the work
 SKIP_TAGS = frozenset(
-    "script style head noscript template title select option button iframe svg math object embed audio video "
-    "canvas input textarea".split()
+    ["script", "style", "head", "noscript", "template", "title", "select", "option", "button", "iframe", "svg", "math", "object", "embed", "audio", "video", "canvas", "input", "textarea"]
 )
 
 # A paragraph that is only decoration marks a scene break: "* * *", "~~~", "-----", "xXx",
@@ -316,7 +314,7 @@ class TextBuilder:
         return "".join(self._parts) + ("\n" if self._parts else "")
 
 
-_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 
 
 def decode_html(data: bytes) -> tuple[str, str]:

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import re
 
-from ..model import Metadata, Source, Work
 from .. import vocab
+from ..model import Metadata, Source, Work
 from .decode import decode_text
 
 FORMAT = "markdown"
-_FM_RE = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*\n", re.S)
+_FM_RE = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*\n", re.DOTALL)
 _LIST_KEYS = {
     "author": "authors",
     "authors": "authors",
