@@ -214,7 +214,29 @@ def _role_from_position(doc: Doc, t0: int, t1: int) -> str:
     return "other"
 
 
-def find_names(doc: Doc, lex: Lexicon, in_quote: list[bool], kb_aliases: dict | None = None) -> list[MentionCand]:
+PLACE_HEADS = frozenset(
+    "high school street manor tower towers city asylum park farm hospital academy university college "
+    "church cathedral chapel station road avenue bridge castle abbey inn square mansion palace building "
+    "island river mountain valley county village town harbor harbour bay lake forest woods".split()
+)
+
+
+def looks_like_place(words: Sequence[str], lex: Lexicon, places: frozenset[str] = frozenset()) -> bool:
+    """"Smallville High", "Wayne Manor", "Kellynch Hall", or a KB place ("Metropolis")."""
+    key = " ".join(w.lower() for w in words)
+    if key in places:
+        return True
+    if len(words) >= 2:
+        last = words[-1].lower()
+        if last in PLACE_HEADS:
+            return True
+        if last == "hall" and lex.name_gender(words[0]) is None:
+            return True
+    return False
+
+
+def find_names(doc: Doc, lex: Lexicon, in_quote: list[bool], kb_aliases: dict | None = None,
+               places: frozenset[str] = frozenset()) -> list[MentionCand]:
     """Name mentions in text order (see module docstring)."""
     toks = doc.tokens
     taken = [False] * len(toks)
@@ -255,7 +277,7 @@ def find_names(doc: Doc, lex: Lexicon, in_quote: list[bool], kb_aliases: dict | 
         if t0 > 0 and toks[t0 - 1].text.lower() == "the" and toks[t0].text.lower().rstrip(".") in lex.honorifics:
             t0 -= 1  # "the Lord Chancellor", "the Captain": a title takes its article
         cand = _name_cand(doc, lex, t0, t1, in_quote, title=source == "title")
-        if cand.words:
+        if cand.words and not looks_like_place(cand.words, lex, places):
             out.append(cand)
     return out
 

@@ -96,6 +96,21 @@ def fandom_evidence(doc: Doc, kb: KB) -> dict[str, float]:
     return scores
 
 
+@lru_cache(maxsize=4)
+def _kb_places(kb: KB) -> frozenset[str]:
+    """Marker terms that are not anybody's name: places, organisations, things."""
+    names = {" ".join(_TOKEN_RE.findall(n.lower())) for c in kb.characters.values() for n in c.names()}
+    out = set()
+    for terms in kb.markers.values():
+        for t in terms:
+            key = " ".join(_TOKEN_RE.findall(t.lower()))
+            if key not in names:
+                out.add(key)
+                if key.startswith("the "):
+                    out.add(key[4:])
+    return frozenset(out - names)
+
+
 def _related_pair(kb: KB, ids: set[str]) -> bool:
     return any(r.other in ids for i in ids for r in kb.characters[i].relations)
 
@@ -126,7 +141,8 @@ def resolve(doc: Doc, kb: KB | None = None, *, nominals: bool = True, lex: Lexic
     in_quote = token_flags(doc.tokens, spans)
     active = fandom_evidence(doc, kb) if kb is not None else {}
     aliases = _kb_alias_index(kb, set(active)) if kb is not None and active else None
-    names = mdet.find_names(doc, lex, in_quote, aliases)
+    places = _kb_places(kb) if kb is not None else frozenset()
+    names = mdet.find_names(doc, lex, in_quote, aliases, places)
     entities = cluster_names(names, lex)
     if kb is not None:
         link_kb(entities, kb, active)
