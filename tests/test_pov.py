@@ -221,3 +221,16 @@ def test_present_tense_without_pos_tags_falls_back_to_the_verb_lexicon(analyse):
     doc, obj = analyse((NARRATIVE / "present_tense.txt").read_text(), name="present_tense.txt", profile="ner")
     assert all(not t.tag for t in doc.tokens)
     assert obj["pov"]["tense"] == "present"
+
+
+def test_alternating_pov_fixture_story_hands_the_focus_from_lois_to_clark():
+    doc = make_doc((NARRATIVE / "alternating_pov.txt").read_text())
+    add_character(doc, "lois", "Lois Lane", "female", ["Lois"], ["she", "her"])
+    add_character(doc, "clark", "Clark Kent", "male", ["Clark"], ["he", "him", "his"])
+    add_character(doc, "jimmy", "Jimmy Olsen", "male", ["Jimmy"])
+    run_pov(doc)
+    assert (doc.pov.person, doc.pov.tense) == ("third", "past")
+    assert [f.character for f in doc.pov.focal] == ["lois", "clark"]
+    clark = doc.pov.focal[1]
+    assert doc.text[clark.start : clark.end].startswith("Clark POV")
+    assert clark.end == doc.body.end or doc.text[clark.end : doc.body.end].strip() == ""
