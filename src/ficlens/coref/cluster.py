@@ -131,6 +131,8 @@ def _single_name_entity(m: MentionCand, entities: list[Entity], lex: Lexicon) ->
             continue
         if m.honorific:
             ok = word == e.last or (word in e.words and e.last is None)
+            if len(word.rstrip(".")) == 1 and e.last:
+                ok = e.last.startswith(word[0])  # "Mrs. H" = Mrs. Hudson, "Mrs. K" = Mrs. Kent
             if not ok and m.honorific in GIVEN_NAME_HONORIFICS and e.first:
                 ok = lex.same_given_name(word, e.first)  # "Sir Walter" = Walter Elliot
             if m.gender and e.honorific_gender and m.gender != e.honorific_gender:

@@ -106,7 +106,8 @@ def _clean_person_span(doc: Doc, lex: Lexicon, t0: int, t1: int, vocab: set[str]
     toks = doc.tokens
     t1 = _strip_possessive(toks, t0, t1)
     # trailing junk: "Lana POV", "Clark's", "Lois -"
-    while t1 > t0 and (toks[t1 - 1].text.upper() == "POV" or not toks[t1 - 1].text[:1].isalnum()):
+    while t1 > t0 and (toks[t1 - 1].text.upper() == "POV" or not toks[t1 - 1].text[:1].isalnum()
+                       or toks[t1 - 1].text.lower() in lex.not_names):
         t1 -= 1
     # leading junk: "Kissing Lois", "Mhmm Clark", quotes
     while t0 < t1:

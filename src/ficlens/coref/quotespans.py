@@ -7,6 +7,13 @@ the paragraph (fiction leaves a quote open when the speech continues in the next
 >>> text = 'He said, "Thanks Smallville." She smiled.'
 >>> [text[s:e] for s, e in quote_spans(text, [(0, len(text))])]
 ['"Thanks Smallville."']
+
+Paragraphs without double quotes may use single ones (British style); an apostrophe inside
+a word ("don't") never opens or closes a quote:
+
+>>> text = "'Thanks, Mrs H. You're a saint.' John didn't stay."
+>>> [text[s:e] for s, e in quote_spans(text, [(0, len(text))])]
+["'Thanks, Mrs H. You're a saint.'"]
 """
 
 from __future__ import annotations
@@ -15,6 +22,8 @@ import re
 from typing import Iterable
 
 _OPENERS = re.compile('["\u201c\u00ab\u201e]')
+_SINGLE_OPEN = re.compile("(?:^|(?<=[\\s(\\[\u2014\u2013-]))['\u2018](?=\\S)")
+_SINGLE_CLOSE = re.compile("(?<=\\S)['\u2019](?=[\\s.,;:!?)\\]\u2014\u2013-]|$)")
 OPEN = {"\u201c": "\u201d", "\u00ab": "\u00bb", "\u201e": "\u201d"}
 STRAIGHT = '"'
 
@@ -23,6 +32,9 @@ def quote_spans(text: str, paragraphs: Iterable[tuple[int, int]]) -> list[tuple[
     """Half-open spans (quote marks included) of quoted passages, in text order."""
     out: list[tuple[int, int]] = []
     for ps, pe in paragraphs:
+        if _OPENERS.search(text, ps, pe) is None:
+            out.extend(_single_quoted(text, ps, pe))
+            continue
         i = ps
         while i < pe:
             m = _OPENERS.search(text, i, pe)
@@ -51,3 +63,23 @@ def token_flags(tokens, spans: list[tuple[int, int]]) -> list[bool]:
         if k < len(spans) and spans[k][0] <= t.start < spans[k][1]:
             flags[t.i] = True
     return flags
+
+
+def _single_quoted(text: str, ps: int, pe: int) -> list[tuple[int, int]]:
+    """Quotes marked with single quotation marks in ``text[ps:pe]``."""
+    para = text[ps:pe]
+    opens = [m.start() for m in _SINGLE_OPEN.finditer(para)]
+    if not opens:
+        return []
+    closes = [m.start() for m in _SINGLE_CLOSE.finditer(para)]
+    out = []
+    k = 0
+    end = -1
+    for o in opens:
+        if o <= end:
+            continue
+        while k < len(closes) and closes[k] <= o:
+            k += 1
+        end = closes[k] if k < len(closes) else len(para) - 1
+        out.append((ps + o, ps + end + 1))
+    return out
