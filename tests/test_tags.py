@@ -259,7 +259,7 @@ def test_trigger_model_ships_only_single_words_and_weights():
     assert model is not None
     assert all(" " not in w and w == w.lower() for w in model.vocab)
     assert {"violence", "death"} <= set(model.categories)
-    assert model.meta["min_df"] >= 5
+    assert model.meta["min_df"] >= 5 and model.meta["min_works"] >= 3
 
 
 def test_trigger_model_scores_a_violent_passage_above_a_gentle_one():

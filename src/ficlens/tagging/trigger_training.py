@@ -31,9 +31,17 @@ def load_passages(path: str | Path) -> list[dict[str, Any]]:
     return out
 
 
+MIN_WORKS = 3  # a word must come from this many different works: no one fic's names or coinages
+
+
 def vocabulary(passages: list[dict[str, Any]], min_df: int) -> list[str]:
     df = Counter(w for p in passages for w in p["words"])
-    return sorted(w for w, n in df.items() if n >= min_df)
+    works: dict[str, set[str]] = {}
+    for p in passages:
+        for w in p["words"]:
+            if df[w] >= min_df:
+                works.setdefault(w, set()).add(p["work_id"])
+    return sorted(w for w, ws in works.items() if len(ws) >= MIN_WORKS)
 
 
 def _matrix(passages: list[dict[str, Any]], index: dict[str, int]):
@@ -69,8 +77,8 @@ def fit_all(passages: list[dict[str, Any]], *, min_df: int = 8, C: float = 0.1) 
         sub = [p for p in passages if p["warning"] == cat]
         coef, b = fit_category(sub, vocab, C)
         cats[cat] = {"coef": coef, "intercept": b, "n": len(sub), "positives": sum(p["label"] for p in sub)}
-    return {"format": "ficlens.triggers/1", "features": "word presence", "min_df": min_df, "C": C,
-            "vocab": vocab, "categories": cats}
+    return {"format": "ficlens.triggers/1", "features": "word presence", "min_df": min_df, "min_works": MIN_WORKS,
+            "C": C, "vocab": vocab, "categories": cats}
 
 
 def cross_validate(passages: list[dict[str, Any]], *, folds: int = 5, min_df: int = 8, C: float = 0.1):
