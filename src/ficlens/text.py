@@ -49,11 +49,20 @@ def line_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     return out
 
 
+_SENTENCE_END = tuple(".!?\"'\u201d\u2019\u2026:;)*~-_")
+
+
 def is_hard_wrapped(text: str, start: int = 0, end: int | None = None) -> bool:
     """True when prose is hard-wrapped: paragraphs are blank-line-separated blocks of short lines.
 
     Gutenberg texts and many old archive .txt files wrap at ~70 columns; fic pasted from the
-    web puts each paragraph on one line.
+    web puts each paragraph on one line, sometimes with no blank line between paragraphs.
+    The mark of wrapping is a line that stops mid-sentence and runs on in the next line.
+
+    >>> is_hard_wrapped("He went out into the\\nrain and did not come\\nback until late that\\n" * 4)
+    True
+    >>> is_hard_wrapped('"Hi," she said.\\nHe nodded.\\n"Come in."\\nShe did.\\n' * 3)
+    False
     """
     lines = line_spans(text, start, end)
     if len(lines) < 8:
@@ -61,16 +70,25 @@ def is_hard_wrapped(text: str, start: int = 0, end: int | None = None) -> bool:
     long_lines = sum(1 for s, e in lines if e - s > 100)
     if long_lines > len(lines) * 0.1:
         return False
-    # consecutive non-blank lines (no blank line between) are the mark of wrapping
-    joined = sum(1 for (s1, e1), (s2, _) in zip(lines, lines[1:]) if "\n\n" not in text[e1:s2].replace("\r", ""))
-    return joined > len(lines) * 0.5
+    runs_on = sum(
+        1
+        for (s1, e1), (s2, _) in zip(lines, lines[1:])
+        if "\n\n" not in text[e1:s2] and not text[s1:e1].endswith(_SENTENCE_END)
+    )
+    return runs_on > (len(lines) - 1) * 0.4
 
 
-def paragraph_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Paragraph spans in ``text[start:end]``: lines, or blank-line blocks for hard-wrapped text."""
+def paragraph_spans(
+    text: str, start: int = 0, end: int | None = None, *, wrapped: bool | None = None
+) -> list[tuple[int, int]]:
+    """Paragraph spans in ``text[start:end]``: lines, or blank-line blocks for hard-wrapped text.
+
+    ``wrapped`` None detects hard wrapping; HTML/EPUB text is one paragraph per line by the
+    contract, so its callers pass False.
+    """
     end = len(text) if end is None else end
     lines = line_spans(text, start, end)
-    if not is_hard_wrapped(text, start, end):
+    if not (is_hard_wrapped(text, start, end) if wrapped is None else wrapped):
         return lines
     out: list[tuple[int, int]] = []
     cur_s, cur_e = None, None
