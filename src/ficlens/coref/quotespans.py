@@ -22,8 +22,8 @@ import re
 from typing import Iterable
 
 _OPENERS = re.compile('["\u201c\u00ab\u201e]')
-_SINGLE_OPEN = re.compile("(?:^|(?<=[\\s(\\[\u2014\u2013-]))['\u2018](?=\\S)")
-_SINGLE_CLOSE = re.compile("(?<=\\S)['\u2019](?=[\\s.,;:!?)\\]\u2014\u2013-]|$)")
+_SINGLE_OPEN = re.compile("(?:^|(?<=[\\s(\\[\u2014\u2013-]))(?:\u2018|'(?=\\S))")
+_SINGLE_CLOSE = re.compile("['\u2019](?=[\\s.,;:!?)\\]\u2014\u2013-]|$)")
 OPEN = {"\u201c": "\u201d", "\u00ab": "\u00bb", "\u201e": "\u201d"}
 STRAIGHT = '"'
 
@@ -78,7 +78,7 @@ def _single_quoted(text: str, ps: int, pe: int) -> list[tuple[int, int]]:
     for o in opens:
         if o <= end:
             continue
-        while k < len(closes) and closes[k] <= o:
+        while k < len(closes) and closes[k] <= o + 1:
             k += 1
         end = closes[k] if k < len(closes) else len(para) - 1
         out.append((ps + o, ps + end + 1))
