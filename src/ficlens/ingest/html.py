@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ..errors import NotAWork
-from ..frontmatter import apply_front_matter
+from ..frontmatter import apply_front_matter, declare_line
 from ..model import Metadata, Source, Span, Work
 from .htmltext import Block, classes, extract_blocks, node_text, parse_html
 from .layout import ChapterParts, WorkParts, build_work
@@ -149,6 +149,9 @@ def _front_matter_lines(parts: WorkParts, meta: Metadata) -> None:
             meta.summary = re.sub(r"^summary\s*:\s*", "", b.text, flags=re.IGNORECASE)
             parts.summary.append(b)
             continue
+        if kind != "summary":
+            # the plain-text recognisers fill rating, warnings, pairings, POV and setting
+            b.note = declare_line(b.text, meta) or kind
         keep.append(b)
     parts.front = keep
 

@@ -77,6 +77,7 @@ class Block:
     emphasis: list[tuple[int, int]] = field(default_factory=list)  # offsets into ``text``
     kind: str = "p"  # "p", "h1".."h6", or "break"
     words: int = 0  # AO3's count over this block's text nodes
+    note: str = ""  # contract note kind when a reader has classified this front-matter block
 
     @property
     def is_heading(self) -> bool:

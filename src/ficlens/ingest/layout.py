@@ -75,7 +75,11 @@ def build_work(parts: WorkParts, meta: Metadata, source: Source, *, markup_words
         notes.append(Note("other", *_span(tb.line(parts.title))))
     if parts.byline:
         notes.append(Note("other", *_span(tb.line(parts.byline))))
-    _note(tb, notes, parts.front, "other")
+    if parts.front:
+        tb.blank()
+        # one note per block, each with the kind its reader recognised (disclaimer, rating, ...)
+        for b, sp in tb.add_blocks(parts.front, emphasis=False, breaks=False).lines:
+            notes.append(Note(b.note or "other", sp.start, sp.end))
     _note(tb, notes, parts.summary, "summary")
     _note(tb, notes, parts.notes, "author_note")
     chapters: list[Chapter] = []
