@@ -258,3 +258,14 @@ def test_a_worker_that_dies_mid_work_is_reported_and_replaced(tmp_path):
     (fail,) = report.failures
     assert fail["file"] == str(huge) and fail["stage"] == "worker"
     assert fail["reason"] == "worker process died (exit code -9)"
+
+
+def test_resume_with_booknlp_redoes_works_done_without_it(tmp_path):
+    files = _files(FIX / "good")
+    out = tmp_path / "out"
+    run_batch(files, out, LocalEngine(workers=1), FAST)
+    again = run_batch(files, out, LocalEngine(workers=1), BatchSettings(profile="fast", stages=(), booknlp=True))
+    assert again.analysed == 3
+    assert len(list((out / "booknlp").glob("*.tokens"))) == 3
+    third = run_batch(files, out, LocalEngine(workers=1), BatchSettings(profile="fast", stages=(), booknlp=True))
+    assert third.resumed == 3

@@ -228,6 +228,12 @@ class Plan:
     resolved: deque = field(default_factory=deque)  # WorkResults decided without a worker
     first_path: dict[str, str] = field(default_factory=dict)  # work_id -> first input with it
 
+    def _done(self, wid: str) -> bool:
+        """Its JSON is whole (and, when asked for, its BookNLP files, written before the JSON, exist)."""
+        if not is_complete(output_path(self.out, wid)):
+            return False
+        return not self.settings.booknlp or (self.out / BOOKNLP_DIR / f"{wid}.book").is_file()
+
     def tasks(self) -> Iterator[WorkTask]:
         """Tasks in input order, lazily (files are hashed as the engine asks for work)."""
         from ..ingest import max_bytes_default, read
@@ -249,7 +255,7 @@ class Plan:
                 self.resolved.append(WorkResult(i, str(p), "duplicate", work_id=wid, duplicate_of=self.first_path[wid]))
                 continue
             self.first_path[wid] = str(p)
-            if self.resume and is_complete(output_path(self.out, wid)):
+            if self.resume and self._done(wid):
                 self.resolved.append(WorkResult(i, str(p), "resumed", work_id=wid, bytes=size))
                 continue
             yield WorkTask(i, str(p), sha)
