@@ -234,3 +234,18 @@ def test_alternating_pov_fixture_story_hands_the_focus_from_lois_to_clark():
     clark = doc.pov.focal[1]
     assert doc.text[clark.start : clark.end].startswith("Clark POV")
     assert clark.end == doc.body.end or doc.text[clark.end : doc.body.end].strip() == ""
+
+
+def test_lines_that_are_only_a_name_head_alternating_pov_sections():
+    text = (
+        "LOIS\n\n"
+        + "Lois wondered where Clark was. She paced and she thought about the story. Lois felt tired.\n\n" * 3
+        + "CLARK\n\n"
+        + "Clark knew he was late. He flew faster and he wondered what to say. Clark felt guilty.\n\n" * 3
+    )
+    doc = make_doc(text)
+    add_character(doc, "lois", "Lois Lane", "female", ["Lois", "LOIS"], ["she"])
+    add_character(doc, "clark", "Clark Kent", "male", ["Clark", "CLARK"], ["he"])
+    run_pov(doc)
+    assert [f.character for f in doc.pov.focal] == ["lois", "clark"]
+    assert doc.text[doc.pov.focal[1].start :].startswith("CLARK")

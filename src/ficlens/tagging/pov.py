@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ..model import Character, Doc, Focal, Mention, Token
 from .lexicon import lexicon
-from .text import Spans, dialogue, pov_heading, sections
+from .text import Spans, character_names, dialogue, heading, sections
 
 # pronoun rates per narration word that mark a person (calibrated on LitBank, see bench tags)
 FIRST_RATE = 0.012
@@ -332,7 +332,7 @@ def unresolved_pronouns(doc: Doc, narration: list[Mention]) -> list[Mention]:
 def _section_heading(doc: Doc, start: int) -> str | None:
     line_end = doc.text.find("\n", start)
     line = doc.text[start : line_end if line_end >= 0 else len(doc.text)]
-    return pov_heading(line)
+    return heading(line, character_names(doc))
 
 
 def _merge(focals: list[Focal]) -> list[Focal]:

@@ -137,11 +137,47 @@ def pov_heading(text: str) -> str | None:
     return m.group("name").strip() if m else None
 
 
+_NAME_LINE_RE = re.compile(r"^[\W_]*([A-Za-z][A-Za-z.'\u2019-]*(?: [A-Za-z][A-Za-z.'\u2019-]*){0,2})[\s~*=#_\-\])]*$")
+
+
+def character_names(doc: Doc) -> set[str]:
+    """Lowercased names, aliases and their first words, for spotting name-only headings."""
+    out: set[str] = set()
+    for c in doc.characters:
+        for form in (c.name, *c.aliases):
+            out.add(form.lower())
+            out.add(form.split()[0].lower() if form.split() else "")
+    out.discard("")
+    return out
+
+
+def name_heading(text: str, names: set[str]) -> str | None:
+    """A paragraph that is only a character's name ("LOIS", "~ Clark ~") heads a POV section.
+
+    >>> name_heading("~ LOIS ~", {"lois"}), name_heading("Lois.", {"lois"}), name_heading("Rain", {"lois"})
+    ('LOIS', None, None)
+    """
+    t = text.strip()
+    if len(t) > 30 or t[-1:] in ".!?,\"\u201d":
+        return None
+    m = _NAME_LINE_RE.match(t)
+    if not m:
+        return None
+    name = m.group(1).strip(" .'\u2019")
+    return name if name.lower() in names else None
+
+
+def heading(text: str, names: set[str]) -> str | None:
+    """The character named by a POV heading ("Lana's POV") or a name-only line, else None."""
+    return pov_heading(text) or name_heading(text, names)
+
+
 def sections(doc: Doc) -> list[tuple[int, int]]:
     """Paragraph-index ranges ``[first, last)`` of the scenes of the body.
 
     Scene starts come from ``doc.work.scenes`` (the reader's scene breaks), from ornament
-    lines and from POV headings ("Clark's POV"), whichever the text has.
+    lines, from POV headings ("Clark's POV") and from lines that are only a character's name
+    ("LOIS"), whichever the text has.
     """
     paras = doc.paragraphs
     if not paras:
@@ -149,6 +185,7 @@ def sections(doc: Doc) -> list[tuple[int, int]]:
     cuts = {0}
     scene_starts = sorted(s.start for s in doc.work.scenes)
     idx = ParagraphIndex(paras)
+    names = character_names(doc)
     for s in scene_starts:
         i = idx(s)
         if i < 0:  # a scene may start between paragraphs
@@ -159,7 +196,7 @@ def sections(doc: Doc) -> list[tuple[int, int]]:
         t = doc.text[p.start : p.end]
         if is_break(t):
             cuts.add(i + 1 if i + 1 < len(paras) else i)
-        elif pov_heading(t) and i > 0:
+        elif i > 0 and heading(t, names):
             cuts.add(i)
     c = sorted(x for x in cuts if x < len(paras))
     return [(a, b) for a, b in zip(c, c[1:] + [len(paras)]) if b > a]
