@@ -192,6 +192,27 @@ def test_non_consent_cues_raise_the_rape_warning():
     assert "Rape/Non-Con" in values(doc.tags.warnings)
 
 
+def test_an_age_under_eighteen_near_sexual_content_raises_the_underage_warning():
+    # clinical words on purpose: the test needs tier-2 sexual content, not prose
+    text = ("She was a fifteen-year-old girl. They had sex in the car. "
+            "There was an orgasm and an erection and a condom. ") * 2
+    doc = run(make_doc(text))
+    underage = [t for t in doc.tags.warnings if t.value == "Underage Sex"]
+    assert underage and any("fifteen-year-old" in doc.text[e.start : e.end] for e in underage[0].evidence)
+
+
+def test_an_age_without_sexual_content_is_no_warning():
+    doc = run(make_doc("She was a fifteen-year-old girl who loved maps and trains. " * 4))
+    assert "Underage Sex" not in values(doc.tags.warnings)
+
+
+def test_explicit_terms_make_the_rating_explicit():
+    text = "His penis, her vagina; he ejaculated. They had sex again, an orgasm each. " * 2 + "They slept. " * 20
+    doc = run(make_doc(text))
+    assert doc.tags.rating.value == "Explicit"
+    assert doc.tags.rating.evidence
+
+
 # ----------------------------------------------------------------------------- categories
 
 
