@@ -31,6 +31,7 @@ _TITLE_ABBR = {"dr": "doctor", "capt": "captain", "col": "colonel", "gen": "gene
 NOMINAL_WINDOW_PARAS = 12
 NOMINAL_WINDOW_SENTS = 3
 PLURAL_WINDOW_SENTS = 3
+WE_WINDOW_SENTS = 20
 NOMINAL_PENALTY = 2.0
 SUBJECT_BONUS = 1.5
 FREQ_WEIGHT = 1.0
@@ -73,6 +74,7 @@ class Resolver:
         self._pruned_at = 0
         self.titled: dict[str, int] = {}  # "captain" -> the entity last named "Captain Smollett"
         self.last_group: tuple[int, int, bool] | None = None  # (entity, sentence, last was pronoun)
+        self.last_we: tuple[int, int] | None = None
 
     def _touch(self, e: Entity, m: MentionCand) -> None:
         self.recent[e.idx] = (m.sent, m.para, m.role, m.head)
@@ -142,6 +144,18 @@ class Resolver:
         if m.role == "subj" and role == "subj" and same_clause:
             return -6.0
         return 0.5  # same sentence, otherwise fine
+
+    def we(self, m: MentionCand, new_entity) -> Entity:
+        """"we"/"us"/"our" in the narration: the narrator's group, one chain while it lasts."""
+        last = self.last_we
+        if last is not None and 0 <= m.sent - last[1] <= WE_WINDOW_SENTS:
+            e = self._live(last[0])
+            e.add(m)
+        else:
+            e = new_entity(m, None)
+            e.group = True
+        self.last_we = (e.idx, m.sent)
+        return e
 
     def plural(self, m: MentionCand, new_entity) -> Entity:
         """"they"/"the servants": a group. Joins the group mentioned last within a few

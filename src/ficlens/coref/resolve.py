@@ -210,6 +210,8 @@ def _resolve_in_order(doc: Doc, found: list[MentionCand], entities: list[Entity]
                 res.pronoun(m)
             elif m.person == 3 and not m.in_quote:
                 res.plural(m, new_entity)
+            elif m.person == 1 and m.number == "pl" and not m.in_quote:
+                res.we(m, new_entity)
         elif m.kind == "nominal" and m.number == "sg":
             res.nominal(m, new_entity)
         elif m.kind == "nominal" and not m.in_quote:
