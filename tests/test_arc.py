@@ -71,3 +71,15 @@ def test_a_text_too_short_for_an_arc_has_none():
 def test_arc_validates_against_the_contract():
     doc = arc_stage.create()(make_doc((HAPPY + SAD) * 5))
     validate_analysis(contract.to_json(doc))
+
+
+def test_valences_of_one_work_never_leak_into_another():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ficlens.tagging.sentiment import sentence_valences
+
+    a, b = make_doc(HAPPY * 30), make_doc(SAD * 30)
+    alone_a, alone_b = sentence_valences(a), sentence_valences(b)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(sentence_valences, [a, b] * 10))
+    assert results == [alone_a, alone_b] * 10

@@ -79,13 +79,19 @@ class WordIndex:
         return out
 
 
-_index_cache: list = [None, None]  # [text object, WordIndex]
+# the last text's index, as one tuple so that threads analysing different works never mix
+# one text's index with another (reading and replacing a tuple are each atomic)
+_last_index: tuple[str | None, WordIndex | None] = (None, None)
 
 
 def word_index(text: str) -> WordIndex:
-    if _index_cache[0] is not text:
-        _index_cache[:] = [text, WordIndex(text)]
-    return _index_cache[1]
+    global _last_index
+    cached_text, cached = _last_index
+    if cached_text is text and cached is not None:
+        return cached
+    idx = WordIndex(text)
+    _last_index = (text, idx)
+    return idx
 
 
 class Matcher:

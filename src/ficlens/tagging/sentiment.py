@@ -22,18 +22,20 @@ def valence(text: str) -> float:
     return float(_analyser().polarity_scores(text)["compound"])
 
 
-# the tags and arc stages both read the valences of the same document: keep the last one
-_last: list = [None, None, None]  # [text object, sentence count, result]
+# the tags and arc stages both read the valences of the same document: keep the last one,
+# as one tuple (atomic to read or replace), so concurrent works never see each other's
+_last: tuple = (None, -1, ())  # (text object, sentence count, result)
 
 
 def sentence_valences(doc: Doc) -> list[tuple[int, int, float]]:
     """(start, end, compound) for each sentence of the body with any letters in it."""
-    text = doc.text
-    if _last[0] is text and _last[1] == len(doc.sentences):
-        return list(_last[2])
+    global _last
+    text, n, cached = _last
+    if text is doc.text and n == len(doc.sentences):
+        return list(cached)
     out = _compute(doc)
-    _last[:] = [text, len(doc.sentences), out]
-    return list(out)
+    _last = (doc.text, len(doc.sentences), tuple(out))
+    return out
 
 
 def _compute(doc: Doc) -> list[tuple[int, int, float]]:
