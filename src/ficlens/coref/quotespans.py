@@ -22,7 +22,8 @@ import re
 from typing import Iterable
 
 _OPENERS = re.compile('["\u201c\u00ab\u201e]')
-_SINGLE_OPEN = re.compile("(?:^|(?<=[\\s(\\[\u2014\u2013-]))(?:\u2018|'(?=\\S))")
+# an opening single quote: not the start of a clitic split off by a tokenizer ("Tom 's")
+_SINGLE_OPEN = re.compile("(?:^|(?<=[\\s(\\[\u2014\u2013-]))(?:\u2018|'(?!(?:s|t|ll|re|ve|d|m|em|n)\\b)(?=\\S))")
 _SINGLE_CLOSE = re.compile("['\u2019](?=[\\s.,;:!?)\\]\u2014\u2013-]|$)")
 OPEN = {"\u201c": "\u201d", "\u00ab": "\u00bb", "\u201e": "\u201d"}
 STRAIGHT = '"'
