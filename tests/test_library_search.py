@@ -229,3 +229,13 @@ def test_facets_of_a_broad_query_can_be_limited_to_its_best_matches(lib):
     assert f["pov"] == [FacetValue("first", 1, "inferred", "pov")]
     assert [v.value for v in f["fandom"]] == ["Smallville (TV)"]
     assert lib.search("barn").facets_exact
+
+
+@pytest.mark.parametrize(
+    "query", ['fandom:"Smallville (TV)"', "barn", "-pov:third tense:present", "words:>100 -tag:fluff"]
+)
+def test_search_facets_equal_the_facets_counted_on_their_own(lib, query):
+    # search() counts facets from one pass over the matches; facets() counts with SQL alone
+    res = lib.search(query)
+    assert res.facets == lib.facets(query)
+    assert res.total == len(lib.search(query, per_page=100, with_facets=False).hits)

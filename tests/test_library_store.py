@@ -47,7 +47,7 @@ def test_migrating_a_blank_file_creates_the_schema_and_records_every_migration(t
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
     assert {"_migrations", "works", "work_analysis", "work_tags", "work_history", "works_fts", "work_signatures",
             "facet_counts"} <= tables  # fmt: skip
-    assert recorded == ["m001_works", "m002_fulltext", "m003_signatures", "m004_facet_counts"]
+    assert recorded == ["m001_works", "m002_fulltext", "m003_signatures", "m004_facet_counts", "m005_sort_indexes"]
     assert mode == "wal"
     assert _columns(db, "work_tags") == ["work_id", "type", "source", "value_norm", "value", "confidence"]
     assert _columns(db, "works_fts") == ["title", "authors", "summary", "tags", "text"]

@@ -9,8 +9,8 @@ Declared and inferred values are separate ``FacetValue``s (``source``), so a sid
 
 Cost: counting is linear in the number of matching works. The unfiltered library reads the
 maintained ``facet_counts`` table (``LibraryFacets``); a query matching more than
-``FACET_SCOPE`` works counts over its ``FACET_SCOPE`` best-ranked (text) or newest matches,
-and the search result says so (``facets_exact`` false), so a broad query stays interactive.
+``FACET_SCOPE`` works counts over the first ``FACET_SCOPE`` of them (in library order), and
+the search result says so (``facets_exact`` false), so a broad query stays interactive.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .query import Query
-from .search import Dialect, Expander, default_expander, ids_sql, matching_sql
+from .search import Dialect, Expander, default_expander, id_list_sql, ids_sql, matching_sql
 
 if TYPE_CHECKING:  # pragma: no cover
     from .extract import WorkRecord
@@ -81,6 +81,21 @@ class TagFacet:
         sql = f"SELECT type, source, value, n FROM ({ranked}) r WHERE rn <= {d.p} ORDER BY type, n DESC, value"
         return sql, [*params, self.limit]
 
+    def ids_sql(self, d: Dialect, ids: Sequence[int]) -> tuple[str, list]:
+        """Counts over the given works (ids from ``scope_sql``: no second pass over the filters)."""
+        types = ", ".join([d.p] * len(self.types))
+        sub, sparams = id_list_sql(d, ids)
+        counted = (
+            f"SELECT t.type, t.source, t.value_norm, min(t.value) AS value, count(*) AS n FROM work_tags t "
+            f"WHERE t.work_id IN ({sub}) AND t.type IN ({types}) GROUP BY t.type, t.value_norm, t.source"
+        )
+        ranked = (
+            "SELECT type, source, value, n, row_number() OVER "
+            f"(PARTITION BY type, source ORDER BY n DESC, value) AS rn FROM ({counted}) c"
+        )
+        sql = f"SELECT type, source, value, n FROM ({ranked}) r WHERE rn <= {d.p}"
+        return sql, [*sparams, *self.types, self.limit]
+
     def read(self, rows: Sequence[Sequence[Any]]) -> dict[str, list[FacetValue]]:
         out: dict[str, list[FacetValue]] = {t: [] for t in self.types}
         for kind, source, value, n in rows:
@@ -110,6 +125,17 @@ class ColumnFacet:
             return f"SELECT {cols}, count(*) FROM {frm}{where} GROUP BY {keys}", params
         ids, params = ids_sql(q, d, expand, limit=scope_limit)
         return f"SELECT {cols}, count(*) FROM works w WHERE w.id IN ({ids}) GROUP BY {keys}", params
+
+    def from_scope(self, rows: Sequence[Sequence[Any]]) -> dict[str, list[FacetValue]]:
+        """Column facets from ``scope_sql`` rows (id, pov, tense, ending, complete, fandom_count)."""
+        grouped: dict[tuple, int] = {}
+        for _, pov, tense, ending, complete, fandoms in rows:
+            key = (pov, tense, ending, None if complete is None else ("yes" if complete else "no"),
+                   "only" if (fandoms or 0) > 1 else "no")  # fmt: skip
+            grouped[key] = grouped.get(key, 0) + 1
+        order = ("pov", "tense", "ending", "complete", "crossover")
+        picked = [order.index(n) for n in self.names]
+        return self.read([(*(k[i] for i in picked), n) for k, n in grouped.items()])
 
     def read(self, rows: Sequence[Sequence[Any]]) -> dict[str, list[FacetValue]]:
         counts: dict[str, dict[str, int]] = {n: {} for n in self.names}

@@ -43,12 +43,10 @@ HIT_COLUMNS = (
     "w.id, w.title, w.authors, w.source_path, w.words, w.rating, w.updated, w.published, w.added, "
     "w.pov, w.tense, w.dialogue, w.ending, w.complete, w.chapters, w.summary, w.fandom_count, w.version"
 )
-# the number of matching works, computed in the same pass as the page (no second count query);
-# FTS5's bm25() and snippet() refuse a window context, so SQLite full text counts separately
-TOTAL = "count(*) OVER () AS total"
 HIT_FIELDS = tuple(c.strip().removeprefix("w.") for c in HIT_COLUMNS.split(","))
 # SQLite FTS5 columns: title, authors, summary, tags, text; bm25 weights favour the title
 BM25 = "bm25(works_fts, 10.0, 4.0, 2.0, 3.0, 1.0)"
+NOT_NULL_SORTS = {"title", "author", "added", "words", "chapters", "updated"}
 SORT_COLUMNS = {
     "title": "w.title_sort",
     "author": "w.author_sort",
@@ -211,8 +209,13 @@ def matching_sql(q: Query, d: Dialect, expand: Expander = default_expander) -> t
     return frm, _where([*fconds, *wconds]), [*fparams, *wparams]
 
 
-def order_sql(q: Query, sort: str | None = None, order: str | None = None) -> str:
-    """ORDER BY for a sort key; ``best`` is relevance with words, else newest first (AO3)."""
+def order_sql(q: Query, sort: str | None = None, order: str | None = None, d: Dialect = SQLITE) -> str:
+    """ORDER BY for a sort key; ``best`` is relevance with words, else newest first (AO3).
+
+    Works without a value (no publication date, say) go last. ``NULLS LAST`` is written only
+    where the database would otherwise put them first (PostgreSQL descending, SQLite
+    ascending), because SQLite cannot walk an index for an explicit NULLS clause.
+    """
     key = sort or q.sort or "best"
     direction = (order or q.order or DEFAULT_ORDER.get(key, "desc")).upper()
     if key == "best":
@@ -220,7 +223,9 @@ def order_sql(q: Query, sort: str | None = None, order: str | None = None) -> st
             return f"score {direction if order or q.order else 'DESC'}, w.id DESC"
         key = "updated"
     col = SORT_COLUMNS[key]
-    return f"{col} {direction} NULLS LAST, w.id {direction}"
+    nulls_first_by_default = (direction == "DESC") != d.is_sqlite
+    nulls = " NULLS LAST" if key not in NOT_NULL_SORTS and nulls_first_by_default else ""
+    return f"{col} {direction}{nulls}, w.id {direction}"
 
 
 def search_sql(
@@ -233,21 +238,21 @@ def search_sql(
     order: str | None = None,
     expand: Expander = default_expander,
 ) -> tuple[str, list]:
-    """One page of hits: the hit columns, ``score`` (higher is better), ``snippet``, ``total``."""
+    """One page of hits: the hit columns, ``score`` (higher is better) and ``snippet``."""
     frm, where, params = matching_sql(q, d, expand)
     limit = f" LIMIT {d.p} OFFSET {d.p}"
     paging = [max(1, per_page), (max(1, page) - 1) * max(1, per_page)]
-    orderby = " ORDER BY " + order_sql(q, sort, order)
+    orderby = " ORDER BY " + order_sql(q, sort, order, d)
     if not q.positive_terms:
-        sql = f"SELECT {HIT_COLUMNS}, 0.0 AS score, NULL AS snippet, {TOTAL} FROM {frm}{where}{orderby}{limit}"
+        sql = f"SELECT {HIT_COLUMNS}, 0.0 AS score, NULL AS snippet FROM {frm}{where}{orderby}{limit}"
         return sql, [*params, *paging]
     if d.is_sqlite:
         snip = f"snippet(works_fts, -1, '{MARK_START}', '{MARK_END}', '…', 24)"
-        sql = f"SELECT {HIT_COLUMNS}, -{BM25} AS score, {snip} AS snippet, NULL AS total FROM {frm}{where}{orderby}{limit}"
+        sql = f"SELECT {HIT_COLUMNS}, -{BM25} AS score, {snip} AS snippet FROM {frm}{where}{orderby}{limit}"
         return sql, [*params, *paging]
     # PostgreSQL: ts_headline is costly, so snippets come from headline_sql for the page only
     tsq, tparams = _pg_tsquery(q.positive_terms, d, "&&")
-    sql = f"SELECT {HIT_COLUMNS}, ts_rank_cd(x.tsv, {tsq}) AS score, NULL AS snippet, {TOTAL} FROM {frm}{where}{orderby}{limit}"
+    sql = f"SELECT {HIT_COLUMNS}, ts_rank_cd(x.tsv, {tsq}) AS score, NULL AS snippet FROM {frm}{where}{orderby}{limit}"
     return sql, [*tparams, *params, *paging]
 
 
@@ -263,6 +268,25 @@ def headline_sql(q: Query, d: Dialect, ids: Sequence[int]) -> tuple[str, list]:
 def count_sql(q: Query, d: Dialect, expand: Expander = default_expander) -> tuple[str, list]:
     frm, where, params = matching_sql(q, d, expand)
     return f"SELECT count(*) FROM {frm}{where}", params
+
+
+SCOPE_COLUMNS = "w.id, w.pov, w.tense, w.ending, w.complete, w.fandom_count"
+
+
+def scope_sql(q: Query, d: Dialect, expand: Expander = default_expander) -> tuple[str, list]:
+    """Every matching work's id and narrative columns, in one pass: the total, the column
+    facets, and the id list the tag facets are counted over all come from these rows."""
+    frm, where, params = matching_sql(q, d, expand)
+    return f"SELECT {SCOPE_COLUMNS} FROM {frm}{where}", params
+
+
+def id_list_sql(d: Dialect, ids: Sequence[int]) -> tuple[str, list]:
+    """A subquery yielding the given ids, as one parameter (a JSON array / a PostgreSQL array)."""
+    if d.is_sqlite:
+        import json
+
+        return f"SELECT value FROM json_each({d.p})", [json.dumps(list(ids))]
+    return f"SELECT unnest({d.p}::bigint[])", [list(ids)]
 
 
 def ids_sql(q: Query, d: Dialect, expand: Expander = default_expander, *, limit: int | None = None) -> tuple[str, list]:

@@ -62,6 +62,7 @@ from .search import (
     count_sql,
     headline_sql,
     most_selective_first,
+    scope_sql,
     search_sql,
     tag_frequency_sql,
 )
@@ -384,18 +385,29 @@ class Library:
         sql, params = search_sql(q, d, page=page, per_page=per_page, sort=sort, order=order, expand=expand)
         rows = self.db.query(sql, params)
         hits = self._hits(rows, q)
-        if rows and rows[0][-1] is not None:
-            total = int(rows[0][-1])
-        elif page > 1 or len(hits) >= per_page:  # no window count (FTS5), or past the last page
-            total = int(self.db.query(*count_sql(q, d, expand))[0][0])
+        result = SearchResult(hits, 0, page, per_page, q, sql=[sql])
+        if (q.terms or q.filters) and with_facets:
+            # one pass gives the total, the column facets and the ids the tag facets count over
+            scope = self.db.query(*scope_sql(q, d, expand))
+            result.total = len(scope)
+            result.facets_exact = len(scope) <= FACET_SCOPE
+            result.facets = self._scope_facets(scope[:FACET_SCOPE], facet_limit)
+            return result
+        if page > 1 or len(hits) >= per_page:
+            result.total = (
+                len(self) if not (q.terms or q.filters) else int(self.db.query(*count_sql(q, d, expand))[0][0])
+            )
         else:
-            total = len(hits)
-        result = SearchResult(hits, total, page, per_page, q, sql=[sql])
+            result.total = len(hits)
         if with_facets:
-            scope = FACET_SCOPE if total > FACET_SCOPE and (q.terms or q.filters) else None
-            result.facets = self.facets(q, limit=facet_limit, scope_limit=scope)
-            result.facets_exact = scope is None
+            result.facets = self.facets("", limit=facet_limit)
         return result
+
+    def _scope_facets(self, scope: Sequence[tuple], limit: int) -> dict[str, list[FacetValue]]:
+        tf, cf = TagFacet(limit=limit), ColumnFacet()
+        out = tf.read(self.db.query(*tf.ids_sql(self.dialect, [r[0] for r in scope]))) if scope else tf.read([])
+        out.update(cf.from_scope(scope))
+        return out
 
     def facets(
         self, query: str | Query = "", *, limit: int = 20, scope_limit: int | None = None
