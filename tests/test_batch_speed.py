@@ -41,3 +41,24 @@ def test_report_lines_give_rates_ratio_shares_and_memory():
 
 def test_module_examples_hold():
     assert doctest.testmod(speed).failed == 0
+
+
+def test_component_times_cover_every_spacy_component_of_the_profile():
+    from ficlens.bench.speed import component_shares
+
+    texts = [(p.name, p.read_text(encoding="utf-8")) for p in sorted(FIX.glob("*.txt"))]
+    comp = component_shares("fast", texts)
+    assert list(comp) == ["tokenizer", "sentencizer"] and all(v >= 0 for v in comp.values())
+
+
+def test_cli_bench_speed_prints_both_passes_for_a_given_file():
+    from typer.testing import CliRunner
+
+    from ficlens.cli import get_app
+
+    res = CliRunner().invoke(get_app(), ["bench", "speed", str(FIX / "market.txt"), "--profiles", "fast", "--components"])
+    assert res.exit_code == 0, res.output
+    out = res.output.splitlines()
+    assert out[0].startswith("corpus: 1 works, 128 words")
+    assert any("bare spaCy pass" in x for x in out) and any("full analysis" in x for x in out)
+    assert any(x.startswith("  spaCy CPU time by component: tokenizer") for x in out)

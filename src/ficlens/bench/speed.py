@@ -133,12 +133,44 @@ def measure_profile(profile: str, texts: list[tuple[str, str]]) -> ProfileResult
     )
 
 
-def run_speed(texts: list[tuple[str, str]], profiles: list[str]) -> list[ProfileResult]:
-    """Measure each profile in its own fresh process."""
+def component_shares(profile: str, texts: list[tuple[str, str]]) -> dict[str, float]:
+    """CPU seconds per spaCy component over the corpus's paragraphs (tokenizer included).
+
+    Components run one after another over the whole corpus, each through its own ``pipe``
+    with the NLP layer's batch size, so their costs separate; the sum is close to the bare
+    pass's spaCy time.
+    """
+    from .. import nlp
+    from ..ingest import read_bytes
+    from ..text import paragraph_spans
+
+    model = nlp.load(profile)
+    paras: list[str] = []
+    for name, t in texts:
+        work = read_bytes(t.encode("utf-8"), path=name)
+        paras += [work.text[a:b] for a, b in paragraph_spans(work.text, work.body.start, work.body.end)]
+    list(model.pipe(paras[:50]))  # warm caches and lazy tables
+    c0 = time.process_time()
+    docs = [model.make_doc(p) for p in paras]
+    out = {"tokenizer": time.process_time() - c0}
+    for name, proc in model.pipeline:
+        c0 = time.process_time()
+        docs = list(proc.pipe(docs, batch_size=nlp.BATCH_SIZE)) if hasattr(proc, "pipe") else [proc(d) for d in docs]
+        out[name] = time.process_time() - c0
+    return out
+
+
+def _measure(profile: str, texts: list[tuple[str, str]], components: bool):
+    r = measure_profile(profile, texts)
+    return r, (component_shares(profile, texts) if components else None)
+
+
+def run_speed(texts: list[tuple[str, str]], profiles: list[str], components: bool = False) -> list[tuple]:
+    """Measure each profile in its own fresh process: [(ProfileResult, component seconds or None)]."""
     out = []
     for p in profiles:
         with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as ex:
-            out.append(ex.submit(measure_profile, p, texts).result())
+            out.append(ex.submit(_measure, p, texts, components).result())
     return out
 
 
@@ -162,6 +194,7 @@ def speed(
     words: Optional[int] = typer.Option(None, help="Stop adding LitBank excerpts after this many words (default: all)."),
     work_words: int = typer.Option(100_000, help="Words per work when joining LitBank excerpts."),
     profiles: str = typer.Option("full", help="Comma-separated NLP profiles to measure (full,tagger,ner,fast)."),
+    components: bool = typer.Option(False, "--components", help="Also time each spaCy component separately."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
 ) -> None:
     """Words/s of the full analysis and of the bare spaCy pass, their ratio, stage shares, peak memory."""
@@ -182,17 +215,21 @@ def speed(
     else:
         texts = [(str(p), p.read_bytes().decode("utf-8", "replace")) for p in iter_work_paths([EXAMPLES])]
         label = "bundled examples"
-    results = run_speed(texts, names)
+    results = run_speed(texts, names, components)
     if as_json:
-        typer.echo(json.dumps([{**asdict(r), "booknlp_tokens_per_s": BOOKNLP_TOKENS_PER_S} for r in results], indent=1))
+        typer.echo(json.dumps([{**asdict(r), "components_cpu_s": comp, "booknlp_tokens_per_s": BOOKNLP_TOKENS_PER_S}
+                               for r, comp in results], indent=1))
         return
-    r0 = results[0]
+    r0 = results[0][0]
     typer.echo(f"corpus: {len(texts)} works, {r0.full.words:,} words, {r0.full.tokens:,} tokens; {label}")
     typer.echo(f"machine: {sys.platform}, 1 process per profile; rates per CPU-second (BookNLP small: "
                f"{BOOKNLP_TOKENS_PER_S:.0f} tokens/s)")
-    for r in results:
+    for r, comp in results:
         for line in format_result(r):
             typer.echo(line)
+        if comp:
+            total = sum(comp.values()) or 1.0
+            typer.echo("  spaCy CPU time by component: " + ", ".join(f"{k} {v / total:.0%}" for k, v in comp.items()))
 
 
 def register(bench_app: typer.Typer) -> None:
