@@ -379,3 +379,11 @@ def test_battle_fixture_raises_violence_and_death_warnings_with_evidence(analyse
     assert {"Graphic Depictions Of Violence", "Major Character Death"} <= set(warnings)
     assert all(w.get("evidence") for w in warnings.values())
     assert obj["tags"]["rating"]["value"] in ("Mature", "Explicit")
+
+
+def test_litbank_gold_labels_tense_for_all_but_the_unlabelled():
+    from ficlens.bench.tags import litbank_gold
+
+    tense = litbank_gold("tense")
+    assert len(tense) == 99 and set(tense.values()) <= {"past", "present", "mixed"}
+    assert tense["1023_bleak_house"] == "present"

@@ -68,9 +68,11 @@ def reliability(pairs: Iterable[tuple[float, bool]], bins: tuple[float, ...] = B
 # ----------------------------------------------------------------------------- LitBank POV
 
 
-def litbank_gold() -> dict[str, str]:
-    rows = resources.load_lines("data", "tags", "litbank_pov_gold.tsv")
-    return {r.split("\t")[0]: r.split("\t")[1] for r in rows}
+def litbank_gold(field: str = "person") -> dict[str, str]:
+    """document -> gold ``person`` or ``tense`` (documents whose label is "-" left out)."""
+    col = {"person": 1, "tense": 2}[field]
+    rows = [r.split("\t") for r in resources.load_lines("data", "tags", "litbank_pov_gold.tsv")]
+    return {r[0]: r[col] for r in rows if len(r) > col and r[col] != "-"}
 
 
 def litbank_paragraphs(raw: str) -> str:
@@ -96,8 +98,8 @@ def litbank_paragraphs(raw: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def litbank_pov(litbank: Path = LITBANK, profile: str = "fast") -> list[dict[str, Any]]:
-    """Predicted vs gold person for each LitBank excerpt (the pov stage, after quotes if installed)."""
+def litbank_pov(litbank: Path = LITBANK, profile: str = "full") -> list[dict[str, Any]]:
+    """Predicted vs gold person and tense for each LitBank excerpt (the pov stage, after quotes if installed)."""
     from ..ingest import read_bytes
     from ..pipeline import default_pipeline
     from ..stages import available
@@ -107,7 +109,8 @@ def litbank_pov(litbank: Path = LITBANK, profile: str = "fast") -> list[dict[str
         raise FiclensError(f"LitBank not found at {litbank} (expected entities/brat/*.txt)")
     stages = [s for s in ("quotes", "pov") if s in available()]
     pipe = default_pipeline(profile=profile, stages=stages)
-    gold = litbank_gold()
+    gold = litbank_gold("person")
+    gold_tense = litbank_gold("tense")
     out = []
     for doc_id, person in sorted(gold.items()):
         path = folder / f"{doc_id}_brat.txt"
@@ -115,7 +118,9 @@ def litbank_pov(litbank: Path = LITBANK, profile: str = "fast") -> list[dict[str
             continue
         text = litbank_paragraphs(path.read_text(encoding="utf-8"))
         d = pipe.run(read_bytes(text.encode("utf-8"), path=str(path)))
-        out.append({"doc": doc_id, "gold": person, "pred": d.pov.person, "confidence": d.pov.person_confidence or 0.0})
+        out.append({"doc": doc_id, "gold": person, "pred": d.pov.person, "confidence": d.pov.person_confidence or 0.0,
+                    "gold_tense": gold_tense.get(doc_id), "tense": d.pov.tense,
+                    "tense_confidence": d.pov.tense_confidence or 0.0})
     return out
 
 
@@ -236,7 +241,7 @@ def run(
     litbank: Path = typer.Option(LITBANK, help="LitBank folder (entities/brat/*.txt)."),
     triggers: Path = typer.Option(TRIGGERS, help="Trigger passages JSONL."),
     fixtures: Path = typer.Option(FIXTURES, help="Fixture stories with labels.json."),
-    profile: str = typer.Option("full", help="NLP profile for the fixture stories (LitBank POV uses 'fast')."),
+    profile: str = typer.Option("full", help="NLP profile (full: tense from POS tags; ner/fast: from the verb lexicon)."),
     only: str | None = typer.Option(None, help="One part only: litbank, triggers or fixtures."),
 ) -> None:
     """Calibration of POV, trigger and tag confidences on honest gold."""
@@ -247,13 +252,22 @@ def run(
     if only and only not in ("litbank", "triggers", "fixtures"):
         raise FiclensError(f"unknown part {only!r}; choose litbank, triggers or fixtures")
     if "litbank" in parts:
-        rows = litbank_pov(litbank)
+        rows = litbank_pov(litbank, profile)
         acc = sum(r["pred"] == r["gold"] for r in rows) / max(1, len(rows))
-        console.print(f"LitBank POV (person), {len(rows)} excerpts: accuracy {acc:.3f}")
+        console.print(f"LitBank POV (person), {len(rows)} excerpts, profile {profile}: accuracy {acc:.3f}")
         wrong = [f'{r["doc"]} gold={r["gold"]} pred={r["pred"]} ({r["confidence"]:.2f})' for r in rows if r["pred"] != r["gold"]]
         if wrong:
             console.print("  wrong: " + "; ".join(wrong))
-        console.print(_table("LitBank POV reliability", *reliability((r["confidence"], r["pred"] == r["gold"]) for r in rows)))
+        console.print(_table("LitBank person reliability", *reliability((r["confidence"], r["pred"] == r["gold"]) for r in rows)))
+        trows = [r for r in rows if r["gold_tense"]]
+        tacc = sum(r["tense"] == r["gold_tense"] for r in trows) / max(1, len(trows))
+        console.print(f"LitBank tense, {len(trows)} excerpts: accuracy {tacc:.3f}")
+        wrong = [f'{r["doc"]} gold={r["gold_tense"]} pred={r["tense"]} ({r["tense_confidence"]:.2f})'
+                 for r in trows if r["tense"] != r["gold_tense"]]
+        if wrong:
+            console.print("  wrong: " + "; ".join(wrong))
+        console.print(_table("LitBank tense reliability", *reliability(
+            (r["tense_confidence"], r["tense"] == r["gold_tense"]) for r in trows)))
     if "triggers" in parts:
         cv = trigger_cv(triggers)
         pairs = [(max(p, 1 - p), (p >= 0.5) == bool(y)) for _, y, p in cv]
