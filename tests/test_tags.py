@@ -26,7 +26,7 @@ def values(tags):
     return [t.value for t in tags]
 
 
-@pytest.mark.parametrize("name", ["ficlens.tagging.categories", "ficlens.tagging.triggers"])
+@pytest.mark.parametrize("name", ["ficlens.tagging.categories", "ficlens.tagging.triggers", "ficlens.tagging.fandom"])
 def test_docstring_examples_hold(name):
     assert doctest.testmod(importlib.import_module(name)).failed == 0
 
