@@ -121,12 +121,12 @@ class _Converter:
     """
 
     def __init__(self, strings, *, has_tags: bool, has_dep: bool):
-        from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, LEMMA, POS, SPACY, TAG
+        from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, LEMMA, LENGTH, POS, SENT_START, SPACY, TAG
 
         self.strings = strings
         self.cache: dict[int, str] = {0: ""}
         self.has_tags, self.has_dep = has_tags, has_dep
-        self.attrs = [IDX, SPACY, ENT_IOB, ENT_TYPE]
+        self.attrs = [IDX, LENGTH, SENT_START, SPACY, ENT_IOB, ENT_TYPE]
         if has_tags:
             self.attrs += [LEMMA, POS, TAG]
         if has_dep:
@@ -144,23 +144,25 @@ class _Converter:
             return
         base = len(tokens)
         cols = sdoc.to_array(self.attrs).T.tolist()  # one list per attribute, plain ints
-        idx, spacy_ws, iob, etype = cols[0], cols[1], cols[2], cols[3]
+        idx, length, sent_start, spacy_ws, iob, etype = cols[:6]
         empty = [""] * n
         lemma = pos = tag = dep = empty
         head = [-1] * n
         if self.has_tags:
             s = self._str
-            lemma, pos, tag = [s(h) for h in cols[4]], [s(h) for h in cols[5]], [s(h) for h in cols[6]]
+            lemma, pos, tag = [s(h) for h in cols[6]], [s(h) for h in cols[7]], [s(h) for h in cols[8]]
         if self.has_dep:
-            dep = [self._str(h) for h in cols[7]]
+            dep = [self._str(h) for h in cols[9]]
             # HEAD is stored as an offset from the token, in an unsigned array
-            head = [base + k + (h - (1 << 64) if h >= 1 << 63 else h) for k, h in enumerate(cols[8])]
-        ends = [i + len(t) for i, t in zip(idx, (t.text for t in sdoc))]
+            head = [base + k + (h - (1 << 64) if h >= 1 << 63 else h) for k, h in enumerate(cols[10])]
+        ends = [i + m for i, m in zip(idx, length)]
         ent_type = [self._str(h) for h in etype]
-        for sent in sdoc.sents:
+        # sentence starts: SENT_START is 1 at a start (the first token always starts one)
+        starts = [k for k in range(n) if k == 0 or sent_start[k] == 1] + [n]
+        for a, b in zip(starts, starts[1:]):
             si = len(sentences)
-            sentences.append(Sentence(ps + sent.start_char, ps + sent.end_char, base + sent.start, base + sent.end, pi))
-            for k in range(sent.start, sent.end):
+            sentences.append(Sentence(ps + idx[a], ps + ends[b - 1], base + a, base + b, pi))
+            for k in range(a, b):
                 tokens.append(Token(
                     base + k, ps + idx[k], ps + ends[k], piece[idx[k]:ends[k]], lemma[k], pos[k], tag[k], dep[k],
                     head[k], _IOB[iob[k]], ent_type[k], si, pi, bool(spacy_ws[k]),
