@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ..model import Character, Doc, Focal, Mention, Token
 from .lexicon import lexicon
-from .text import Spans, character_names, dialogue, heading, sections
+from .text import ParagraphIndex, Spans, character_names, dialogue, heading, sections
 
 # pronoun rates per narration word that mark a person (calibrated on LitBank, see bench tags)
 FIRST_RATE = 0.012
@@ -395,16 +395,23 @@ _NAME_ONLY = re.compile(r"^[\s\"'\u201c\u2018]*([A-Z][\w'-]+)[\s,.!?]*[\"'\u201d
 _VOCATIVE = re.compile(r"^[\"'\u201c\u2018]\s*([A-Z][\w'-]+)\s*[,.!?]|,\s*([A-Z][\w'-]+)\s*[.!?]\s*[\"'\u201d\u2019]?$")
 
 
-def narrator_speaks(doc: Doc, start: int, end: int, quotes: Spans) -> bool | None:
+def narrator_speaks(doc: Doc, start: int, end: int, quotes: Spans, pidx: ParagraphIndex | None = None) -> bool | None:
     """Whether the quote at ``[start, end)`` is the first-person narrator's own line.
 
     Read from the tags around it in its paragraph ("I said" vs "he said"), not from
     attribution: True, False, or None when the paragraph has no tag either way.
     """
-    para = next((p for p in doc.paragraphs if p.start <= start < p.end), None)
-    if para is None:
+    k = (pidx or ParagraphIndex(doc.paragraphs))(start)
+    if k < 0:
         return None
-    narration = "".join(ch if (para.start + k) not in quotes else " " for k, ch in enumerate(doc.text[para.start : para.end]))
+    para = doc.paragraphs[k]
+    # the paragraph with its quotations blanked out
+    parts, pos = [], para.start
+    for qs, qe in quotes.overlapping(para.start, para.end):
+        parts.append(doc.text[pos : max(pos, qs)])
+        pos = max(pos, min(qe, para.end))
+    parts.append(doc.text[pos : para.end])
+    narration = " ".join(parts)
     if _I_TAG.search(narration):
         return True
     if _OTHER_TAG.search(narration):
@@ -432,12 +439,13 @@ def _narrator_from_dialogue(doc: Doc, quotes: Spans, exclude: str | None = None)
         if m.kind in ("name", "alias") and not (m.in_quote or m.start in quotes):
             score[m.character] -= 2.0
     attributed = {(q.start, q.end): q for q in doc.quotes if q.kind != "other"}
+    pidx = ParagraphIndex(doc.paragraphs)
     for qs, qe in quotes.spans:
         q = attributed.get((qs, qe))
         if q is not None and q.addressee and q.addressee != exclude:
             score[q.addressee] += 0.5
         text = doc.text[qs:qe]
-        own = narrator_speaks(doc, qs, qe, quotes)
+        own = narrator_speaks(doc, qs, qe, quotes, pidx)
         if own is None:
             own = q is not None and q.speaker is not None and q.speaker == exclude
         if own:
@@ -466,15 +474,6 @@ def _narrator_from_dialogue(doc: Doc, quotes: Spans, exclude: str | None = None)
 
 
 _SELF_NAME_RE = re.compile(r"(?:my name is|my name's|i'm|i am|call me|it's)\s+([A-Z][\w'-]+)", re.IGNORECASE)
-
-
-def narrator_counts(doc: Doc) -> dict[str, int]:
-    """How often each character is resolved from narration "I" (for tests and the bench)."""
-    d: dict[str, int] = defaultdict(int)
-    for m in doc.mentions:
-        if not m.in_quote and m.kind == "pronoun":
-            d[m.character] += 1
-    return dict(d)
 
 
 def analyse(doc: Doc) -> None:

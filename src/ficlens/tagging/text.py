@@ -48,6 +48,16 @@ class Spans:
     def __len__(self) -> int:
         return len(self.spans)
 
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The spans that overlap ``[start, end)``, in order."""
+        out = []
+        i = max(0, bisect_right(self._starts, start) - 1)
+        while i < len(self.spans) and self.spans[i][0] < end:
+            if self.spans[i][1] > start:
+                out.append(self.spans[i])
+            i += 1
+        return out
+
     def covered(self, start: int, end: int) -> int:
         """How many characters of ``[start, end)`` the spans cover."""
         n = 0
