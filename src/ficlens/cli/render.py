@@ -84,9 +84,8 @@ def tag_block(a: dict[str, Any]) -> Table | None:
         v = tags.get(key)
         if v is None:
             return "-"
-        if isinstance(v, dict):
-            return f'{v["value"]} ({v["confidence"]:.2f})' if v.get("value") else "-"
-        return ", ".join(f'{x["value"]} ({x["confidence"]:.2f})' for x in v) or "-"
+        items = [v] if isinstance(v, dict) else v
+        return ", ".join(_scored(x) for x in items if x.get("value")) or "-"
 
     for label, key in (
         ("Rating", "rating"),
@@ -102,14 +101,30 @@ def tag_block(a: dict[str, Any]) -> Table | None:
         t.add_row(label, declared or "-", inferred(key))
     pov = a.get("pov") or {}
     if pov.get("person") or pov.get("tense"):
-        focal = sorted({f["character"] for f in pov.get("focal", [])})
         names = {c["id"]: c["name"] for c in a.get("characters", [])}
-        t.add_row("POV", m.get("pov_note") or "-", f'{pov.get("person") or "-"} person, {pov.get("tense") or "-"} tense'
-                  + (f'; focal: {", ".join(names.get(f, f) for f in focal)}' if focal else ""))
+        focal: list[str] = []  # in order of appearance, so alternation reads "A -> B -> A"
+        for f in sorted(pov.get("focal", []), key=lambda f: f["start"]):
+            name = names.get(f["character"], f["character"])
+            if not focal or focal[-1] != name:
+                focal.append(name)
+        conf = [f"{pov[k]:.2f}" for k in ("person_confidence", "tense_confidence") if pov.get(k) is not None]
+        value = f'{pov.get("person") or "-"} person, {pov.get("tense") or "-"} tense'
+        value += f' ({" / ".join(conf)})' if conf else ""
+        if pov.get("narrator"):
+            value += f'; narrator: {names.get(pov["narrator"], pov["narrator"])}'
+        if focal:
+            value += f'; focal: {" -> ".join(focal[:8])}'
+        t.add_row("POV", m.get("pov_note") or "-", value)
     arc = a.get("arc") or {}
     if arc.get("shape") or arc.get("ending"):
         t.add_row("Arc", "-", f'{arc.get("shape") or "-"}, ending {arc.get("ending") or "-"}')
     return t
+
+
+def _scored(x: dict[str, Any]) -> str:
+    """'Mature (0.81, 3 passages)': the value, its confidence, and how much evidence backs it."""
+    n = len(x.get("evidence") or [])
+    return f'{x["value"]} ({x["confidence"]:.2f}' + (f", {n} passage{'s' if n > 1 else ''})" if n else ")")
 
 
 def errors(a: dict[str, Any]) -> Text | None:
