@@ -29,7 +29,7 @@ _TITLE_ABBR = {"dr": "doctor", "capt": "captain", "col": "colonel", "gen": "gene
                "sgt": "sergeant", "prof": "professor", "rev": "reverend", "det": "detective", "gov": "governor",
                "sen": "senator", "mr": "", "mrs": "", "ms": "", "miss": ""}
 NOMINAL_WINDOW_PARAS = 12
-NOMINAL_WINDOW_SENTS = 3
+NOMINAL_WINDOW_SENTS = 6
 PLURAL_WINDOW_SENTS = 3
 WE_WINDOW_SENTS = 20
 NOMINAL_PENALTY = 2.0
