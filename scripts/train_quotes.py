@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from ficlens.bench.litbank_quotes import DEFAULT_ROOT, doc_names, load_doc, prepare, training_groups  # noqa: E402
-from ficlens.quotes.ranker import FEATURES, train  # noqa: E402
+from ficlens.quotes.ranker import FEATURES, PRIOR_STRENGTH, train  # noqa: E402
 
 OUT = ROOT / "src" / "ficlens" / "data" / "quotes" / "ranker.json"
 
@@ -31,7 +31,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_ROOT)
     ap.add_argument("--characters", choices=("predicted", "gold", "both"), default="both")
-    ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--l2", type=float, default=PRIOR_STRENGTH, help="pull towards the rule weights")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
     modes = ("predicted", "gold") if args.characters == "both" else (args.characters,)

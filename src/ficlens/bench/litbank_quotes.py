@@ -75,6 +75,7 @@ NO_SPACE_BEFORE = {",", ".", ";", ":", "!", "?", ")", "]", "n't", "n\u2019t", "'
                    "'re", "\u2019re", "'ve", "\u2019ve", "'m", "\u2019m", "\u201d"}
 NO_SPACE_AFTER = {"(", "[", "\u201c", "\u2018"}
 DASH_LINE = ("\u2014", "--", "\u2013")
+QUOTE_TOKENS = frozenset({'"', "\u201c", "\u201d", "\u2018", "\u2019"})
 
 
 def _marks(words: list[str]) -> list[str]:
@@ -134,10 +135,15 @@ def build_text(sentences: list[list[str]]) -> tuple[str, list[tuple[int, int]], 
     paras: list[tuple[int, int]] = []
     spans: list[list[tuple[int, int]]] = []
     open_ = False
-    prev_ends_quote = False
+    prev_ends_quote = prev_tagged = False
     for k, words in enumerate(sentences):
         starts_quote = bool(words) and (words[0] in ('"', "\u201c", "\u2018", "'") or _dash_opens(words, 0))
-        if k == 0 or starts_quote:
+        if k and starts_quote and prev_tagged and not open_:
+            # '"Ditto," remarked Good.' then '"I'll go into training."': LitBank cuts a
+            # paragraph into sentences; in print a quotation after a tag mostly continues
+            # the same speaker's paragraph
+            new_para = False
+        elif k == 0 or starts_quote:
             new_para, open_ = True, False  # marks are matched afresh in each paragraph
         else:
             new_para = (not open_) and prev_ends_quote and not _is_tag_line(words)
@@ -161,6 +167,7 @@ def build_text(sentences: list[list[str]]) -> tuple[str, list[tuple[int, int]], 
             pos += len(w)
         spans.append(sent)
         open_ = _quote_state(words, open_)
+        prev_tagged = any(w in QUOTE_TOKENS for w in words) and words[-1] in (".", "!", "?", ";")
         prev_ends_quote = bool(words) and (words[-1] in ('"', "\u201d", "\u2019", "'") or (
             len(words) > 1 and words[-2] in ('"', "\u201d", "\u2019", "'")
         ) or _dash_opens(words, 0))

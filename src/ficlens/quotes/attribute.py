@@ -25,6 +25,7 @@ from .ranker import Ranker
 
 MAX_GAP = 2  # narration-only paragraphs a conversation survives
 MAX_GAP_CHARS = 1500  # ... or this much narration between two quoted paragraphs
+RECENT_SPAN = 3  # paragraphs back that count as "on the scene"
 BEAM = 6  # readings of the conversation kept at each quotation
 SALIENCE_SPAN = 10  # paragraphs of narration that count towards salience
 PRONOUN_KINDS = ("pronoun",)
@@ -118,6 +119,8 @@ class QuoteAttributor:
                 beam = [_Hyp(h.logp, h.state, Choice(None, 0.0, "unknown", "other", None, [], -1), h) for h in beam]
                 continue
             tag = find_tag(ix, qi)
+            if tag is not None and tag.subject is not None:
+                ix.tag_spans.add((tag.subject.start, tag.subject.end))
             kind = tag.kind if tag is not None and tag.kind != "speech" else f.kind
             voc = [m.character for m in vocatives(ix, qi)]
             base = self._base_features(ix, qi, tag, voc, sal.advance(f.para))
@@ -128,6 +131,8 @@ class QuoteAttributor:
                 cands, feats = _with_history(ix, qi, base, state, tag, voc, sal.counts)
                 probs = self.ranker.probabilities(feats)
                 order = sorted(range(len(cands)), key=probs.__getitem__, reverse=True)[: max(1, width)]
+                if kind == "written" and (tag is None or tag.subject is None):
+                    order = []  # a sign or a note nobody is said to have written: no speaker
                 for k in order or [-1]:
                     speaker = cands[k] if k >= 0 else None
                     p = probs[k] if k >= 0 else 1.0
@@ -166,8 +171,15 @@ class QuoteAttributor:
                 d["beat_first"] = 1.0
             gap = (f.start - m.end) if m.end <= f.start else (m.start - f.end)
             d["near"] = max(d.get("near", 0.0), 1.0 / (1.0 + max(gap, 0) / 40.0))
+        # narration just before may introduce the speaker; a beat in the turn before may
+        # name the one addressed
+        key = "prev_beat" if f.para - 1 in ix.quoted_paras else "prev_para"
         for m in ix.narration.get(f.para - 1, ()):
-            feats.setdefault(m.character, {})["prev_para"] = 1.0
+            if (m.start, m.end) not in ix.tag_spans:  # the last speaker's own tag says nothing new
+                feats.setdefault(m.character, {})[key] = 1.0
+        for p in range(max(0, f.para - RECENT_SPAN), f.para):
+            for m in ix.narration.get(p, ()):
+                feats.setdefault(m.character, {})["recent"] = 1.0
         if ix.narrator:
             feats.setdefault(ix.narrator, {})["narrator"] = 1.0
         sid = self_identified(ix, qi)
@@ -233,6 +245,12 @@ def _with_history(ix: DocIndex, qi: int, base, st: State, tag: Tag | None, voc: 
     if st.turn_quote >= 0 and f.para != st.last_para:
         for m in vocatives(ix, st.turn_quote):
             feats.setdefault(m.character, {})["voc_prev"] = 1.0
+    if 0 <= st.last_para < f.para - 1:
+        # named in the narration since the last turn and not yet a speaker: just arrived
+        for p in range(st.last_para + 1, f.para):
+            for m in ix.narration.get(p, ()):
+                if m.kind in NAME_KINDS and m.character not in st.participants:
+                    feats.setdefault(m.character, {})["arrival"] = 1.0
     subj = tag.subject.character if tag is not None and tag.subject is not None else None
     pron = _tag_pronoun_gender(ix, tag)
     for c, d in feats.items():
@@ -243,8 +261,10 @@ def _with_history(ix: DocIndex, qi: int, base, st: State, tag: Tag | None, voc: 
             elif g in ("male", "female"):
                 d["tag_clash"] = 1.0
         d["salience"] = math.log1p(salience.get(c, 0)) / 3.0
-        if c in st.participants:
-            d["conv_part"] = 1.0
+        if c in st.participants and not d.get("turn1"):
+            d["conv_part"] = 1.0  # has spoken here, but not the last turn
+        if d.get("recent") and c not in st.participants:
+            d["recent_silent"] = 1.0
         if subj is not None and c != subj:
             d["not_tag"] = 1.0
         if d.get("narrator") and bare:
@@ -317,6 +337,13 @@ def _addressee(qi, c, choices, found, ix, by_conv, pos) -> str | None:
     f = found[qi]
     for p in range(f.para, f.last_para + 1):
         for m in ix.narration.get(p, ()):
+            if m.character != c.speaker:
+                return m.character
+    # else whoever the narration just before put on the scene, nearest first
+    for p in range(f.para - 1, max(-1, f.para - 1 - RECENT_SPAN), -1):
+        if p in ix.quoted_paras:
+            break
+        for m in reversed(ix.narration.get(p, ())):
             if m.character != c.speaker:
                 return m.character
     return None

@@ -57,12 +57,15 @@ class DocIndex:
     extras: dict[str, tuple[str, str]] = field(default_factory=dict)  # phrase key -> (id, name)
     extra_mentions: list[Mention] = field(default_factory=list)
     genders: dict[str, str | None] = field(default_factory=dict)  # character id -> gender
+    quoted_paras: set[int] = field(default_factory=set)  # paragraphs holding a quotation
+    tag_spans: set[tuple[int, int]] = field(default_factory=set)  # mentions that were tag subjects
 
     @classmethod
     def build(cls, doc: Doc, quotes: list[Found], narrator: str | None) -> "DocIndex":
         ix = cls(doc, quotes, narrator)
         ix.aliases = {a.lower(): c.id for c in doc.characters for a in (c.name, *c.aliases)}
         ix.genders = {c.id: c.gender for c in doc.characters}
+        ix.quoted_paras = {p for q in quotes if q.kind != "other" for p in range(q.para, q.last_para + 1)}
         ix.para_starts = [p.start for p in doc.paragraphs]
         ix.tok_starts = [t.start for t in doc.tokens]
         qstarts = [q.start for q in quotes]
@@ -165,6 +168,8 @@ def _subject(ix: DocIndex, verb: int, window: list[int], mentions: list[Mention]
                 for g in ix.children.get(c, ()):
                     if toks[g].dep == "poss":
                         m = ix.mention_at_token(g, mentions)
+            if toks[c].lower in written_nouns():
+                return None  # "the sign said": written, nobody speaks
             if m is None and toks[c].pos in ("NOUN", "PROPN") and toks[c].lower not in VOICE_NOUNS:
                 m = ix.speaker_phrase(c)
             if m is not None:
@@ -184,6 +189,26 @@ def _subject(ix: DocIndex, verb: int, window: list[int], mentions: list[Mention]
     return best
 
 
+def _it_names_writing(ix: DocIndex, verb: int, para: int) -> bool:
+    """"It said" where the paragraph is about a sign, a note, a screen."""
+    toks = ix.doc.tokens
+    if verb == 0 or toks[verb - 1].lower not in ("it", "which"):
+        return False
+    p = ix.doc.paragraphs[para]
+    return any(t.lower in written_nouns() for t in toks[p.first_token : p.last_token])
+
+
+def _sender(ix: DocIndex, window: list[int], mentions: list[Mention]) -> Mention | None:
+    """"a text from Clark:" -> Clark wrote it."""
+    toks = ix.doc.tokens
+    for ti in window:
+        if toks[ti].lower == "from" and ti + 1 < len(toks):
+            m = ix.mention_at_token(ti + 1, mentions)
+            if m is not None:
+                return m
+    return None
+
+
 def find_tag(ix: DocIndex, qi: int) -> Tag | None:
     """The speech tag beside quotation ``qi``: after it first ("..." she said), then before."""
     speech, thought = speech_verbs(), thought_verbs()
@@ -199,20 +224,22 @@ def find_tag(ix: DocIndex, qi: int) -> Tag | None:
         mentions = [m for m in ix.narration.get(para, ()) if lo <= m.start < hi]
         for ti in window:
             w = doc.tokens[ti].text.lower()
-            if w not in speech and w not in thought:
+            if w not in speech and w not in thought and w not in wverbs:
                 continue
             subj = _subject(ix, ti, window, mentions)
             words = {doc.tokens[j].text.lower() for j in window}
             if w in thought:
                 kind = "thought"
-            elif w in wverbs or (subj is None and words & wnouns):
-                kind = "written"
+            elif w in wverbs or (subj is None and (words & wnouns or _it_names_writing(ix, ti, para))):
+                kind = "written"  # "she texted", "the sign said", "It said" after a sign
             else:
                 kind = "speech"
+            if kind == "written" and subj is None:
+                subj = _sender(ix, window, mentions)
             return Tag(ti, speech.get(w) or thought.get(w, w), subj, side, kind)
         # a colon after a written thing: 'The sign said: "..."' is caught above; 'A note: "..."'
         if side == "before" and {doc.tokens[j].text.lower() for j in window} & wnouns and doc.tokens[window[0]].text == ":":
-            return Tag(window[0], ":", None, side, "written")
+            return Tag(window[0], ":", _sender(ix, window, mentions), side, "written")
     return None
 
 

@@ -18,6 +18,7 @@ stay part of the outer quotation.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Sequence
@@ -256,13 +257,13 @@ def _italic_thoughts(text: str, paras: Sequence[tuple[int, int]], emphasis, take
     if not emphasis or not paras:
         return []
     starts = [s for s, _ in paras]
+    taken_spans = sorted((f.start, f.end) for f in taken)
     out = []
-    import bisect
 
     for em in emphasis:
         if em.start < paras[0][0] or em.end > paras[-1][1]:
             continue
-        if any(f.start <= em.start < f.end or em.start <= f.start < em.end for f in taken):
+        if _overlaps(taken_spans, em.start, em.end):
             continue
         inner = text[em.start : em.end].strip()
         words = inner.split()
@@ -272,6 +273,12 @@ def _italic_thoughts(text: str, paras: Sequence[tuple[int, int]], emphasis, take
         pi = bisect.bisect_right(starts, em.start) - 1
         out.append(Found(em.start, em.end, pi, pi, "italic", kind="thought"))
     return out
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps any of the sorted, non-nested ``spans`` (binary search)."""
+    k = bisect.bisect_left(spans, (end, end))
+    return k > 0 and spans[k - 1][1] > start
 
 
 # ----------------------------------------------------------------------------- kinds
@@ -308,7 +315,8 @@ def find_quotations(
     found = _mark_quotes(text, paras, choose_style(text, paras))
     if uses_dashes(text, paras):
         dashed = _dash_quotes(text, paras)
-        found = [f for f in found if not any(d.start <= f.start < d.end for d in dashed)] + dashed
+        dash_spans = sorted((d.start, d.end) for d in dashed)
+        found = [f for f in found if not _overlaps(dash_spans, f.start, f.start + 1)] + dashed
     for f in found:
         if f.style != "dash" and f.para == f.last_para and _is_other(text, f, *paras[f.para]):
             f.kind = "other"

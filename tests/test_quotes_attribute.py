@@ -1,0 +1,273 @@
+"""Speaker and addressee attribution on hand-built documents.
+
+Each story is tokenised by the rule-based ``fast`` profile (no model) and given its
+characters and mentions by hand, the way the characters stage would: every name and every
+narration pronoun resolved. So these tests check the quotes stage alone, deterministically,
+with the ranker weights that ship in the package.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from ficlens import contract, nlp
+from ficlens.ingest import read_bytes
+from ficlens.model import Character, Doc, Mention, Span
+from ficlens.quotes.ranker import FEATURES, RULE_WEIGHTS, Ranker, train, vectorize
+from ficlens.stages.quotes import QuotesStage, create
+
+from conftest import validate_analysis
+
+PRONOUNS = {"he", "him", "his", "she", "her", "i", "me", "my"}
+
+
+def hand_doc(text: str, cast: dict[str, str], genders: dict[str, str] | None = None, emphasis=()) -> Doc:
+    """A document whose characters/mentions come from ``cast`` (surface word -> id).
+
+    Pronouns in ``cast`` are resolved only outside quotation marks (as the characters
+    stage leaves I/you inside quotes to the quotes stage)."""
+    work = read_bytes(text.encode("utf-8"), path="story.txt")
+    work.emphasis = list(emphasis)
+    doc = Doc(work=work)
+    nlp.annotate(doc, "fast")
+    inside = [m.span() for m in re.finditer(r'"[^"\n]*"?', text)]
+    mentions = []
+    for word, cid in cast.items():
+        flags = re.IGNORECASE if word.lower() in PRONOUNS and word != "I" else 0
+        for m in re.finditer(rf"\b{re.escape(word)}\b", text, flags):
+            quoted = any(s <= m.start() < e for s, e in inside)
+            if word.lower() in PRONOUNS and quoted:
+                continue
+            kind = "pronoun" if word.lower() in PRONOUNS else "name"
+            mentions.append(Mention(m.start(), m.end(), cid, kind, m.group(0), quoted))
+    mentions.sort(key=lambda m: m.start)
+    ids = dict.fromkeys(cast.values())
+    genders = genders or {}
+    doc.characters = [Character(cid, cid.replace("_", " ").title(), gender=genders.get(cid)) for cid in ids]
+    doc.mentions = mentions
+    return doc
+
+
+def attribute(doc: Doc) -> list[tuple[str, str | None, str | None, str]]:
+    QuotesStage()(doc)
+    validate_analysis(contract.to_json(doc))
+    return [(doc.text[q.start : q.end], q.speaker, q.addressee, q.attribution) for q in doc.quotes]
+
+
+def speakers(doc: Doc) -> list[str | None]:
+    return [s for _, s, _, _ in attribute(doc)]
+
+
+CLARK_LOIS = {"Clark": "clark", "Lois": "lois", "he": "clark", "He": "clark", "his": "clark", "she": "lois", "She": "lois", "her": "lois"}
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        '"We have to go," said Clark.',  # verb first
+        '"We have to go," Clark said.',  # name first
+        '"We have to go," Clark\'s voice called from the hall.',  # the voice's owner
+        '"We have to go," he mumbled.',  # pronoun tag, any speech verb
+        '"We have to go," he breathed.',
+        'Clark said, "We have to go."',  # tag before the quotation
+    ],
+)
+def test_a_speech_tag_names_the_speaker_in_any_position(tag):
+    doc = hand_doc(f"Lois waited by the door.\n\n{tag}", CLARK_LOIS)
+    (text, speaker, _, how), = attribute(doc)
+    assert speaker == "clark"
+    assert how == ("anaphoric" if " he " in tag else "explicit")
+
+
+def test_a_quote_split_by_its_tag_keeps_one_speaker():
+    doc = hand_doc('Lois looked up from her desk.\n\n"Yeah" he sighed, "me too."', CLARK_LOIS)
+    assert speakers(doc) == ["clark", "clark"]
+
+
+def test_an_action_beat_in_the_paragraph_attributes_the_quote():
+    doc = hand_doc('Lois crossed her arms.\n\n"Are you coming?"\n\nClark grinned. "Not tonight."', CLARK_LOIS)
+    assert speakers(doc)[1] == "clark"
+
+
+def test_first_person_narrator_tag():
+    doc = hand_doc(
+        'I found Clark on the porch. I sat down beside him and I waited.\n\n"You\'re up early," I said.',
+        {"I": "narrator", "Clark": "clark", "him": "clark"},
+    )
+    (_, speaker, addressee, _), = attribute(doc)
+    assert speaker == "narrator"
+    assert addressee == "clark"
+
+
+def test_untagged_turns_alternate_between_two_speakers():
+    story = (
+        "Lois and Clark sat on the roof of the Planet.\n\n"
+        '"Where were you?" Lois asked.\n\n'
+        '"Around."\n\n'
+        '"Around where?"\n\n'
+        '"Just around."\n\n'
+        '"That is not an answer."'
+    )
+    assert speakers(hand_doc(story, CLARK_LOIS)) == ["lois", "clark", "lois", "clark", "lois"]
+
+
+def test_turn_taking_resets_at_a_scene_break():
+    story = (
+        "Lois and Clark sat on the roof.\n\n"
+        '"Where were you?" Lois asked.\n\n'
+        '"Around."\n\n'
+        "* * *\n\n"
+        "Jimmy was alone in the darkroom when Perry leaned in.\n\n"
+        '"Where is everyone?" Perry asked.'
+    )
+    cast = {**CLARK_LOIS, "Jimmy": "jimmy", "Perry": "perry"}
+    doc = hand_doc(story, cast)
+    assert speakers(doc)[2] == "perry"
+    # the new scene is a new conversation: Lois is not the one answered there
+    assert doc.quotes[2].addressee != "lois"
+
+
+def test_a_newcomer_breaks_the_alternation():
+    story = (
+        "Lois and Clark argued in the newsroom.\n\n"
+        '"You took my story," Lois said.\n\n'
+        '"I did not."\n\n'
+        "Perry stormed out of the corner office.\n\n"
+        '"Both of you, in here. Now."'
+    )
+    cast = {**CLARK_LOIS, "Perry": "perry"}
+    assert speakers(hand_doc(story, cast))[2] == "perry"
+
+
+def test_the_person_addressed_by_a_vocative_is_not_the_speaker():
+    story = 'Clark pulled Lois out of the rubble.\n\n"Lois, are you alright?"'
+    (text, speaker, addressee, _), = attribute(hand_doc(story, CLARK_LOIS))
+    assert speaker == "clark"
+    assert addressee == "lois"
+
+
+def test_a_phone_caller_who_names_herself_is_the_speaker():
+    story = (
+        "The phone rang in the apartment and Lois picked it up.\n\n"
+        '"Hello?" she said.\n\n'
+        '"Lois? It\'s Martha."'
+    )
+    cast = {**CLARK_LOIS, "Martha": "martha"}
+    got = attribute(hand_doc(story, cast))
+    assert got[1][1] == "martha"
+    assert got[1][2] == "lois"
+
+
+def test_an_off_page_voice_tagged_by_name_is_attributed():
+    story = 'Lois was alone in the kitchen.\n\n"Lois, I need you down here!" Clark called from the basement.'
+    (_, speaker, addressee, how), = attribute(hand_doc(story, CLARK_LOIS))
+    assert (speaker, addressee, how) == ("clark", "lois", "explicit")
+
+
+def test_addressee_comes_from_the_other_side_of_the_conversation():
+    story = 'Lois and Clark sat in the car.\n\n"Drive," Lois said.\n\n"Where to?" Clark asked.'
+    got = attribute(hand_doc(story, CLARK_LOIS))
+    assert [(s, a) for _, s, a, _ in got] == [("lois", "clark"), ("clark", "lois")]
+
+
+def test_thought_tags_and_italic_thoughts_are_kind_thought():
+    story = "Clark stared at the door.\n\nNot again, he thought, not now.\n\n\"Idiot,\" he thought."
+    start = story.index("Not again")
+    doc = hand_doc(story, CLARK_LOIS, emphasis=[Span(start, start + len("Not again, he thought, not now."))])
+    QuotesStage()(doc)
+    assert [q.kind for q in doc.quotes] == ["thought", "thought"]
+    assert all(q.speaker == "clark" for q in doc.quotes)
+
+
+def test_written_text_is_kind_written_and_a_sign_has_no_speaker():
+    story = (
+        'Lois stopped at the door. The sign on it said "Authorized personnel only."\n\n'
+        'Her phone buzzed with a text from Clark: "Running late, save me a seat."'
+    )
+    doc = hand_doc(story, CLARK_LOIS)
+    QuotesStage()(doc)
+    assert [q.kind for q in doc.quotes] == ["written", "written"]
+    assert doc.quotes[0].speaker is None
+    assert doc.quotes[1].speaker == "clark"
+
+
+def test_i_and_you_in_quotes_become_mentions_of_speaker_and_addressee():
+    story = 'Lois and Clark sat in the car.\n\n"I told you so," Lois said.\n\n"You always do," Clark said.'
+    doc = hand_doc(story, CLARK_LOIS)
+    QuotesStage()(doc)
+    inside = [(m.text, m.character) for m in doc.mentions if m.in_quote]
+    assert inside == [("I", "lois"), ("you", "clark"), ("You", "lois")]
+    counts = {c.id: (c.quotes, c.mentions) for c in doc.characters}
+    assert counts["lois"][0] == 1 and counts["clark"][0] == 1
+    assert counts["lois"][1] == sum(1 for m in doc.mentions if m.character == "lois")
+
+
+def test_an_unnamed_narrator_takes_the_name_others_call_them():
+    story = (
+        "I got to the Talon early and sat in the back booth. I opened my book.\n\n"
+        'Clark came in and shook the snow off his jacket.\n\n"Thanks, Lana," he said.\n\n'
+        '"You\'re welcome," I said.'
+    )
+    cast = {"I": "narrator", "my": "narrator", "Clark": "clark", "his": "clark", "he": "clark", "Lana": "lana"}
+    doc = hand_doc(story, cast)
+    QuotesStage()(doc)
+    narrator = doc.character("narrator")
+    assert narrator.name == "Lana"
+    assert doc.character("lana") is None
+    assert doc.quotes[0].addressee == "narrator"
+
+
+def test_other_quotes_get_no_speaker_and_do_not_count():
+    doc = hand_doc('Lois had a "friend" in security.\n\n"Typical," Lois muttered.', CLARK_LOIS)
+    QuotesStage()(doc)
+    assert [(q.kind, q.speaker) for q in doc.quotes] == [("other", None), ("speech", "lois")]
+    assert doc.character("lois").quotes == 1
+
+
+def test_without_characters_the_stage_still_finds_quotes():
+    work = read_bytes(b'"Hi," she said.\n\n"Bye," he said.\n', path="x.txt")
+    doc = Doc(work=work)
+    nlp.annotate(doc, "fast")
+    QuotesStage()(doc)
+    assert len(doc.quotes) == 2
+    validate_analysis(contract.to_json(doc))
+
+
+def test_confidence_is_the_rankers_probability():
+    doc = hand_doc('Lois waited.\n\n"Go," said Clark.', CLARK_LOIS)
+    QuotesStage()(doc)
+    assert 0.5 < doc.quotes[0].confidence <= 1.0
+
+
+def test_stage_declares_what_it_reads_and_writes():
+    st = create()
+    assert st.name == "quotes" and st.assigns == ("quotes",)
+    assert set(st.requires) <= {"tokens", "sentences", "paragraphs"}
+    assert set(st.reads) == {"characters", "mentions"}
+
+
+# ----------------------------------------------------------------------------- the ranker
+
+
+def test_ranker_training_recovers_the_feature_that_decides():
+    rng = np.random.default_rng(0)
+    groups = []
+    for _ in range(400):
+        feats = [{"tag_name": 0.0, "salience": float(rng.random())} for _ in range(3)]
+        right = int(rng.integers(3))
+        feats[right]["tag_name"] = 1.0
+        groups.append((vectorize(feats), right))
+    w = train(groups)
+    assert w["tag_name"] > 2.0
+    r = Ranker(w)
+    assert r.probabilities([{"tag_name": 1.0}, {}])[0] > 0.8
+
+
+def test_features_without_support_keep_their_rule_weight():
+    groups = [(vectorize([{"tag_name": 1.0}, {}]), 0) for _ in range(50)]
+    w = train(groups)
+    assert w["self_id"] == RULE_WEIGHTS["self_id"]
+    assert set(w) == set(FEATURES)

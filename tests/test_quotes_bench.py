@@ -1,0 +1,114 @@
+"""The LitBank quotes bench: reading LitBank's files, rebuilding paragraphs, matching and
+scoring. Runs on a tiny corpus in LitBank's format written here (not LitBank's text)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ficlens.bench import litbank_quotes as bench
+
+SENTENCES = [
+    "Mara Voss came into the mill yard at dusk .",
+    '" You are late , " said Tobin .',
+    '" Supper is cold . "',
+    "Mara took off her wet coat .",
+    '" The road was flooded . "',
+    '" Then come and eat , " he said .',
+]
+# (sentence, first token, sentence, last token) of each quotation, speaker entity
+QUOTES = [
+    ((1, 0, 1, 5), "Tobin-1"),
+    ((2, 0, 2, 5), "Tobin-1"),
+    ((4, 0, 4, 6), "Mara-0"),
+    ((5, 0, 5, 6), "Tobin-1"),
+]
+MENTIONS = [  # id, span, entity, category
+    ("T1", (0, 0, 0, 1), "Mara-0", "PROP"),
+    ("T2", (1, 7, 1, 7), "Tobin-1", "PROP"),
+    ("T3", (3, 0, 3, 0), "Mara-0", "PROP"),
+    ("T4", (5, 7, 5, 7), "Tobin-1", "PRON"),
+]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    (tmp_path / "quotations" / "tsv").mkdir(parents=True)
+    (tmp_path / "coref" / "tsv").mkdir(parents=True)
+    name = "1_test_story_brat"
+    (tmp_path / "quotations" / "tsv" / f"{name}.txt").write_text("\n".join(SENTENCES) + "\n")
+    rows = []
+    for k, ((s1, t1, s2, t2), _) in enumerate(QUOTES):
+        words = " ".join(SENTENCES[s1].split()[t1 : t2 + 1])
+        rows.append(f"QUOTE\tQ{k}\t{s1}\t{t1}\t{s2}\t{t2}\t{words}")
+    rows += [f"ATTRIB\tQ{k}\t{spk}" for k, (_, spk) in enumerate(QUOTES)]
+    (tmp_path / "quotations" / "tsv" / f"{name}.ann").write_text("\n".join(rows) + "\n")
+    crows = [f"MENTION\t{t}\t{a}\t{b}\t{c}\t{d}\tx\tPER\t{cat}" for t, (a, b, c, d), _, cat in MENTIONS]
+    crows += [f"COREF\t{t}\t{ent}" for t, _, ent, _ in MENTIONS]
+    (tmp_path / "coref" / "tsv" / f"{name}.ann").write_text("\n".join(crows) + "\n")
+    return tmp_path
+
+
+def test_litbank_sentences_are_joined_into_printed_paragraphs(corpus):
+    doc = bench.load_doc(corpus, "1_test_story_brat")
+    paras = [doc.text[s:e] for s, e in doc.paragraphs]
+    assert paras == [
+        "Mara Voss came into the mill yard at dusk.",
+        # a quotation after a tagged one continues its paragraph
+        '"You are late," said Tobin. "Supper is cold."',
+        "Mara took off her wet coat.",
+        '"The road was flooded."',
+        '"Then come and eat," he said.',
+    ]
+    assert [doc.text[q.start : q.end] for q in doc.quotes][2:] == ['"The road was flooded."', '"Then come and eat,"']
+
+
+def test_gold_quotes_are_labelled_by_how_their_speaker_is_cued(corpus):
+    doc = bench.load_doc(corpus, "1_test_story_brat")
+    # "said Tobin" beside the first two; nothing beside the third; "he said" after the last
+    assert [q.cue for q in doc.quotes] == ["explicit", "explicit", "implicit", "pronoun"]
+
+
+def test_matching_is_one_to_one_by_overlap():
+    gold = [(0, 10), (20, 30), (40, 50)]
+    pred = [(0, 10), (21, 29), (31, 39), (45, 60)]
+    assert bench.match(gold, pred) == {0: 0, 1: 1, 2: 3}
+
+
+def test_scoring_counts_a_speaker_right_only_through_the_character_mapping(corpus):
+    lit = bench.load_doc(corpus, "1_test_story_brat")
+    from ficlens.model import Quote
+
+    p = bench.Prepared(lit, None, {"tobin": "Tobin-1", "mara": "Mara-0"})  # type: ignore[arg-type]
+
+    class _Doc:
+        mentions: list = []
+        quotes = [
+            Quote(q.start, q.end, speaker=s) for q, s in zip(lit.quotes, ["tobin", "tobin", "tobin", "tobin"])
+        ]
+
+    t = bench.Tally()
+    bench.score_doc(p, _Doc(), t)  # type: ignore[arg-type]
+    r = bench.report(t)
+    assert r["detection_exact"]["f1"] == 1.0
+    assert r["speaker_accuracy"]["overall"] == 0.75
+    assert r["speaker_accuracy"]["explicit"] == 1.0
+    assert r["speaker_accuracy"]["implicit"] == 0.0  # "The road" is Mara's
+
+
+def test_bench_runs_end_to_end_with_gold_characters(corpus):
+    res = bench.run_bench(corpus, folds=1, profile="fast", characters="gold")
+    r = res["shipped_model_in_sample"]
+    assert r["quotes_gold"] == 4 and r["detection_overlap"]["recall"] == 1.0
+    assert r["speaker_accuracy"]["explicit"] == 1.0
+
+
+def test_bench_command_rejects_a_folder_without_litbank(tmp_path):
+    from typer.testing import CliRunner
+
+    from ficlens.cli import app
+
+    res = CliRunner().invoke(app, ["bench", "litbank-quotes", "--data", str(tmp_path)])
+    assert res.exit_code != 0
+    assert "Traceback" not in res.output

@@ -1,0 +1,56 @@
+"""The quotes stage in the real pipeline (spaCy model, characters stage) on fixture stories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+FIX = Path(__file__).parent / "fixtures" / "quotes"
+
+
+def by_text(doc):
+    return {doc.text[q.start : q.end]: q for q in doc.quotes}
+
+
+@pytest.mark.model
+def test_kitchen_scene_speakers_tags_beats_and_a_phone_call(analyse):
+    doc, obj = analyse((FIX / "kitchen.txt").read_text(), name="kitchen.txt")
+    q = by_text(doc)
+    clark = q['"Morning, Mom,"'].speaker
+    martha = q['"Then eat first,"'].speaker
+    assert clark and martha and clark != martha
+    assert q['"Morning, Mom,"'].attribution == "explicit"
+    # split quote, one speaker; action beat; pronoun tag
+    assert q['"Yeah"'].speaker == q['"me too."'].speaker == clark
+    assert q['"Not tonight, though. Chloe needs help at the Torch."'].speaker == clark
+    # "Clark, you need to rest." is said to Clark, not by him
+    assert q['"Clark, you need to rest."'].speaker == martha
+    assert q['"Clark, you need to rest."'].addressee == clark
+    # Martha on the phone to Lois
+    phone = q['"Lois? It\'s Martha,"']
+    assert phone.speaker == martha and phone.addressee not in (None, martha)
+    # counts flow back into the character table
+    assert obj["characters"] and {c["id"]: c["quotes"] for c in obj["characters"]}[clark] >= 5
+    assert all(0 <= x["confidence"] <= 1 for x in obj["quotes"])
+
+
+@pytest.mark.model
+def test_author_note_quotes_are_left_out_and_titles_are_other(analyse):
+    doc, obj = analyse((FIX / "not_dialogue.txt").read_text(), name="note.txt")
+    texts = {doc.text[x["start"] : x["end"]]: x["kind"] for x in obj["quotes"]}
+    assert '"T"' not in texts  # the rating in the author's note is outside the body
+    assert texts['"friend"'] == "other"
+    assert texts['"The Art of War"'] == "other"
+    assert texts['"Running late, save me a seat."'] == "written"
+    assert texts['"Typical,"'] == "speech"
+
+
+@pytest.mark.model
+def test_first_person_narrator_is_named_from_dialogue(analyse):
+    doc, obj = analyse((FIX / "first_person.txt").read_text(), name="fp.txt")
+    q = by_text(doc)
+    narrator = q['"You\'re welcome,"'].speaker
+    assert narrator is not None
+    assert q['"Thanks, Lana,"'].addressee == narrator
+    assert "Lana" in doc.character(narrator).name
