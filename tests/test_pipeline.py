@@ -24,6 +24,22 @@ def test_pipeline_refuses_a_stage_whose_requirement_no_earlier_stage_assigns():
         Pipeline([_Stage("pov", requires=("quotes",)), _Stage("quotes", assigns=("quotes",))])
 
 
+def test_pipeline_refuses_a_stage_placed_before_the_stage_that_fills_its_optional_input():
+    pov = _Stage("pov")
+    pov.optional = ("quotes",)
+    with pytest.raises(PipelineError, match="before the stage that assigns quotes"):
+        Pipeline([pov, _Stage("quotes", assigns=("quotes",))])
+    # absent altogether is fine: the stage degrades
+    assert Pipeline([pov]).stage_names == ["pov"]
+
+
+def test_the_default_pipeline_builds_with_every_stage_in_order():
+    from ficlens.pipeline import default_pipeline
+    from ficlens.stages import ORDER
+
+    assert default_pipeline(profile="fast").stage_names == list(ORDER)
+
+
 def test_pipeline_accepts_stages_in_dependency_order():
     p = Pipeline([_Stage("quotes", requires=("tokens",), assigns=("quotes",)), _Stage("pov", requires=("quotes",))])
     assert p.stage_names == ["quotes", "pov"]

@@ -60,13 +60,23 @@ class Pipeline:
         self.check()
 
     def check(self) -> None:
+        """Every ``requires`` is assigned earlier; no ``optional`` input is assigned only later.
+
+        A stage's ``optional`` inputs (used when present, degraded without) may be absent from
+        the pipeline, but a stage placed before the one that fills them would silently run on
+        nothing: that is a mis-ordered pipeline too.
+        """
         have = set(INGEST_PROVIDES | NLP_PROVIDES)
-        for st in self.stages:
+        for i, st in enumerate(self.stages):
             missing = [r for r in st.requires if r not in have]
             if missing:
                 raise PipelineError(
                     f"stage {st.name!r} requires {', '.join(missing)}, which no earlier stage assigns"
                 )
+            later = {a for s in self.stages[i + 1 :] for a in s.assigns}
+            late = [o for o in getattr(st, "optional", ()) if o in later and o not in have]
+            if late:
+                raise PipelineError(f"stage {st.name!r} runs before the stage that assigns {', '.join(late)}")
             have.update(st.assigns)
 
     @property
