@@ -147,8 +147,14 @@ def test_first_person_outside_quotes_is_the_narrator_named_by_the_pov_note():
 
 
 def test_narrator_without_a_name_is_called_narrator():
-    doc = run("I walked in. I sat down.", kb=False)
+    doc = run("I walked in. I sat down. I waited. I slept. I woke.", kb=False)
     assert [c.id for c in doc.characters] == ["narrator"]
+
+
+def test_a_stray_first_person_pronoun_is_not_a_narrator():
+    # an unquoted thought in a third-person story
+    doc = run("[Tom] frowned. I should go, he thought. [Tom] went.", kb=False)
+    assert [c.id for c in doc.characters] == ["tom"]
 
 
 def test_pronouns_inside_quotes_are_marked():
@@ -243,6 +249,6 @@ def test_groups_are_resolved_among_themselves_but_never_listed():
 
 
 def test_single_quoted_dialogue_is_dialogue():
-    doc = run("\u2018I am late,\u2019 [Tom] said. I laughed.", kb=False)
+    doc = run("\u2018I am late,\u2019 [Tom] said. I laughed.", kb=False, pov_note="Ann")
     i_marks = [m for m in doc.mentions if m.text == "I"]
     assert len(i_marks) == 1 and not i_marks[0].in_quote  # the quoted "I" is Tom's, left to quotes

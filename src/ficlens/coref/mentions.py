@@ -126,6 +126,8 @@ def _clean_person_span(doc: Doc, lex: Lexicon, t0: int, t1: int, vocab: set[str]
         return None
     if len(words) == 1 and len(words[0].rstrip(".")) < 2:
         return None  # "K" on its own
+    if len(words) == 1 and words[0].lower().endswith("ing") and lex.name_gender(words[0]) is None:
+        return None  # "Exploding", "Kissing": a participle NER took for a name
     if all(w.lower() in lex.not_names or not w[:1].isupper() for w in words):
         return None
     return t0, t1

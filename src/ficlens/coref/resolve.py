@@ -20,6 +20,8 @@ _TOKEN_RE = re.compile(r"[\w]+|[^\w\s]")
 # fandom evidence: a fandom is in play when declared, or when its score reaches this with at
 # least one strong cue (a full canon name or a marker term)
 FANDOM_MIN_SCORE = 5
+# first-person pronouns in the narration needed before the story has a narrator
+MIN_NARRATOR_I = 3
 
 
 @dataclass
@@ -138,6 +140,8 @@ def resolve(doc: Doc, kb: KB | None = None, *, nominals: bool = True, lex: Lexic
     """Find and cluster every person mention in ``doc`` (the Doc is not modified)."""
     lex = lex or lexicon()
     spans = quote_spans(doc.text, [(p.start, p.end) for p in doc.paragraphs])
+    # italics in HTML input are mostly thoughts: dialogue for our purposes ("I should go")
+    spans = _merge_spans(spans + [(e.start, e.end) for e in doc.work.emphasis])
     in_quote = token_flags(doc.tokens, spans)
     active = fandom_evidence(doc, kb) if kb is not None else {}
     aliases = _kb_alias_index(kb, set(active)) if kb is not None and active else None
@@ -161,6 +165,16 @@ def resolve(doc: Doc, kb: KB | None = None, *, nominals: bool = True, lex: Lexic
     return Resolution(entities=entities, mentions=found, in_quote=in_quote, fandoms=active, place_words=place_words)
 
 
+def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
 def _is_narration_i(m: MentionCand) -> bool:
     return m.kind == "pronoun" and m.person == 1 and not m.in_quote and m.number == "sg"
 
@@ -168,8 +182,8 @@ def _is_narration_i(m: MentionCand) -> bool:
 def _make_narrator(doc: Doc, entities: list[Entity], pronouns: list[MentionCand], kb: KB | None, active) -> Entity | None:
     """The first-person narrator (before pronouns are resolved, so "he" never lands on it)."""
     mine = [p for p in pronouns if _is_narration_i(p)]
-    if not mine:
-        return None
+    if len(mine) < MIN_NARRATOR_I and not doc.metadata.pov_note:
+        return None  # a stray "I" in a letter or an unquoted thought is not a narrator
     narrator = Entity(idx=len(entities), narrator=True)
     entities.append(narrator)
     narrator.mentions.append(mine[0])  # provisional: makes it live; the real adds come in order
