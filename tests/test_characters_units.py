@@ -252,3 +252,12 @@ def test_single_quoted_dialogue_is_dialogue():
     doc = run("\u2018I am late,\u2019 [Tom] said. I laughed.", kb=False, pov_note="Ann")
     i_marks = [m for m in doc.mentions if m.text == "I"]
     assert len(i_marks) == 1 and not i_marks[0].in_quote  # the quoted "I" is Tom's, left to quotes
+
+
+def test_italic_thoughts_count_as_dialogue():
+    doc = make_doc("[Tom] frowned. I should go. I should really go. I must go. [Tom] went.")
+    start = doc.text.index("I should go")
+    doc.work.emphasis = [Span(start, doc.text.index(" Tom went"))]  # shown in italics
+    doc = create(use_kb=False)(doc)
+    assert [c.id for c in doc.characters] == ["tom"]  # no narrator from the thought's "I"
+    assert not any(m.text == "I" for m in doc.mentions)
