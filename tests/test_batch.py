@@ -12,13 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, validate_analysis
 
 from ficlens.batch import BatchSettings, run_batch
 from ficlens.batch.local import LocalEngine
 from ficlens.batch.report import BatchReport
 from ficlens.batch.runner import WorkResult, file_sha256, is_complete, work_id_of, write_atomic
-
-from conftest import ROOT, validate_analysis
 
 FIX = Path(__file__).parent / "fixtures" / "batch"
 # NLP only, rule-based: keeps batch tests fast and independent of the analysis stages
@@ -44,8 +43,10 @@ def _log(out: Path) -> list[dict]:
 
 def _story(n: int, words: int) -> str:
     """A long made-up story, distinct per ``n`` (so each has its own content hash)."""
-    para = (f'"Work {n} is not finished," said Mara. Tobias looked at the sea and sighed, and the lamp '
-            "turned slowly above them while the boats came home one by one.")
+    para = (
+        f'"Work {n} is not finished," said Mara. Tobias looked at the sea and sighed, and the lamp '
+        "turned slowly above them while the boats came home one by one."
+    )
     reps = max(1, words // len(para.split()))
     return f"Story number {n}\n\n" + "\n\n".join(para for _ in range(reps)) + "\n"
 
@@ -74,8 +75,12 @@ def test_failures_report_names_each_bad_file_its_stage_and_reason(fixture_run):
     bad = str(FIX / "bad")
     assert sorted(lines, key=lambda d: d["file"]) == [
         {"file": f"{bad}/blank.txt", "stage": "ingest", "reason": f"{bad}/blank.txt: empty file", "skipped": True},
-        {"file": f"{bad}/cover.txt", "stage": "ingest", "reason": f"{bad}/cover.txt: not a text, HTML or EPUB file",
-         "skipped": True},
+        {
+            "file": f"{bad}/cover.txt",
+            "stage": "ingest",
+            "reason": f"{bad}/cover.txt: not a text, HTML or EPUB file",
+            "skipped": True,
+        },
         {"file": f"{bad}/empty.txt", "stage": "ingest", "reason": f"{bad}/empty.txt: empty file", "skipped": True},
     ]
     assert report.summary_line() == f"7 works: 3 analysed, 1 duplicate, 3 failed (see {out}/failures.jsonl)"
@@ -93,8 +98,9 @@ def test_works_over_the_size_limit_are_reported_and_the_rest_analysed(tmp_path):
     big = tmp_path / "big.txt"
     big.write_text(_story(1, 400), encoding="utf-8")
     small = FIX / "good" / "market.txt"
-    report = run_batch([big, small], tmp_path / "out", LocalEngine(workers=1),
-                       BatchSettings(profile="fast", stages=(), max_bytes=1000))
+    report = run_batch(
+        [big, small], tmp_path / "out", LocalEngine(workers=1), BatchSettings(profile="fast", stages=(), max_bytes=1000)
+    )
     assert report.analysed == 1 and report.failed == 1
     (fail,) = report.failures
     assert fail["file"] == str(big) and fail["stage"] == "ingest" and "over the 1,000-byte limit" in fail["reason"]
@@ -152,8 +158,22 @@ def test_a_killed_run_resumed_loses_and_repeats_nothing(tmp_path):
     for n in range(40):
         (src / f"w{n:02d}.txt").write_text(_story(n, 15_000), encoding="utf-8")
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "ficlens", "batch", str(src), "--out", str(out), "--workers", "1",
-           "--profile", "fast", "--stages", "none", "--no-progress"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "ficlens",
+        "batch",
+        str(src),
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+        "--profile",
+        "fast",
+        "--stages",
+        "none",
+        "--no-progress",
+    ]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     proc = subprocess.Popen(cmd, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
@@ -182,26 +202,40 @@ def test_a_killed_run_resumed_loses_and_repeats_nothing(tmp_path):
     assert len(outputs) == 40
     for p in outputs:
         validate_analysis(json.loads(p.read_text(encoding="utf-8")))
-    analysed = [d["work_id"] for d in logged_first + _log(out)[len(logged_first):] if d["status"] == "analysed"]
+    analysed = [d["work_id"] for d in logged_first + _log(out)[len(logged_first) :] if d["status"] == "analysed"]
     assert len(analysed) == len(set(analysed))
-    second = [d["work_id"] for d in _log(out)[len(logged_first):] if d["status"] == "analysed"]
+    second = [d["work_id"] for d in _log(out)[len(logged_first) :] if d["status"] == "analysed"]
     assert sorted(f"{w}.json" for w in second) == sorted(p.name for p in outputs if p.name not in done_before)
     assert report.table_rows["works"] == 40
 
 
 def test_report_lists_stage_errors_of_an_analysed_work_without_skipping_it(tmp_path):
     with BatchReport(tmp_path, total=2) as report:
-        report.add(WorkResult(0, "a.txt", "analysed", work_id="ab12", words=10,
-                              stage_errors=[{"stage": "quotes", "error": "IndexError: list index out of range"}]))
+        report.add(
+            WorkResult(
+                0,
+                "a.txt",
+                "analysed",
+                work_id="ab12",
+                words=10,
+                stage_errors=[{"stage": "quotes", "error": "IndexError: list index out of range"}],
+            )
+        )
         report.add(WorkResult(1, "b.txt", "failed", stage="timeout", reason="no result after 5 s; worker killed"))
     lines = [json.loads(x) for x in (tmp_path / "failures.jsonl").read_text().splitlines()]
     assert lines == [
-        {"file": "a.txt", "stage": "quotes", "reason": "IndexError: list index out of range", "skipped": False,
-         "work_id": "ab12"},
+        {
+            "file": "a.txt",
+            "stage": "quotes",
+            "reason": "IndexError: list index out of range",
+            "skipped": False,
+            "work_id": "ab12",
+        },
         {"file": "b.txt", "stage": "timeout", "reason": "no result after 5 s; worker killed", "skipped": True},
     ]
     assert report.summary_line() == (
-        f"2 works: 1 analysed, 1 failed, 1 stage error in 1 analysed (see {tmp_path}/failures.jsonl)")
+        f"2 works: 1 analysed, 1 failed, 1 stage error in 1 analysed (see {tmp_path}/failures.jsonl)"
+    )
 
 
 def test_cli_batch_writes_outputs_prints_a_summary_and_exits_14_when_some_failed(tmp_path):
@@ -211,21 +245,43 @@ def test_cli_batch_writes_outputs_prints_a_summary_and_exits_14_when_some_failed
 
     src = tmp_path / "in"
     shutil.copytree(FIX, src)
-    res = CliRunner().invoke(get_app(), ["batch", str(src), "--out", str(tmp_path / "out"), "--profile", "fast",
-                                         "--stages", "none", "--workers", "1", "--no-progress"])
+    res = CliRunner().invoke(
+        get_app(),
+        [
+            "batch",
+            str(src),
+            "--out",
+            str(tmp_path / "out"),
+            "--profile",
+            "fast",
+            "--stages",
+            "none",
+            "--workers",
+            "1",
+            "--no-progress",
+        ],
+    )
     assert res.exit_code == 14, res.output
     assert "7 works: 3 analysed, 1 duplicate, 3 failed" in res.output
     assert (tmp_path / "out" / "works.parquet").is_file()
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--engine", "spark"], "unknown engine 'spark'"),
-    (["--workers", "0"], "--workers must be at least 1"),
-    (["--profile", "huge"], "unknown profile 'huge'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--engine", "spark"], "unknown engine 'spark'"),
+        (["--workers", "0"], "--workers must be at least 1"),
+        (["--profile", "huge"], "unknown profile 'huge'"),
+    ],
+)
 def test_cli_batch_rejects_bad_options_in_one_line(tmp_path, args, message):
-    proc = subprocess.run([sys.executable, "-m", "ficlens", "batch", str(FIX / "good"), "--out", str(tmp_path), *args],
-                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    proc = subprocess.run(
+        [sys.executable, "-m", "ficlens", "batch", str(FIX / "good"), "--out", str(tmp_path), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1
     assert proc.stderr.startswith(f"error: {message}")

@@ -24,7 +24,13 @@ def _doc(profile: str = "fast") -> Doc:
 OBJ = {
     "text": TEXT,
     "characters": [
-        {"id": "lois", "name": "Lois Lane", "aliases": [{"text": "Lois", "count": 1}], "mentions": 2, "gender": "female"},
+        {
+            "id": "lois",
+            "name": "Lois Lane",
+            "aliases": [{"text": "Lois", "count": 1}],
+            "mentions": 2,
+            "gender": "female",
+        },
         {"id": "clark", "name": "Clark Kent", "aliases": [{"text": "Clark", "count": 1}], "mentions": 2},
     ],
     "mentions": [
@@ -69,27 +75,40 @@ def test_tokens_skip_whitespace_and_number_tokens_per_document_and_sentence():
 
 def test_entities_give_characters_their_number_and_mention_type():
     ents = _tsv(export_files(_doc(), OBJ, "w")["w.entities"])
-    per = [(e["COREF"], e["start_token"], e["end_token"], e["prop"], e["cat"], e["text"]) for e in ents
-           if e["cat"] == "PER"]
-    assert per == [("0", "0", "0", "PROP", "PER", "Lois"), ("1", "4", "4", "PROP", "PER", "Clark"),
-                   ("0", "11", "11", "PRON", "PER", "she"), ("1", "14", "14", "PRON", "PER", "He")]
+    per = [
+        (e["COREF"], e["start_token"], e["end_token"], e["prop"], e["cat"], e["text"])
+        for e in ents
+        if e["cat"] == "PER"
+    ]
+    assert per == [
+        ("0", "0", "0", "PROP", "PER", "Lois"),
+        ("1", "4", "4", "PROP", "PER", "Clark"),
+        ("0", "11", "11", "PRON", "PER", "she"),
+        ("1", "14", "14", "PRON", "PER", "He"),
+    ]
 
 
 def test_quotes_point_at_the_speakers_nearest_mention_outside_the_quote():
     rows = _tsv(export_files(_doc(), OBJ, "w")["w.quotes"])
     known, unknown = rows
     assert (known["quote_start"], known["quote_end"]) == ("3", "10")
-    assert known["quote"] == "\" Clark , you 're late , \""
+    assert known["quote"] == '" Clark , you \'re late , "'
     # "she" right after the quote is nearer than "Lois" before it
     assert (known["mention_start"], known["mention_end"], known["mention_phrase"], known["char_id"]) == (
-        "11", "11", "she", "0")
+        "11",
+        "11",
+        "she",
+        "0",
+    )
     assert (unknown["char_id"], unknown["mention_start"]) == ("-1", "-1")
 
 
 def test_book_file_lists_characters_with_their_names():
     book = json.loads(export_files(_doc(), OBJ, "w")["w.book"])
     assert [(c["id"], c["name"], c["mentions"]["proper"]) for c in book["characters"]] == [
-        (0, "Lois Lane", [{"n": "Lois", "c": 1}]), (1, "Clark Kent", [{"n": "Clark", "c": 1}])]
+        (0, "Lois Lane", [{"n": "Lois", "c": 1}]),
+        (1, "Clark Kent", [{"n": "Clark", "c": 1}]),
+    ]
 
 
 def test_places_found_by_ner_are_exported_with_their_category():
@@ -98,7 +117,8 @@ def test_places_found_by_ner_are_exported_with_their_category():
     doc.entities = [Entity(s, s + 10, "GPE", "Metropolis")]
     ents = _tsv(export_files(doc, OBJ, "w")["w.entities"])
     assert [(e["COREF"], e["prop"], e["cat"], e["text"]) for e in ents if e["cat"] != "PER"] == [
-        ("2", "PROP", "GPE", "Metropolis")]
+        ("2", "PROP", "GPE", "Metropolis")
+    ]
 
 
 @pytest.mark.model

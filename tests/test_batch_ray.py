@@ -10,13 +10,12 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from conftest import validate_analysis
 
 from ficlens.batch import BatchSettings, run_batch
 from ficlens.batch.local import LocalEngine
 from ficlens.batch.ray_engine import RayEngine
 from ficlens.tables import TABLES
-
-from conftest import validate_analysis
 
 ray = pytest.importorskip("ray")
 pytestmark = pytest.mark.slow
@@ -61,8 +60,11 @@ def _outputs(out: Path) -> dict[str, object]:
 def test_ray_run_equals_the_local_run(local_ray, tmp_path):
     local = run_batch(_files(), tmp_path / "local", LocalEngine(workers=2), SETTINGS)
     on_ray = run_batch(_files(), tmp_path / "ray", RayEngine(), SETTINGS)
-    assert (on_ray.analysed, on_ray.duplicate, on_ray.failed) == (local.analysed, local.duplicate, local.failed) == (
-        3, 1, 3)
+    assert (
+        (on_ray.analysed, on_ray.duplicate, on_ray.failed)
+        == (local.analysed, local.duplicate, local.failed)
+        == (3, 1, 3)
+    )
     a, b = _outputs(tmp_path / "local"), _outputs(tmp_path / "ray")
     assert sorted(a) == sorted(b)
     assert {f"{t}.parquet" for t in TABLES} <= set(a)
@@ -70,7 +72,8 @@ def test_ray_run_equals_the_local_run(local_ray, tmp_path):
     for key in a:
         assert a[key] == b[key], key
     assert on_ray.summary_line().replace(str(tmp_path / "ray"), "DIR") == local.summary_line().replace(
-        str(tmp_path / "local"), "DIR")
+        str(tmp_path / "local"), "DIR"
+    )
 
 
 def test_ray_resume_skips_works_the_local_run_did(local_ray, tmp_path):
@@ -82,10 +85,12 @@ def test_ray_resume_skips_works_the_local_run_did(local_ray, tmp_path):
 
 def test_ray_cancels_a_work_over_the_time_limit(local_ray, tmp_path):
     huge = tmp_path / "huge.txt"
-    huge.write_text("Start.\n\n" + "\n\n".join(["The boats came home slowly, one by one, in the rain."] * 120_000),
-                    encoding="utf-8")
-    report = run_batch([huge, FIX / "good" / "market.txt"], tmp_path / "out", RayEngine(timeout=1.0), SETTINGS,
-                       tables=False)
+    huge.write_text(
+        "Start.\n\n" + "\n\n".join(["The boats came home slowly, one by one, in the rain."] * 120_000), encoding="utf-8"
+    )
+    report = run_batch(
+        [huge, FIX / "good" / "market.txt"], tmp_path / "out", RayEngine(timeout=1.0), SETTINGS, tables=False
+    )
     assert report.analysed == 1 and report.failed == 1
     (fail,) = report.failures
     assert (fail["file"], fail["stage"]) == (str(huge), "timeout")

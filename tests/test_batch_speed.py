@@ -56,7 +56,9 @@ def test_cli_bench_speed_prints_both_passes_for_a_given_file():
 
     from ficlens.cli import get_app
 
-    res = CliRunner().invoke(get_app(), ["bench", "speed", str(FIX / "market.txt"), "--profiles", "fast", "--components"])
+    res = CliRunner().invoke(
+        get_app(), ["bench", "speed", str(FIX / "market.txt"), "--profiles", "fast", "--components"]
+    )
     assert res.exit_code == 0, res.output
     out = res.output.splitlines()
     assert out[0].startswith("corpus: 1 works, 128 words")

@@ -3,60 +3,105 @@
 from __future__ import annotations
 
 import doctest
-from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from conftest import ROOT, analyse_text, validate_analysis
 
 from ficlens import tables
 from ficlens.tables import SCHEMAS, TABLES, rows, schema_markdown, write_parquet
 
-from conftest import ROOT, analyse_text, validate_analysis
-
-TEXT = "Lois smiled. \"Clark, you're late,\" she said. He shrugged. Smallville was quiet.\n"
+TEXT = 'Lois smiled. "Clark, you\'re late," she said. He shrugged. Smallville was quiet.\n'
 
 
 def _obj(sha_digit: str, *, n_quotes: int = 1) -> dict:
     """A small hand-built contract object (valid against the schema)."""
-    quotes = [{"start": 13, "end": 34, "speaker": "lois", "addressee": "clark", "kind": "speech",
-               "attribution": "explicit", "confidence": 0.9}] * n_quotes
-    return validate_analysis({
-        "schema": "ficlens.analysis/1",
-        "source": {"path": f"{sha_digit}.txt", "format": "txt", "sha256": sha_digit * 64, "encoding": "utf-8"},
-        "text": TEXT, "body": {"start": 0, "end": len(TEXT) - 1},
-        "metadata": {"title": "Late", "authors": ["me"], "rating": "General Audiences", "fandoms": ["Smallville"],
-                     "freeform": ["Fluff"]},
-        "stats": {"words": 12, "dialogue_words": 3, "sentences": 4},
-        "characters": [
-            {"id": "lois", "name": "Lois Lane", "aliases": [{"text": "Lois", "count": 1}], "mentions": 2,
-             "gender": "female", "quotes": n_quotes, "present": True},
-            {"id": "clark", "name": "Clark Kent", "aliases": [{"text": "Clark", "count": 1}], "mentions": 2},
-        ],
-        "mentions": [{"start": 0, "end": 4, "character": "lois", "kind": "name"},
-                     {"start": 14, "end": 19, "character": "clark", "kind": "name"},
-                     {"start": 35, "end": 38, "character": "lois", "kind": "pronoun"},
-                     {"start": 45, "end": 47, "character": "clark", "kind": "pronoun"}],
-        "quotes": quotes,
-        "pov": {"person": "third", "tense": "past", "focal": []},
-        "relationships": [{"a": "clark", "b": "lois", "type": "romantic", "tag": "Clark Kent/Lois Lane",
-                           "weight": 2.0, "confidence": 0.6}],
-        "tags": {"fandoms": [{"value": "Smallville", "confidence": 0.95}], "rating": None,
-                 "warnings": [], "freeform": [{"value": "Fluff", "confidence": 0.4}]},
-    })
+    quotes = [
+        {
+            "start": 13,
+            "end": 34,
+            "speaker": "lois",
+            "addressee": "clark",
+            "kind": "speech",
+            "attribution": "explicit",
+            "confidence": 0.9,
+        }
+    ] * n_quotes
+    return validate_analysis(
+        {
+            "schema": "ficlens.analysis/1",
+            "source": {"path": f"{sha_digit}.txt", "format": "txt", "sha256": sha_digit * 64, "encoding": "utf-8"},
+            "text": TEXT,
+            "body": {"start": 0, "end": len(TEXT) - 1},
+            "metadata": {
+                "title": "Late",
+                "authors": ["me"],
+                "rating": "General Audiences",
+                "fandoms": ["Smallville"],
+                "freeform": ["Fluff"],
+            },
+            "stats": {"words": 12, "dialogue_words": 3, "sentences": 4},
+            "characters": [
+                {
+                    "id": "lois",
+                    "name": "Lois Lane",
+                    "aliases": [{"text": "Lois", "count": 1}],
+                    "mentions": 2,
+                    "gender": "female",
+                    "quotes": n_quotes,
+                    "present": True,
+                },
+                {"id": "clark", "name": "Clark Kent", "aliases": [{"text": "Clark", "count": 1}], "mentions": 2},
+            ],
+            "mentions": [
+                {"start": 0, "end": 4, "character": "lois", "kind": "name"},
+                {"start": 14, "end": 19, "character": "clark", "kind": "name"},
+                {"start": 35, "end": 38, "character": "lois", "kind": "pronoun"},
+                {"start": 45, "end": 47, "character": "clark", "kind": "pronoun"},
+            ],
+            "quotes": quotes,
+            "pov": {"person": "third", "tense": "past", "focal": []},
+            "relationships": [
+                {
+                    "a": "clark",
+                    "b": "lois",
+                    "type": "romantic",
+                    "tag": "Clark Kent/Lois Lane",
+                    "weight": 2.0,
+                    "confidence": 0.6,
+                }
+            ],
+            "tags": {
+                "fandoms": [{"value": "Smallville", "confidence": 0.95}],
+                "rating": None,
+                "warnings": [],
+                "freeform": [{"value": "Fluff", "confidence": 0.4}],
+            },
+        }
+    )
 
 
 def test_rows_give_one_row_per_item_each_with_the_work_id():
     t = rows(_obj("a"))
     assert {k: len(v) for k, v in t.items()} == {
-        "works": 1, "characters": 2, "mentions": 4, "quotes": 1, "relationships": 1,
+        "works": 1,
+        "characters": 2,
+        "mentions": 4,
+        "quotes": 1,
+        "relationships": 1,
         # declared: rating, fandom, freeform; inferred: fandom, freeform
         "tags": 5,
     }
     assert {r["work_id"] for rs in t.values() for r in rs} == {"a" * 16}
-    assert t["quotes"][0]["text"] == "\"Clark, you're late,\""
+    assert t["quotes"][0]["text"] == '"Clark, you\'re late,"'
     assert [m["text"] for m in t["mentions"]] == ["Lois", "Clark", "she", "He"]
-    assert t["tags"][0] == {"work_id": "a" * 16, "source": "declared", "field": "fandoms", "value": "Smallville",
-                            "confidence": None}
+    assert t["tags"][0] == {
+        "work_id": "a" * 16,
+        "source": "declared",
+        "field": "fandoms",
+        "value": "Smallville",
+        "confidence": None,
+    }
 
 
 def test_every_row_fits_its_table_schema_exactly():

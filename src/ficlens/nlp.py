@@ -23,7 +23,8 @@ process per core over whole works, which scales without pickling spaCy docs betw
 from __future__ import annotations
 
 import threading
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from itertools import pairwise
 
 from .model import Doc, Entity, Paragraph, Sentence, Token
 from .text import paragraph_spans
@@ -164,14 +165,28 @@ class _Converter:
         ent_type = [self._str(h) for h in etype]
         # sentence starts: SENT_START is 1 at a start (the first token always starts one)
         starts = [k for k in range(n) if k == 0 or sent_start[k] == 1] + [n]
-        for a, b in zip(starts, starts[1:]):
+        for a, b in pairwise(starts):
             si = len(sentences)
             sentences.append(Sentence(ps + idx[a], ps + ends[b - 1], base + a, base + b, pi))
             for k in range(a, b):
-                tokens.append(Token(
-                    base + k, ps + idx[k], ps + ends[k], piece[idx[k]:ends[k]], lemma[k], pos[k], tag[k], dep[k],
-                    head[k], _IOB[iob[k]], ent_type[k], si, pi, bool(spacy_ws[k]),
-                ))
+                tokens.append(
+                    Token(
+                        base + k,
+                        ps + idx[k],
+                        ps + ends[k],
+                        piece[idx[k] : ends[k]],
+                        lemma[k],
+                        pos[k],
+                        tag[k],
+                        dep[k],
+                        head[k],
+                        _IOB[iob[k]],
+                        ent_type[k],
+                        si,
+                        pi,
+                        bool(spacy_ws[k]),
+                    )
+                )
         for ent in sdoc.ents:
             entities.append(
                 Entity(ps + ent.start_char, ps + ent.end_char, ent.label_, ent.text, base + ent.start, base + ent.end)

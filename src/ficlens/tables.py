@@ -23,8 +23,9 @@ Each column's meaning is stored with its field (``doc`` metadata) and rendered a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -40,8 +41,10 @@ def _schema(*cols: tuple[str, pa.DataType, str]) -> pa.Schema:
 
 
 _WID = ("work_id", _str, "first 16 hex digits of the sha256 of the input file's bytes; joins every table")
-_SPAN = (("start", _i64, "code-point offset into the work's text (half-open span)"),
-         ("end", _i64, "code-point offset just after the item"))
+_SPAN = (
+    ("start", _i64, "code-point offset into the work's text (half-open span)"),
+    ("end", _i64, "code-point offset just after the item"),
+)
 
 SCHEMAS: dict[str, pa.Schema] = {
     "works": _schema(
@@ -87,8 +90,11 @@ SCHEMAS: dict[str, pa.Schema] = {
         _WID,
         ("character_id", _str, "slug id, unique within the work (`clark_kent`)"),
         ("name", _str, "fullest canonical name known"),
-        ("aliases", pa.list_(pa.struct([("text", _str), ("count", _i32)])),
-         "every surface form seen for the character, with counts, most used first"),
+        (
+            "aliases",
+            pa.list_(pa.struct([("text", _str), ("count", _i32)])),
+            "every surface form seen for the character, with counts, most used first",
+        ),
         ("gender", _str, "female, male, nonbinary, unknown or null"),
         ("mentions", _i32, "name, alias, nominal and pronoun mentions resolved to the character"),
         ("quotes", _i32, "quotations attributed to the character"),
@@ -98,7 +104,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("fandom", _str, "fandom of the linked knowledge-base character"),
     ),
     "mentions": _schema(
-        _WID, *_SPAN,
+        _WID,
+        *_SPAN,
         ("character_id", _str, "the character mentioned (`characters.character_id`)"),
         ("kind", _str, "name, alias, nominal or pronoun"),
         ("text", _str, "the mention's text"),
@@ -135,15 +142,21 @@ SCHEMAS: dict[str, pa.Schema] = {
 
 def schema_markdown() -> str:
     """The schema documentation (docs/tables.md is this text; a test keeps them equal)."""
-    lines = ["# Corpus tables", "",
-             "`ficlens batch ... --out DIR` (and `ficlens.tables.write_parquet`) write one Parquet file per",
-             "table in `DIR`; every row carries its work's `work_id`. This page is generated from",
-             "`ficlens.tables.SCHEMAS` (`python -c 'import ficlens.tables as t; print(t.schema_markdown())'`);",
-             "the same meanings are stored as field metadata (`doc`) in each Parquet file.", "",
-             "```sql", "-- DuckDB: who speaks most, corpus-wide",
-             "SELECT c.name, count(*) AS quotes FROM 'DIR/quotes.parquet' q",
-             "JOIN 'DIR/characters.parquet' c ON c.work_id = q.work_id AND c.character_id = q.speaker",
-             "GROUP BY c.name ORDER BY quotes DESC LIMIT 10;", "```"]
+    lines = [
+        "# Corpus tables",
+        "",
+        "`ficlens batch ... --out DIR` (and `ficlens.tables.write_parquet`) write one Parquet file per",
+        "table in `DIR`; every row carries its work's `work_id`. This page is generated from",
+        "`ficlens.tables.SCHEMAS` (`python -c 'import ficlens.tables as t; print(t.schema_markdown())'`);",
+        "the same meanings are stored as field metadata (`doc`) in each Parquet file.",
+        "",
+        "```sql",
+        "-- DuckDB: who speaks most, corpus-wide",
+        "SELECT c.name, count(*) AS quotes FROM 'DIR/quotes.parquet' q",
+        "JOIN 'DIR/characters.parquet' c ON c.work_id = q.work_id AND c.character_id = q.speaker",
+        "GROUP BY c.name ORDER BY quotes DESC LIMIT 10;",
+        "```",
+    ]
     for table in TABLES:
         lines += ["", f"## {table}", "", "| column | type | meaning |", "|---|---|---|"]
         for f in SCHEMAS[table]:
@@ -169,19 +182,40 @@ def rows(obj: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         "works": [_work_row(obj, wid)],
         "characters": [_character_row(c, wid) for c in obj.get("characters", [])],
         "mentions": [
-            {"work_id": wid, "start": m["start"], "end": m["end"], "character_id": m["character"],
-             "kind": m["kind"], "text": text[m["start"]:m["end"]] if text else None}
+            {
+                "work_id": wid,
+                "start": m["start"],
+                "end": m["end"],
+                "character_id": m["character"],
+                "kind": m["kind"],
+                "text": text[m["start"] : m["end"]] if text else None,
+            }
             for m in obj.get("mentions", [])
         ],
         "quotes": [
-            {"work_id": wid, "start": q["start"], "end": q["end"], "speaker": q.get("speaker"),
-             "addressee": q.get("addressee"), "kind": q.get("kind"), "attribution": q.get("attribution"),
-             "confidence": q.get("confidence"), "text": text[q["start"]:q["end"]] if text else None}
+            {
+                "work_id": wid,
+                "start": q["start"],
+                "end": q["end"],
+                "speaker": q.get("speaker"),
+                "addressee": q.get("addressee"),
+                "kind": q.get("kind"),
+                "attribution": q.get("attribution"),
+                "confidence": q.get("confidence"),
+                "text": text[q["start"] : q["end"]] if text else None,
+            }
             for q in obj.get("quotes", [])
         ],
         "relationships": [
-            {"work_id": wid, "a": r["a"], "b": r["b"], "type": r["type"], "tag": r.get("tag"),
-             "weight": r.get("weight"), "confidence": r.get("confidence")}
+            {
+                "work_id": wid,
+                "a": r["a"],
+                "b": r["b"],
+                "type": r["type"],
+                "tag": r.get("tag"),
+                "weight": r.get("weight"),
+                "confidence": r.get("confidence"),
+            }
             for r in obj.get("relationships", [])
         ],
         "tags": _tag_rows(obj, wid),
@@ -194,20 +228,41 @@ def _work_row(obj: dict[str, Any], wid: str) -> dict[str, Any]:
     pov, arc, tags = obj.get("pov") or {}, obj.get("arc") or {}, obj.get("tags") or {}
     rating = tags.get("rating") or {}
     return {
-        "work_id": wid, "sha256": src["sha256"], "path": src.get("path"), "format": src.get("format"),
-        "title": md.get("title"), "authors": md.get("authors") or [], "language": md.get("language"),
-        "url": md.get("url"), "site": md.get("site"), "site_work_id": md.get("work_id"),
-        "rating": md.get("rating"), "warnings": md.get("warnings") or [],
-        "categories": md.get("categories") or [], "fandoms": md.get("fandoms") or [],
+        "work_id": wid,
+        "sha256": src["sha256"],
+        "path": src.get("path"),
+        "format": src.get("format"),
+        "title": md.get("title"),
+        "authors": md.get("authors") or [],
+        "language": md.get("language"),
+        "url": md.get("url"),
+        "site": md.get("site"),
+        "site_work_id": md.get("work_id"),
+        "rating": md.get("rating"),
+        "warnings": md.get("warnings") or [],
+        "categories": md.get("categories") or [],
+        "fandoms": md.get("fandoms") or [],
         "declared_relationships": md.get("relationships") or [],
-        "declared_characters": md.get("characters") or [], "freeform": md.get("freeform") or [],
-        "words": st.get("words"), "dialogue_words": st.get("dialogue_words"), "sentences": st.get("sentences"),
-        "chapters": st.get("chapters"), "paragraphs": st.get("paragraphs"), "text_chars": len(obj.get("text") or ""),
-        "n_characters": len(obj.get("characters", [])), "n_mentions": len(obj.get("mentions", [])),
-        "n_quotes": len(obj.get("quotes", [])), "n_relationships": len(obj.get("relationships", [])),
-        "pov_person": pov.get("person"), "pov_tense": pov.get("tense"), "narrator": pov.get("narrator"),
-        "inferred_rating": rating.get("value"), "inferred_rating_confidence": rating.get("confidence"),
-        "arc_shape": arc.get("shape"), "arc_ending": arc.get("ending"), "summary": md.get("summary"),
+        "declared_characters": md.get("characters") or [],
+        "freeform": md.get("freeform") or [],
+        "words": st.get("words"),
+        "dialogue_words": st.get("dialogue_words"),
+        "sentences": st.get("sentences"),
+        "chapters": st.get("chapters"),
+        "paragraphs": st.get("paragraphs"),
+        "text_chars": len(obj.get("text") or ""),
+        "n_characters": len(obj.get("characters", [])),
+        "n_mentions": len(obj.get("mentions", [])),
+        "n_quotes": len(obj.get("quotes", [])),
+        "n_relationships": len(obj.get("relationships", [])),
+        "pov_person": pov.get("person"),
+        "pov_tense": pov.get("tense"),
+        "narrator": pov.get("narrator"),
+        "inferred_rating": rating.get("value"),
+        "inferred_rating_confidence": rating.get("confidence"),
+        "arc_shape": arc.get("shape"),
+        "arc_ending": arc.get("ending"),
+        "summary": md.get("summary"),
         "generated_summary": obj.get("summary"),
         "errors": [f"{e.get('stage')}: {e.get('error')}" for e in obj.get("errors", [])],
     }
@@ -215,10 +270,16 @@ def _work_row(obj: dict[str, Any], wid: str) -> dict[str, Any]:
 
 def _character_row(c: dict[str, Any], wid: str) -> dict[str, Any]:
     return {
-        "work_id": wid, "character_id": c["id"], "name": c["name"],
+        "work_id": wid,
+        "character_id": c["id"],
+        "name": c["name"],
         "aliases": [{"text": a["text"], "count": a["count"]} for a in c.get("aliases", [])],
-        "gender": c.get("gender"), "mentions": c.get("mentions"), "quotes": c.get("quotes"),
-        "dialogue_words": c.get("dialogue_words"), "present": c.get("present"), "kb": c.get("kb"),
+        "gender": c.get("gender"),
+        "mentions": c.get("mentions"),
+        "quotes": c.get("quotes"),
+        "dialogue_words": c.get("dialogue_words"),
+        "present": c.get("present"),
+        "kb": c.get("kb"),
         "fandom": c.get("fandom"),
     }
 
@@ -235,8 +296,15 @@ def _tag_rows(obj: dict[str, Any], wid: str) -> list[dict[str, Any]]:
         inferred = tags.get(fld)
         for t in [inferred] if isinstance(inferred, dict) else inferred or []:
             if t.get("value") is not None:
-                out.append({"work_id": wid, "source": "inferred", "field": fld, "value": t["value"],
-                            "confidence": t.get("confidence")})
+                out.append(
+                    {
+                        "work_id": wid,
+                        "source": "inferred",
+                        "field": fld,
+                        "value": t["value"],
+                        "confidence": t.get("confidence"),
+                    }
+                )
     return out
 
 
@@ -254,11 +322,9 @@ def write_parquet(objs: Iterable[dict[str, Any]], dir: str | Path, *, batch_work
     tmp = {t: out / f".{t}.parquet.tmp" for t in TABLES}
     writers = {t: pq.ParquetWriter(tmp[t], SCHEMAS[t]) for t in TABLES}
     try:
-        n = 0
-        for obj in objs:
+        for n, obj in enumerate(objs, 1):
             for t, rs in rows(obj).items():
                 buf[t].extend(rs)
-            n += 1
             if n % batch_works == 0:
                 _flush(buf, writers, counts)
         _flush(buf, writers, counts)

@@ -15,8 +15,9 @@ from .runner import BatchSettings, Engine, WorkResult, WorkTask, process_work, r
 ENGINES = ("local", "ray")
 
 
-def make_engine(name: str = "local", *, workers: int | None = None, timeout: float | None = None,
-                address: str | None = None) -> Engine:
+def make_engine(
+    name: str = "local", *, workers: int | None = None, timeout: float | None = None, address: str | None = None
+) -> Engine:
     """The engine called ``name`` ("local" or "ray")."""
     from ..errors import UsageError
 
@@ -33,5 +34,14 @@ def make_engine(name: str = "local", *, workers: int | None = None, timeout: flo
     raise UsageError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
 
 
-__all__ = ["BatchReport", "BatchSettings", "Engine", "WorkResult", "WorkTask", "make_engine", "process_work",
-           "run_batch", "ENGINES"]
+__all__ = [
+    "ENGINES",
+    "BatchReport",
+    "BatchSettings",
+    "Engine",
+    "WorkResult",
+    "WorkTask",
+    "make_engine",
+    "process_work",
+    "run_batch",
+]

@@ -35,8 +35,19 @@ from typing import Any
 from ..model import Doc
 
 TOKEN_COLUMNS = (
-    "paragraph_ID", "sentence_ID", "token_ID_within_sentence", "token_ID_within_document", "word", "lemma",
-    "byte_onset", "byte_offset", "POS_tag", "fine_POS_tag", "dependency_relation", "syntactic_head_ID", "event",
+    "paragraph_ID",
+    "sentence_ID",
+    "token_ID_within_sentence",
+    "token_ID_within_document",
+    "word",
+    "lemma",
+    "byte_onset",
+    "byte_offset",
+    "POS_tag",
+    "fine_POS_tag",
+    "dependency_relation",
+    "syntactic_head_ID",
+    "event",
 )
 ENTITY_COLUMNS = ("COREF", "start_token", "end_token", "prop", "cat", "text")
 QUOTE_COLUMNS = ("quote_start", "quote_end", "mention_start", "mention_end", "mention_phrase", "char_id", "quote")
@@ -75,10 +86,28 @@ def tokens_tsv(doc: Doc, ix: _TokenIndex) -> str:
         n = pos_in_sent.get(t.sent, 0)
         pos_in_sent[t.sent] = n + 1
         head = ix.new_id.get(t.head, k) if t.head >= 0 else -1
-        lines.append("\t".join(map(str, (
-            t.para, t.sent, n, k, _clean(t.text), _clean(t.lemma), t.start, t.end, t.pos or "_", t.tag or "_",
-            t.dep or "_", head, "O",
-        ))))
+        lines.append(
+            "\t".join(
+                map(
+                    str,
+                    (
+                        t.para,
+                        t.sent,
+                        n,
+                        k,
+                        _clean(t.text),
+                        _clean(t.lemma),
+                        t.start,
+                        t.end,
+                        t.pos or "_",
+                        t.tag or "_",
+                        t.dep or "_",
+                        head,
+                        "O",
+                    ),
+                )
+            )
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -140,15 +169,20 @@ def _nearest_outside(spans: list[tuple[int, int]], qs: int, qe: int) -> tuple[in
 def book_json(obj: dict[str, Any]) -> str:
     chars = []
     for i, c in enumerate(obj.get("characters", [])):
-        chars.append({
-            "id": i,
-            "count": c.get("mentions", 0),
-            "mentions": {"proper": [{"n": a["text"], "c": a["count"]} for a in c.get("aliases", [])],
-                         "common": [], "pronoun": []},
-            "g": {"argmax": c.get("gender")},
-            "ficlens_id": c["id"],
-            "name": c["name"],
-        })
+        chars.append(
+            {
+                "id": i,
+                "count": c.get("mentions", 0),
+                "mentions": {
+                    "proper": [{"n": a["text"], "c": a["count"]} for a in c.get("aliases", [])],
+                    "common": [],
+                    "pronoun": [],
+                },
+                "g": {"argmax": c.get("gender")},
+                "ficlens_id": c["id"],
+                "name": c["name"],
+            }
+        )
     return json.dumps({"characters": chars}, ensure_ascii=False) + "\n"
 
 

@@ -21,9 +21,9 @@ import multiprocessing as mp
 import os
 import signal
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import Iterable, Iterator
 
 from ..errors import FiclensError
 from .runner import BatchSettings, WorkResult, WorkTask, get_pipeline, one_line, process_work

@@ -19,9 +19,10 @@ running; otherwise ``ray.init(address=...)`` is called and shut down at the end.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from .runner import BatchSettings, WorkResult, WorkTask, get_pipeline, one_line, process_work
 
@@ -50,8 +51,14 @@ class _Slot:
 
 
 class RayEngine:
-    def __init__(self, address: str | None = None, workers: int | None = None, timeout: float | None = None,
-                 ship_inputs: bool = True, **init_kwargs):
+    def __init__(
+        self,
+        address: str | None = None,
+        workers: int | None = None,
+        timeout: float | None = None,
+        ship_inputs: bool = True,
+        **init_kwargs,
+    ):
         self.address = address
         self.workers = workers
         self.timeout = timeout
@@ -106,8 +113,11 @@ class RayEngine:
         sl.task, sl.started, sl.ref = task, time.monotonic(), sl.actor.run.remote(shipped)
 
     def _collect(self, ray, slots: list[_Slot], new_slot) -> Iterator[WorkResult]:
-        waiting = {sl.ready_ref if sl.ready_ref is not None else sl.ref: k for k, sl in enumerate(slots)
-                   if sl.ready_ref is not None or sl.ref is not None}
+        waiting = {
+            sl.ready_ref if sl.ready_ref is not None else sl.ref: k
+            for k, sl in enumerate(slots)
+            if sl.ready_ref is not None or sl.ref is not None
+        }
         wait_s = None
         if self.timeout is not None:
             busy = [sl.started for sl in slots if sl.task is not None]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 FAILURES_FILE = "failures.jsonl"
 
@@ -42,7 +42,7 @@ class BatchReport:
     table_rows: dict[str, int] = field(default_factory=dict)
     _fh: Any = None
 
-    def __enter__(self) -> "BatchReport":
+    def __enter__(self) -> Self:
         self._fh = open(Path(self.out) / FAILURES_FILE, "w", encoding="utf-8")
         return self
 
@@ -64,8 +64,13 @@ class BatchReport:
             lines.append({"file": res.path, "stage": res.stage, "reason": res.reason, "skipped": True})
         for err in res.stage_errors:
             lines.append(
-                {"file": res.path, "stage": err.get("stage"), "reason": err.get("error"), "skipped": False,
-                 "work_id": res.work_id}
+                {
+                    "file": res.path,
+                    "stage": err.get("stage"),
+                    "reason": err.get("error"),
+                    "skipped": False,
+                    "work_id": res.work_id,
+                }
             )
         if res.stage_errors:
             self.works_with_stage_errors += 1
@@ -85,8 +90,10 @@ class BatchReport:
             parts.append(f"{self.duplicate} duplicate")
         parts.append(f"{self.failed} failed")
         if self.stage_errors:
-            parts.append(f"{self.stage_errors} stage error{'s' if self.stage_errors != 1 else ''} "
-                         f"in {self.works_with_stage_errors} analysed")
+            parts.append(
+                f"{self.stage_errors} stage error{'s' if self.stage_errors != 1 else ''} "
+                f"in {self.works_with_stage_errors} analysed"
+            )
         line = f"{self.total} work{'s' if self.total != 1 else ''}: " + ", ".join(parts)
         if self.failures:
             line += f" (see {Path(self.out) / FAILURES_FILE})"

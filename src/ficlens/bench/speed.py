@@ -30,7 +30,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -128,8 +127,12 @@ def measure_profile(profile: str, texts: list[tuple[str, str]]) -> ProfileResult
     warm = read_bytes(b'"Ready?" she asked. He nodded, and they went out into the rain.\n', path="warm.txt")
     full.run(warm)  # first-call costs (lazy tables, caches) are not the corpus's
     return ProfileResult(
-        profile, load_s, _run_pass(bare, works), _run_pass(full, works),
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, full.stage_names,
+        profile,
+        load_s,
+        _run_pass(bare, works),
+        _run_pass(full, works),
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        full.stage_names,
     )
 
 
@@ -190,8 +193,8 @@ def format_result(r: ProfileResult) -> list[str]:
 
 
 def speed(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Works to time (default: LitBank excerpts, else examples/)."),
-    words: Optional[int] = typer.Option(None, help="Stop adding LitBank excerpts after this many words (default: all)."),
+    paths: list[Path] | None = typer.Argument(None, help="Works to time (default: LitBank excerpts, else examples/)."),
+    words: int | None = typer.Option(None, help="Stop adding LitBank excerpts after this many words (default: all)."),
     work_words: int = typer.Option(100_000, help="Words per work when joining LitBank excerpts."),
     profiles: str = typer.Option("full", help="Comma-separated NLP profiles to measure (full,tagger,ner,fast)."),
     components: bool = typer.Option(False, "--components", help="Also time each spaCy component separately."),
@@ -210,20 +213,31 @@ def speed(
         texts = [(str(p), p.read_bytes().decode("utf-8", "replace")) for p in iter_work_paths(list(paths))]
         label = f"{len(texts)} files"
     elif LITBANK.is_dir():
-        texts = [(f"litbank-{i + 1}.txt", t) for i, t in enumerate(litbank_texts(work_words=work_words, max_words=words))]
+        texts = [
+            (f"litbank-{i + 1}.txt", t) for i, t in enumerate(litbank_texts(work_words=work_words, max_words=words))
+        ]
         label = f"LitBank excerpts ({LITBANK})"
     else:
         texts = [(str(p), p.read_bytes().decode("utf-8", "replace")) for p in iter_work_paths([EXAMPLES])]
         label = "bundled examples"
     results = run_speed(texts, names, components)
     if as_json:
-        typer.echo(json.dumps([{**asdict(r), "components_cpu_s": comp, "booknlp_tokens_per_s": BOOKNLP_TOKENS_PER_S}
-                               for r, comp in results], indent=1))
+        typer.echo(
+            json.dumps(
+                [
+                    {**asdict(r), "components_cpu_s": comp, "booknlp_tokens_per_s": BOOKNLP_TOKENS_PER_S}
+                    for r, comp in results
+                ],
+                indent=1,
+            )
+        )
         return
     r0 = results[0][0]
     typer.echo(f"corpus: {len(texts)} works, {r0.full.words:,} words, {r0.full.tokens:,} tokens; {label}")
-    typer.echo(f"machine: {sys.platform}, 1 process per profile; rates per CPU-second (BookNLP small: "
-               f"{BOOKNLP_TOKENS_PER_S:.0f} tokens/s)")
+    typer.echo(
+        f"machine: {sys.platform}, 1 process per profile; rates per CPU-second (BookNLP small: "
+        f"{BOOKNLP_TOKENS_PER_S:.0f} tokens/s)"
+    )
     for r, comp in results:
         for line in format_result(r):
             typer.echo(line)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import List, Optional
+from typing import Self
 
 import typer
 
@@ -13,17 +13,25 @@ from ..nlp import PROFILES
 
 
 def batch(
-    inputs: List[Path] = typer.Argument(..., help="Work files or folders."),
+    inputs: list[Path] = typer.Argument(..., help="Work files or folders."),
     out: Path = typer.Option(..., "--out", "-o", help="Output folder (works/, *.parquet, failures.jsonl, log.jsonl)."),
-    workers: Optional[int] = typer.Option(None, help="Worker processes (default: all cores; with Ray: the cluster's CPUs)."),
+    workers: int | None = typer.Option(
+        None, help="Worker processes (default: all cores; with Ray: the cluster's CPUs)."
+    ),
     engine: str = typer.Option("local", help="local (process pool) or ray."),
-    address: Optional[str] = typer.Option(None, help="Ray cluster address (e.g. auto, ray://head:10001); default: start a local Ray."),
-    timeout: Optional[float] = typer.Option(None, help="Per-work time limit in seconds (a stuck work is killed and reported)."),
-    max_bytes: Optional[int] = typer.Option(None, help="Size limit per work in bytes (default 20 MB, or FICLENS_MAX_BYTES)."),
+    address: str | None = typer.Option(
+        None, help="Ray cluster address (e.g. auto, ray://head:10001); default: start a local Ray."
+    ),
+    timeout: float | None = typer.Option(
+        None, help="Per-work time limit in seconds (a stuck work is killed and reported)."
+    ),
+    max_bytes: int | None = typer.Option(
+        None, help="Size limit per work in bytes (default 20 MB, or FICLENS_MAX_BYTES)."
+    ),
     resume: bool = typer.Option(True, "--resume/--no-resume", help="Skip works whose analysis is already in --out."),
     booknlp: bool = typer.Option(False, "--booknlp", help="Also write BookNLP-style .tokens/.entities/.quotes files."),
-    profile: Optional[str] = typer.Option(None, help=f"NLP profile: {', '.join(PROFILES)} (default: full)."),
-    stages: Optional[str] = typer.Option(None, help="Comma-separated stages to run (default: all; 'none': NLP only)."),
+    profile: str | None = typer.Option(None, help=f"NLP profile: {', '.join(PROFILES)} (default: full)."),
+    stages: str | None = typer.Option(None, help="Comma-separated stages to run (default: all; 'none': NLP only)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show the progress bar."),
 ) -> None:
     """Analyse many works in parallel into --out: per-work JSON, Parquet tables, failures report."""
@@ -37,9 +45,7 @@ def batch(
     if timeout is not None and timeout <= 0:
         raise UsageError("--timeout must be positive")
     files = iter_work_paths(list(inputs))
-    settings = BatchSettings(
-        profile=profile, stages=_stages(stages), max_bytes=max_bytes, booknlp=booknlp
-    )
+    settings = BatchSettings(profile=profile, stages=_stages(stages), max_bytes=max_bytes, booknlp=booknlp)
     eng = make_engine(engine, workers=workers, timeout=timeout, address=address)
     with _Progress(files, enabled=progress) as bar:
         report = run_batch(files, out, eng, settings, resume=resume, on_result=bar.update)
@@ -70,13 +76,18 @@ class _Progress:
         self.words = 0
         self.t0 = time.monotonic()
 
-    def __enter__(self) -> "_Progress":
+    def __enter__(self) -> Self:
         if self.enabled:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
             self.bar = Progress(
-                TextColumn("[bold]analysing"), BarColumn(), MofNCompleteColumn(), TextColumn("works"),
-                TextColumn("{task.fields[rate]}"), TextColumn("ETA {task.fields[eta]}"), transient=False,
+                TextColumn("[bold]analysing"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("works"),
+                TextColumn("{task.fields[rate]}"),
+                TextColumn("ETA {task.fields[eta]}"),
+                transient=False,
             )
             self.bar.start()
             self.task = self.bar.add_task("batch", total=self.n, rate="- words/s", eta="-")
