@@ -251,8 +251,10 @@ def find_names(doc: Doc, lex: Lexicon, in_quote: list[bool], kb_aliases: dict | 
     vocab: dict[str, int] = {}
     for t0, t1 in ner_spans + _honorific_spans(doc, lex):
         for t in toks[t0:t1]:
-            if t.text[:1].isupper() and t.text.isalpha() and t.text.lower() not in lex.not_names and t.text.lower().rstrip(".") not in lex.honorifics:
-                vocab[t.text] = vocab.get(t.text, 0) + 1
+            w = t.text
+            if (w[:1].isupper() and w.isalpha() and w.lower() not in lex.not_names and w.lower() not in lex.honorifics
+                    and not (w.lower().endswith("ing") and lex.name_gender(w) is None)):
+                vocab[w] = vocab.get(w, 0) + 1
     _add_untagged_names(doc, lex, vocab)
     low_vocab = {w.lower() for w in vocab}
     for t0, t1 in ner_spans:
