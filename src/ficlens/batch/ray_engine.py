@@ -24,7 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import FiclensError
 from .runner import BatchSettings, WorkResult, WorkTask, get_pipeline, one_line, process_work
+
+
+class RayUnavailable(FiclensError):
+    """Ray is not installed, or no cluster answers at the given address."""
+
+    exit_code = 2
 
 
 class RayWorker:
@@ -66,12 +73,18 @@ class RayEngine:
         self.init_kwargs = init_kwargs
 
     def run(self, tasks: Iterable[WorkTask], settings: BatchSettings) -> Iterator[WorkResult]:
-        import ray
-
+        try:
+            import ray
+        except ImportError as exc:  # pragma: no cover - ray is a pinned dependency
+            raise RayUnavailable(f"--engine ray needs the ray package: {one_line(exc)}") from exc
         started = False
         if not ray.is_initialized():
             kw = {"include_dashboard": False, "log_to_driver": False, **self.init_kwargs}
-            ray.init(address=self.address, **kw)
+            try:
+                ray.init(address=self.address, **kw)
+            except Exception as exc:
+                where = f"at {self.address}" if self.address else "locally"
+                raise RayUnavailable(f"cannot start or reach Ray {where}: {one_line(exc)}") from exc
             started = True
         try:
             yield from self._run(ray, tasks, settings)
