@@ -53,6 +53,16 @@ class FacetValue:
         return f"{self.source}.{self.facet}:{v}"
 
 
+def top_values_sql(counted: str, d: Dialect) -> str:
+    """The ``limit`` (last parameter) most frequent values per (type, source) of a counted query
+    yielding ``type, source, value, n``: one statement for every facet, not one per type."""
+    ranked = (
+        "SELECT type, source, value, n, row_number() OVER "
+        f"(PARTITION BY type, source ORDER BY n DESC, value) AS rn FROM ({counted}) c"
+    )
+    return f"SELECT type, source, value, n FROM ({ranked}) r WHERE rn <= {d.p}"
+
+
 class TagFacet:
     """Top values of every tag type among the matching works."""
 
@@ -74,12 +84,7 @@ class TagFacet:
             f"SELECT t.type, t.source, t.value_norm, min(t.value) AS value, count(*) AS n FROM work_tags t "
             f"WHERE t.type IN ({types}){scope} GROUP BY t.type, t.value_norm, t.source"
         )
-        ranked = (
-            "SELECT type, source, value, n, row_number() OVER "
-            f"(PARTITION BY type, source ORDER BY n DESC, value) AS rn FROM ({counted}) c"
-        )
-        sql = f"SELECT type, source, value, n FROM ({ranked}) r WHERE rn <= {d.p} ORDER BY type, n DESC, value"
-        return sql, [*params, self.limit]
+        return top_values_sql(counted, d), [*params, self.limit]
 
     def ids_sql(self, d: Dialect, ids: Sequence[int]) -> tuple[str, list]:
         """Counts over the given works (ids from ``scope_sql``: no second pass over the filters)."""
@@ -89,12 +94,7 @@ class TagFacet:
             f"SELECT t.type, t.source, t.value_norm, min(t.value) AS value, count(*) AS n FROM work_tags t "
             f"WHERE t.work_id IN ({sub}) AND t.type IN ({types}) GROUP BY t.type, t.value_norm, t.source"
         )
-        ranked = (
-            "SELECT type, source, value, n, row_number() OVER "
-            f"(PARTITION BY type, source ORDER BY n DESC, value) AS rn FROM ({counted}) c"
-        )
-        sql = f"SELECT type, source, value, n FROM ({ranked}) r WHERE rn <= {d.p}"
-        return sql, [*sparams, *self.types, self.limit]
+        return top_values_sql(counted, d), [*sparams, *self.types, self.limit]
 
     def read(self, rows: Sequence[Sequence[Any]]) -> dict[str, list[FacetValue]]:
         out: dict[str, list[FacetValue]] = {t: [] for t in self.types}
@@ -205,11 +205,7 @@ class LibraryFacets:
         self.limit = limit
 
     def sql(self, d: Dialect) -> tuple[str, list]:
-        ranked = (
-            "SELECT type, source, value, n, row_number() OVER "
-            "(PARTITION BY type, source ORDER BY n DESC, value) AS rn FROM facet_counts WHERE n > 0"
-        )
-        return f"SELECT type, source, value, n FROM ({ranked}) r WHERE rn <= {d.p}", [self.limit]
+        return top_values_sql("SELECT type, source, value, n FROM facet_counts WHERE n > 0", d), [self.limit]
 
     def read(self, rows: Sequence[Sequence[Any]]) -> dict[str, list[FacetValue]]:
         out: dict[str, list[FacetValue]] = {t: [] for t in (*FACET_TAG_TYPES, *COLUMN_FACETS)}

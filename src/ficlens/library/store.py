@@ -154,12 +154,9 @@ class Library:
     def _store(self, rec: WorkRecord, sig: sigs.Signatures) -> AddResult:
         """Write one work; the caller holds the transaction."""
         p = self.dialect.p
-        row = self.db.query(f"SELECT id, version, title FROM works WHERE sha256 = {p}", [rec.sha256])
-        if row:
-            return AddResult("unchanged", row[0][0], row[0][2], rec.source_path, version=row[0][1])
-        old = self.db.query(f"SELECT work_id, version FROM work_history WHERE sha256 = {p}", [rec.sha256])
-        if old:  # an older version of a work we hold: never step back
-            return AddResult("unchanged", old[0][0], rec.title, rec.source_path, "older version", old[0][1])
+        known = self._known(rec.sha256, rec.source_path)
+        if known:
+            return known
         current = None
         if rec.site_work_id:
             current = self.db.query(
@@ -256,9 +253,9 @@ class Library:
         for f in files:
             try:
                 work = read(f, max_bytes=max_bytes)
-                if self._has_sha(work.source.sha256):  # skip the costly analysis of a known file
-                    res = self._unchanged(work.source.sha256, str(f))
-                else:
+                # a known file skips the costly analysis
+                res = self._known(work.source.sha256, str(f))
+                if res is None:
                     pipe = pipe or default_pipeline(profile=profile, stages=stages)
                     res = self.add_analysis(contract.to_json(pipe.run(work)))
             except FiclensError as exc:
@@ -270,20 +267,20 @@ class Library:
                 progress(res)
         return report
 
-    def _has_sha(self, sha: str) -> bool:
-        p = self.dialect.p
-        return bool(
-            self.db.query(f"SELECT 1 FROM works WHERE sha256 = {p}", [sha])
-            or self.db.query(f"SELECT 1 FROM work_history WHERE sha256 = {p}", [sha])
-        )
-
-    def _unchanged(self, sha: str, path: str) -> AddResult:
+    def _known(self, sha: str, path: str | None) -> AddResult | None:
+        """``unchanged`` when this content is stored, as the current or an older version."""
         p = self.dialect.p
         row = self.db.query(f"SELECT id, title, version FROM works WHERE sha256 = {p}", [sha])
         if row:
             return AddResult("unchanged", row[0][0], row[0][1], path, version=row[0][2])
-        old = self.db.query(f"SELECT work_id, version FROM work_history WHERE sha256 = {p}", [sha])
-        return AddResult("unchanged", old[0][0], None, path, "older version", old[0][1])
+        old = self.db.query(
+            f"SELECT h.work_id, w.title, h.version FROM work_history h JOIN works w ON w.id = h.work_id "
+            f"WHERE h.sha256 = {p}",
+            [sha],
+        )
+        if old:  # an older version of a work we hold: never step back
+            return AddResult("unchanged", old[0][0], old[0][1], path, "older version", old[0][2])
+        return None
 
     # -- reading
     def _text(self, wid: int) -> str:
