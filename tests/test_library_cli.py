@@ -164,3 +164,13 @@ def test_search_explain_prints_the_parsed_query_and_its_sql(runner, filled):
     assert 'query: rating:"Teen And Up Audiences" -warning:"Major Character Death"' in res.output
     assert "sql: SELECT w.id" in res.output and "NOT IN (SELECT work_id FROM work_tags" in res.output
     assert "Daily Planet" in res.output and "The Barn Door" not in res.output
+
+
+def test_search_facets_as_json_say_whether_the_counts_are_exact(runner, filled):
+    res = run(runner, "search", 'fandom:"Sherlock (TV)"', "--library", filled, "--facets", "--json")
+    assert res.exit_code == 0, res.output
+    *hits, facets = [json.loads(line) for line in res.output.splitlines()]
+    assert sorted(h["id"] for h in hits) == [4, 5]
+    assert facets["exact"] is True
+    assert {"value": "first", "count": 1, "source": "inferred"} not in facets["facets"]["pov"]
+    assert facets["facets"]["pov"] == [{"value": "third", "count": 2, "source": "inferred"}]

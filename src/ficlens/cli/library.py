@@ -119,6 +119,8 @@ def search(
     explain: bool = typer.Option(False, "--explain", help="Print the parsed query and the SQL, then search."),
 ) -> None:
     """Search the library (the query language is the web app's; see README)."""
+    from ..library.facets import FACET_SCOPE
+
     text = " ".join(query or [])
     with _open(library) as lib:
         res = lib.search(text, sort=sort, order=order, page=page, per_page=per_page, with_facets=facets)
@@ -129,12 +131,14 @@ def search(
         _print_hits(res.hits, as_json, total=res.total, page=res.page, pages=res.pages)
         if facets and not as_json:
             _print_facets(res.facets)
+            if not res.facets_exact:
+                typer.echo(f"(facet counts over the first {FACET_SCOPE:,} of {res.total:,} matches)")
         elif facets:
             out = {
                 k: [{"value": v.value, "count": v.count, "source": v.source} for v in vs]
                 for k, vs in res.facets.items()
             }
-            typer.echo(json.dumps({"facets": out}, ensure_ascii=False))
+            typer.echo(json.dumps({"facets": out, "exact": res.facets_exact}, ensure_ascii=False))
 
 
 def export(
