@@ -80,3 +80,11 @@ def test_mentions_in_the_contract_point_to_listed_characters():
         ids = {c["id"] for c in obj["characters"]}
         assert {m["character"] for m in obj["mentions"]} <= ids
         assert all(c["mentions"] == sum(1 for m in obj["mentions"] if m["character"] == c["id"]) for c in obj["characters"])
+
+
+def test_sloppy_fic_lowercase_names_honorific_initials_and_titles():
+    c = chars("sloppy")
+    assert c["clark"].aliases.get("clark", 0) >= 1  # typed in lowercase
+    assert "Mrs. K" in c["k"].aliases and c["k"].gender == "female"
+    assert "chief" in c  # a title used as a name
+    assert not any(cid in ("mhmm", "morning") for cid in c)

@@ -261,3 +261,8 @@ def test_italic_thoughts_count_as_dialogue():
     doc = create(use_kb=False)(doc)
     assert [c.id for c in doc.characters] == ["tom"]  # no narrator from the thought's "I"
     assert not any(m.text == "I" for m in doc.mentions)
+
+
+def test_a_pov_note_without_first_person_narration_does_not_break_the_stage():
+    doc = run("[Lana] walked in. She sat down.", kb=False, pov_note="Lana")
+    assert [c.name for c in doc.characters] == ["Lana"]

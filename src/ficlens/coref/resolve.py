@@ -182,7 +182,7 @@ def _is_narration_i(m: MentionCand) -> bool:
 def _make_narrator(doc: Doc, entities: list[Entity], pronouns: list[MentionCand], kb: KB | None, active) -> Entity | None:
     """The first-person narrator (before pronouns are resolved, so "he" never lands on it)."""
     mine = [p for p in pronouns if _is_narration_i(p)]
-    if len(mine) < MIN_NARRATOR_I and not doc.metadata.pov_note:
+    if not mine or (len(mine) < MIN_NARRATOR_I and not doc.metadata.pov_note):
         return None  # a stray "I" in a letter or an unquoted thought is not a narrator
     narrator = Entity(idx=len(entities), narrator=True)
     entities.append(narrator)
