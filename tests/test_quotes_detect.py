@@ -134,3 +134,15 @@ def test_quotes_docstring_examples_hold(name):
 
     result = doctest.testmod(importlib.import_module(name))
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_italic_thoughts_in_html_come_through_ingest_as_thoughts():
+    from ficlens.ingest import read
+    from ficlens.pipeline import default_pipeline
+
+    doc = default_pipeline(profile="fast", stages=["quotes"]).run(read(FIX / "italic_thoughts.html"))
+    got = [(doc.text[q.start : q.end], q.kind) for q in doc.quotes]
+    assert ("Not again, not now.", "thought") in got
+    assert ('"Clark?"', "speech") in got
+    # a stressed word and an italic title are not thoughts
+    assert not any(t in ("really", "Daily Planet") for t, _ in got)
