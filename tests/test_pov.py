@@ -110,7 +110,9 @@ def test_alternating_pov_gives_one_focal_span_per_scene():
     lois, clark = doc.pov.focal
     # the reader may take the opening "Lois POV" line as front matter (a POV note)
     assert doc.text[lois.start : lois.end].lstrip().startswith(("Lois POV", "Lois wondered"))
-    assert doc.text[clark.start : clark.end].startswith("Clark POV")
+    # the mid-story "Clark POV" line is a pov note, not prose: the span may start at it or after it
+    assert doc.text[clark.start : clark.end].startswith(("Clark POV", "Clark knew"))
+    assert "Lois wondered" not in doc.text[clark.start : clark.end]
     assert lois.end <= clark.start
 
 
@@ -232,7 +234,8 @@ def test_alternating_pov_fixture_story_hands_the_focus_from_lois_to_clark():
     assert (doc.pov.person, doc.pov.tense) == ("third", "past")
     assert [f.character for f in doc.pov.focal] == ["lois", "clark"]
     clark = doc.pov.focal[1]
-    assert doc.text[clark.start : clark.end].startswith("Clark POV")
+    # the mid-story "Clark POV" line is a pov note, not prose: the span may start at it or after it
+    assert doc.text[clark.start : clark.end].startswith(("Clark POV", "Clark Kent landed"))
     assert clark.end == doc.body.end or doc.text[clark.end : doc.body.end].strip() == ""
 
 

