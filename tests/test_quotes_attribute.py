@@ -12,14 +12,13 @@ import re
 
 import numpy as np
 import pytest
+from conftest import validate_analysis
 
 from ficlens import contract, nlp
 from ficlens.ingest import read_bytes
 from ficlens.model import Character, Doc, Mention, Span
 from ficlens.quotes.ranker import FEATURES, RULE_WEIGHTS, Ranker, train, vectorize
 from ficlens.stages.quotes import QuotesStage, create
-
-from conftest import validate_analysis
 
 PRONOUNS = {"he", "him", "his", "she", "her", "i", "me", "my"}
 
@@ -77,7 +76,7 @@ CLARK_LOIS = {"Clark": "clark", "Lois": "lois", "he": "clark", "He": "clark", "h
 )
 def test_a_speech_tag_names_the_speaker_in_any_position(tag):
     doc = hand_doc(f"Lois waited by the door.\n\n{tag}", CLARK_LOIS)
-    (text, speaker, _, how), = attribute(doc)
+    (_, speaker, _, how), = attribute(doc)
     assert speaker == "clark"
     assert how == ("anaphoric" if " he " in tag else "explicit")
 
@@ -144,7 +143,7 @@ def test_a_newcomer_breaks_the_alternation():
 
 def test_the_person_addressed_by_a_vocative_is_not_the_speaker():
     story = 'Clark pulled Lois out of the rubble.\n\n"Lois, are you alright?"'
-    (text, speaker, addressee, _), = attribute(hand_doc(story, CLARK_LOIS))
+    (_, speaker, addressee, _), = attribute(hand_doc(story, CLARK_LOIS))
     assert speaker == "clark"
     assert addressee == "lois"
 

@@ -48,7 +48,7 @@ def test_author_note_quotes_are_left_out_and_titles_are_other(analyse):
 
 @pytest.mark.model
 def test_first_person_narrator_is_named_from_dialogue(analyse):
-    doc, obj = analyse((FIX / "first_person.txt").read_text(), name="fp.txt")
+    doc, _ = analyse((FIX / "first_person.txt").read_text(), name="fp.txt")
     q = by_text(doc)
     narrator = q['"You\'re welcome,"'].speaker
     assert narrator is not None

@@ -24,13 +24,13 @@ documents are attributed with them. The spaCy pass runs once per document per ru
 from __future__ import annotations
 
 import copy
-import re
 import hashlib
 import json
+import re
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
 
 from ..model import Doc, Source, Span, Work
 
@@ -107,9 +107,7 @@ def _join(words: list[str]) -> list[str]:
     roles = _marks(words)
     seps = []
     for j, w in enumerate(words):
-        if j == 0:
-            seps.append("")
-        elif w in NO_SPACE_BEFORE or roles[j] == "close" or words[j - 1] in NO_SPACE_AFTER or roles[j - 1] == "open":
+        if j == 0 or w in NO_SPACE_BEFORE or roles[j] == "close" or words[j - 1] in NO_SPACE_AFTER or roles[j - 1] == "open":
             seps.append("")
         else:
             seps.append(" ")
@@ -526,7 +524,7 @@ def _print(res: dict) -> None:
     import typer
 
     typer.echo(f"LitBank quotations: {res['documents']} documents, profile {res['profile']}, characters from {res['characters_stage']}")
-    for title, key in (("cross-validated (%d folds)" % res["folds"], "cross_validated"), ("shipped model, in sample", "shipped_model_in_sample")):
+    for title, key in ((f"cross-validated ({res['folds']} folds)", "cross_validated"), ("shipped model, in sample", "shipped_model_in_sample")):
         r = res.get(key)
         if not r:
             continue

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Callable
 
-from ..model import Doc, Mention, Quote
+from ..model import Doc
 from .candidates import DocIndex, Tag, find_tag, self_identified, vocatives
 from .detect import Found
 from .ranker import Ranker
@@ -87,7 +87,7 @@ class _Hyp:
     logp: float
     state: State
     choice: Choice | None = None
-    parent: "_Hyp | None" = None
+    parent: _Hyp | None = None
 
 
 class QuoteAttributor:

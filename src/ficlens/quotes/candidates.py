@@ -25,7 +25,7 @@ TAG_WINDOW = 9  # tokens of narration read on each side of a quotation for a tag
 SUBJECT_REACH = 4  # tokens between a speech verb and its subject in a tag
 FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})
 SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "yourselves", "ya", "y'all"})
-_SELF_ID_RE = re.compile(r"\b(?:it's|it is|it\u2019s|this is|i'm|i\u2019m|i am|my name is|name's|name\u2019s)\s+$", re.I)
+_SELF_ID_RE = re.compile(r"\b(?:it's|it is|it\u2019s|this is|i'm|i\u2019m|i am|my name is|name's|name\u2019s)\s+$", re.IGNORECASE)
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 VOICE_NOUNS = frozenset({"voice", "voices", "words", "tone", "reply", "answer", "lips", "mouth", "whisper", "cry", "shout"})
 NP_DEPS = ("det", "amod", "compound", "poss", "nummod", "nmod", "case")
@@ -61,7 +61,7 @@ class DocIndex:
     tag_spans: set[tuple[int, int]] = field(default_factory=set)  # mentions that were tag subjects
 
     @classmethod
-    def build(cls, doc: Doc, quotes: list[Found], narrator: str | None) -> "DocIndex":
+    def build(cls, doc: Doc, quotes: list[Found], narrator: str | None) -> DocIndex:
         ix = cls(doc, quotes, narrator)
         ix.aliases = {a.lower(): c.id for c in doc.characters for a in (c.name, *c.aliases)}
         ix.genders = {c.id: c.gender for c in doc.characters}

@@ -10,7 +10,7 @@ True
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from ..resources import load_lines
 
@@ -27,17 +27,17 @@ def _families(name: str) -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def speech_verbs() -> dict[str, str]:
     return _families("speech_verbs.txt")
 
 
-@lru_cache(maxsize=None)
+@cache
 def thought_verbs() -> dict[str, str]:
     return _families("thought_verbs.txt")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _written() -> dict[str, frozenset[str]]:
     out: dict[str, frozenset[str]] = {}
     for line in load_lines(*DATA, "written_cues.txt"):
@@ -54,6 +54,6 @@ def written_nouns() -> frozenset[str]:
     return _written()["noun"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def elisions() -> frozenset[str]:
     return frozenset(w.lower() for w in load_lines(*DATA, "elisions.txt"))

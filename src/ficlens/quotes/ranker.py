@@ -19,7 +19,7 @@ True
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -106,7 +106,7 @@ class Ranker:
         self.w = np.array([self.weights.get(f, 0.0) for f in FEATURES])
 
     @classmethod
-    def load(cls) -> "Ranker":
+    def load(cls) -> Ranker:
         """The shipped model, or the rule weights when none is shipped."""
         if exists(*MODEL_FILE):
             data = load_json(*MODEL_FILE)

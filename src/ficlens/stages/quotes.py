@@ -63,7 +63,7 @@ def create(**config) -> QuotesStage:
 def add_tag_speakers(doc: Doc, ix) -> None:
     """Characters for speakers named only in tags ("said the nurse"), with those mentions."""
     have = {c.id for c in doc.characters}
-    for key, (cid, name) in ix.extras.items():
+    for cid, name in ix.extras.values():
         if cid not in have:
             doc.characters.append(Character(cid, name, {name: 1}, gender="unknown", present=True))
             have.add(cid)
@@ -185,4 +185,4 @@ def recount(doc: Doc) -> None:
         c.quotes = quotes.get(c.id, 0)
 
 
-__all__ = ["QuotesStage", "create", "find_narrator", "Character"]
+__all__ = ["Character", "QuotesStage", "create", "find_narrator"]
