@@ -13,6 +13,8 @@ offsets stay true).
 
 from __future__ import annotations
 
+import bisect
+
 import re
 from collections.abc import Iterable, Iterator
 from functools import cache
@@ -60,6 +62,7 @@ class WordIndex:
             self.spans.append(m.span())
             self.words.append(m.group())
             self.at.setdefault(m.group(), []).append(k)
+        self.vocab = sorted(self.at)
         self.base: dict[str, list[int]] = {}
         for w, ks in self.at.items():
             if "'" in w[1:]:
@@ -69,10 +72,13 @@ class WordIndex:
         """(token index, end offset) of tokens a cue word matches ("kiss*" or "kiss")."""
         out = []
         if word.endswith("*"):
+            # the words with this stem are one run of the sorted vocabulary
             stem = word[:-1]
-            for w, ks in self.at.items():
-                if w.startswith(stem):
-                    out.extend((k, self.spans[k][1]) for k in ks)
+            vocab = self.vocab
+            i = bisect.bisect_left(vocab, stem)
+            while i < len(vocab) and vocab[i].startswith(stem):
+                out.extend((k, self.spans[k][1]) for k in self.at[vocab[i]])
+                i += 1
         else:
             out.extend((k, self.spans[k][1]) for k in self.at.get(word, ()))
             out.extend((k, self.spans[k][0] + len(word)) for k in self.base.get(word, ()))

@@ -15,6 +15,8 @@ import math
 import re
 from collections import Counter
 
+import numpy as np
+
 from .. import resources
 from ..model import Doc
 from .pov import is_anonymous
@@ -48,25 +50,29 @@ def candidates(doc: Doc) -> list[tuple[int, int]]:
 
 
 def textrank(texts: list[list[str]], damping: float = 0.85, iterations: int = 40) -> list[float]:
-    """PageRank scores of sentences given as word lists (pure Python, small graphs)."""
+    """PageRank scores of sentences given as word lists (a dense graph: at most ``MAX_CANDIDATES``)."""
     n = len(texts)
+    if n == 0:
+        return []
     sets = [set(t) for t in texts]
-    weights: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+    logs = np.array([math.log(len(t)) if len(t) > 1 else 0.0 for t in texts])
+    w = np.zeros((n, n))
     for i in range(n):
+        if logs[i] == 0.0:
+            continue
         for j in range(i + 1, n):
+            if logs[j] == 0.0:
+                continue
             shared = len(sets[i] & sets[j])
-            if shared and len(texts[i]) > 1 and len(texts[j]) > 1:
-                w = shared / (math.log(len(texts[i])) + math.log(len(texts[j])))
-                weights[i].append((j, w))
-                weights[j].append((i, w))
-    out_sum = [sum(w for _, w in row) for row in weights]
-    score = [1.0 / max(1, n)] * n
+            if shared:
+                w[i, j] = w[j, i] = shared / (logs[i] + logs[j])
+    out_sum = w.sum(axis=1)
+    # column j spreads its score over its edges in proportion to their weights
+    norm = np.divide(w, out_sum[np.newaxis, :], out=np.zeros_like(w), where=out_sum[np.newaxis, :] > 0)
+    score = np.full(n, 1.0 / n)
     for _ in range(iterations):
-        score = [
-            (1 - damping) / n + damping * sum(score[j] * w / out_sum[j] for j, w in weights[i] if out_sum[j])
-            for i in range(n)
-        ]
-    return score
+        score = (1 - damping) / n + damping * (norm @ score)
+    return score.tolist()
 
 
 _QUOTE_MARKS = "\"\u201c\u201d"
