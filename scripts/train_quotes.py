@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from ficlens.bench.litbank_quotes import DEFAULT_ROOT, doc_names, load_doc, prepare, training_groups  # noqa: E402
-from ficlens.quotes.ranker import FEATURES, PRIOR_STRENGTH, train  # noqa: E402
+from ficlens.bench.litbank_quotes import DEFAULT_ROOT, doc_names, load_doc, prepare, training_groups
+from ficlens.quotes.ranker import FEATURES, PRIOR_STRENGTH, train
 
 OUT = ROOT / "src" / "ficlens" / "data" / "quotes" / "ranker.json"
 
