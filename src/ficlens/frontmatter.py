@@ -41,7 +41,7 @@ from . import frontmatter_patterns as fp
 from .frontmatter_fields import fill_metadata
 from .model import Chapter, Metadata, Span, Work
 from .structure import classify_line, find_breaks, find_chapters, find_scenes, is_bare_heading
-from .text import line_spans
+from .text import line_spans, strip_span
 
 # fields whose value is free text that may run on over several paragraphs
 TEXT_FIELDS = frozenset({"summary", "author_note", "disclaimer", "dedication", "spoilers", "prompt", "feedback"})
@@ -308,14 +308,6 @@ def _scan_tail(units: list[Unit], lo: int, hi: int) -> tuple[int, list[Item]]:
     return j, items[::-1]
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def _edge_items(text: str, ch: Chapter, *, first: bool = False) -> tuple[Chapter | None, list[Item]]:
     """A chapter trimmed of its own edge notes (chapter-top A/N, POV line, end notes).
 
@@ -354,7 +346,7 @@ def apply_front_matter(work: Work) -> Work:
     Fields a reader already filled (an HTML title, AO3 tags) are kept; lists are extended.
     """
     text = work.text
-    s, e = _trim(text, 0, len(text))
+    s, e = strip_span(text, 0, len(text))
     units = _units(text, s, e)
     if not units:
         work.body, work.chapters, work.scenes = Span(s, s), [], []

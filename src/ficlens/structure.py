@@ -41,7 +41,7 @@ from functools import lru_cache
 
 from .model import Chapter, Span
 from .resources import load_json
-from .text import line_spans
+from .text import line_spans, strip_span
 
 # characters a separator line may be made of (plus spaces); letters only as "xXx"/"oOo" runs
 _SEP_SYMBOLS = set("*~=_#+-—–.·•<>°^|/\\:§¤♦◆◇●○★☆♥❤❦❧✿%@&")
@@ -196,14 +196,6 @@ def find_breaks(text: str, body: Span) -> list[BreakLine]:
     return out
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def find_chapters(text: str, body: Span) -> list[Chapter]:
     """Chapters of ``body`` split at heading lines; each spans its prose (not the heading).
 
@@ -215,7 +207,7 @@ def find_chapters(text: str, body: Span) -> list[Chapter]:
     chapters: list[Chapter] = []
     cursor, title, carried = body.start, None, None
     for h in headings + [BreakLine("end", body.end, body.end)]:
-        s, e = _trim(text, cursor, h.start)
+        s, e = strip_span(text, cursor, h.start)
         if e > s:
             chapters.append(Chapter(s, e, title))
             carried = None
@@ -227,7 +219,7 @@ def find_chapters(text: str, body: Span) -> list[Chapter]:
         carried = None
         cursor = h.end
     if not chapters:
-        s, e = _trim(text, body.start, body.end)
+        s, e = strip_span(text, body.start, body.end)
         chapters.append(Chapter(s, e, None))
     return chapters
 
@@ -239,7 +231,7 @@ def find_scenes(text: str, body: Span, chapters: list[Chapter]) -> list[Span]:
         cursor = ch.start
         cuts = [b for b in find_breaks(text, Span(ch.start, ch.end)) if b.kind in ("separator", "pov")]
         for b in cuts + [BreakLine("end", ch.end, ch.end)]:
-            s, e = _trim(text, cursor, b.start)
+            s, e = strip_span(text, cursor, b.start)
             if e > s:
                 scenes.append(Span(s, e))
             cursor = b.end

@@ -12,6 +12,7 @@ Worked examples (doctest-style; see tests/test_text.py):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # AO3's lib/word_counter.rb: "--" becomes an em dash, apostrophes and hyphens vanish, then
 # runs of word characters count, except that each Han/Hiragana/Katakana/Thai character
@@ -34,16 +35,36 @@ def ao3_word_count(text: str) -> int:
 _LINE_RE = re.compile(r"[^\n]+")
 
 
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """``(start, end)`` narrowed past whitespace at both edges (the text is never changed)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted union of spans: overlapping or touching spans become one.
+
+    >>> merge_spans([(5, 9), (0, 3), (3, 4), (8, 12)])
+    [(0, 4), (5, 12)]
+    """
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
 def line_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Spans of the non-blank lines in ``text[start:end]``, stripped of edge whitespace."""
     end = len(text) if end is None else end
     out = []
     for m in _LINE_RE.finditer(text, start, end):
-        s, e = m.span()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
+        s, e = strip_span(text, *m.span())
         if e > s:
             out.append((s, e))
     return out

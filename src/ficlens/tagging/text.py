@@ -18,6 +18,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
 from ..model import Doc, Paragraph, Sentence, Token
+from ..text import merge_spans
 
 _QUOTE_RE = re.compile(
     r'"[^"\n]*"'  # straight double quotes, paired within a paragraph
@@ -91,17 +92,7 @@ def dialogue(doc: Doc) -> Spans:
     # missed (single-quote or dash dialogue in a style it does not read), never removes
     spans = [(q.start, q.end) for q in doc.quotes if q.kind != "other"]
     spans += fallback_quote_spans(doc) + dash_dialogue_spans(doc)
-    return Spans(_union(spans))
-
-
-def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for s, e in sorted(spans):
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
-        else:
-            out.append((s, e))
-    return out
+    return Spans(merge_spans(spans))
 
 
 def narration_tokens(doc: Doc, quotes: Spans | None = None) -> list[Token]:
