@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import pairwise
 
 # AO3's lib/word_counter.rb: "--" becomes an em dash, apostrophes and hyphens vanish, then
 # runs of word characters count, except that each Han/Hiragana/Katakana/Thai character
@@ -93,7 +94,7 @@ def is_hard_wrapped(text: str, start: int = 0, end: int | None = None) -> bool:
         return False
     runs_on = sum(
         1
-        for (s1, e1), (s2, _) in zip(lines, lines[1:])
+        for (s1, e1), (s2, _) in pairwise(lines)
         if "\n\n" not in text[e1:s2] and not text[s1:e1].endswith(_SENTENCE_END)
     )
     return runs_on > (len(lines) - 1) * 0.4
