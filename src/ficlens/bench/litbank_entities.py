@@ -49,9 +49,10 @@ def predicted_spans(lit, profile: str = "full", kb=None) -> dict[tuple, str]:
     res = resolve(doc, kb)
     out = {key_of(lit, m.start, m.end): m.kind for m in res.mentions if m.kind in ("name", "nominal")}
     # LitBank marks a title inside a name as a person of its own ("[[Sir] Walter Elliot]")
+    # but not after an article or adjective ("the Lord Chancellor", "old Sir Walter")
     for m in res.mentions:
-        if m.kind == "name" and m.honorific and m.t1 - m.t0 > 1:
-            t = doc.tokens[m.t0] if doc.tokens[m.t0].text.lower() != "the" else doc.tokens[m.t0 + 1]
+        if m.kind == "name" and m.honorific and m.t1 - m.t0 > 1 and doc.tokens[m.t0].text[:1].isupper():
+            t = doc.tokens[m.t0]
             out.setdefault(key_of(lit, t.start, t.end), "title")
     return out
 

@@ -283,8 +283,24 @@ def find_names(doc: Doc, lex: Lexicon, in_quote: list[bool], kb_aliases: dict | 
             t0 -= 1  # "the Lord Chancellor", "the Captain": a title takes its article
         cand = _name_cand(doc, lex, t0, t1, in_quote, title=source == "title")
         if cand.words and not looks_like_place(cand.words, lex, places):
+            _take_modifiers(doc, cand)
             out.append(cand)
     return out
+
+
+def _take_modifiers(doc: Doc, cand: MentionCand) -> None:
+    """"old Tom Jarndyce", "the late John Jacob Astor", "poor Emma": the adjectives (and their
+    article) before a name belong to the mention's span, not to the name's key."""
+    toks = doc.tokens
+    j = cand.t0
+    while j - 1 >= 0 and toks[j - 1].pos == "ADJ" and toks[j - 1].text.islower() and toks[j - 1].sent == toks[cand.t0].sent:
+        j -= 1
+    if j == cand.t0:
+        return
+    if j - 1 >= 0 and toks[j - 1].text.lower() in ("the", "a", "an"):
+        j -= 1
+    cand.t0, cand.start = j, toks[j].start
+    cand.text = doc.text[cand.start : cand.end]
 
 
 def _add_untagged_names(doc: Doc, lex: Lexicon, vocab: dict[str, int]) -> None:
@@ -457,6 +473,19 @@ def _person_noun(lex: Lexicon, word: str) -> tuple | None:
     return None
 
 
+_ONE_DETS = frozenset({"no", "some", "any", "every"})
+_INDEFINITES = frozenset({"one", "nobody", "somebody", "anybody", "everybody", "someone", "anyone", "everyone"})
+_ENDEARMENTS = frozenset({"dear", "dearest"})
+
+
+def _ends_np(toks: Sequence[Token], i: int) -> bool:
+    """The word closes its noun phrase (punctuation or a name follows, not a noun it modifies)."""
+    if i + 1 >= len(toks):
+        return True
+    nxt = toks[i + 1]
+    return not nxt.text[:1].isalnum() or (nxt.pos in ("PROPN", "") and nxt.text[:1].isupper())
+
+
 def find_nominals(doc: Doc, lex: Lexicon, in_quote: list[bool], taken: set[int], subtrees: bool) -> list[MentionCand]:
     """Noun phrases headed by a person noun ("his mother", "the girl", "a man who ...")."""
     toks = doc.tokens
@@ -464,8 +493,11 @@ def find_nominals(doc: Doc, lex: Lexicon, in_quote: list[bool], taken: set[int],
     out = []
     for t in toks:
         info = _person_noun(lex, t.text)
-        if info is None and t.text.lower() == "one" and t.i > 0 and toks[t.i - 1].text.lower() == "no":
-            info = ("any", "sg", None)  # "no one"
+        prev = toks[t.i - 1].text.lower() if t.i > 0 else ""
+        if info is None and t.text.lower() == "one" and prev in _ONE_DETS:
+            info = ("any", "sg", None)  # "no one", "some one"
+        elif info is None and t.text.lower() in _ENDEARMENTS and prev == "my" and _ends_np(toks, t.i):
+            info = ("any", "sg", None)  # "my dear", an address, not an adjective
         elif info is not None and t.pos and t.pos not in ("NOUN", "PROPN", "PRON"):
             continue
         if info is None or t.i in taken:
@@ -474,6 +506,8 @@ def find_nominals(doc: Doc, lex: Lexicon, in_quote: list[bool], taken: set[int],
             continue
         gender, number, relation = info
         t0, t1 = _np_span(doc, t.i, edges)
+        if t.text.lower() in _INDEFINITES or t.text.lower() in _ENDEARMENTS:
+            t1 = t.i + 1  # "no one [in the bungalow]": LitBank's span stops at the head
         det = toks[t0].text.lower()
         possessor = next((k for k in range(t0, t.i) if toks[k].text.lower() in POSS_DETS or toks[k].text.lower() in ("'s", "\u2019s")), -1)
         if possessor >= 0 and toks[possessor].text.lower() in ("'s", "\u2019s"):
