@@ -42,6 +42,7 @@ class Entity:
     group: bool = False  # a plural entity ("they", "the servants"): never a character
     last_tok: int = -1
     merged_into: int = -1
+    honorifics: set[str] = field(default_factory=set)  # "general" for General Baird
 
     @property
     def n_names(self) -> int:
@@ -58,6 +59,8 @@ class Entity:
                 self.fullest = m.words
             if m.honorific and m.gender and not self.honorific_gender:
                 self.honorific_gender = m.gender
+            if m.honorific:
+                self.honorifics.add(m.honorific)
 
 
 # honorifics that precede a given name as readily as a surname ("Sir Walter", "Aunt May")
@@ -139,13 +142,19 @@ def _single_name_entity(m: MentionCand, entities: list[Entity], lex: Lexicon) ->
                 ok = False
             if m.gender and e.first and lex.name_gender(e.first) not in (None, m.gender):
                 ok = False
+        elif m.title:
+            ok = m.key.lower() in e.honorifics  # "the General" after "General Baird"
         else:
             ok = word in e.words or (e.first is not None and lex.same_given_name(word, e.first))
         if ok:
             cands.append(e)
     if cands:
-        # recency decides between two characters who share a name
-        return max(cands, key=lambda e: (e.last_tok if e.last_tok < m.head else -1, e.n_names))
+        # a name whose gender matches the honorific's ("Mrs. McChesney" = Emma, not her son
+        # Jock), then recency decides between two characters who share a name
+        def fit(e: Entity) -> bool:
+            return bool(m.honorific and m.gender and e.first and lex.name_gender(e.first) == m.gender)
+
+        return max(cands, key=lambda e: (fit(e), e.last_tok if e.last_tok < m.head else -1, e.n_names))
     ent = Entity(idx=len(entities), title=m.title)
     if m.honorific:
         ent.last = word

@@ -201,7 +201,8 @@ class Resolver:
                 self.relatives[key] = e.idx
                 self._touch(e, m)
                 return e
-        if m.definite and m.possessor < 0:
+        if m.definite and (m.possessor < 0 or not m.relation):
+            # "the Ayah" ... "her Ayah": a possessed noun that names no kin is the same role
             prev = self.nominal_recent.get(m.key)
             if prev and m.para - prev[1] <= NOMINAL_WINDOW_PARAS:
                 e = self._live(prev[0])
