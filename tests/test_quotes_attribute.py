@@ -23,7 +23,7 @@ from ficlens.stages.quotes import QuotesStage, create
 PRONOUNS = {"he", "him", "his", "she", "her", "i", "me", "my"}
 
 
-def hand_doc(text: str, cast: dict[str, str], genders: dict[str, str] | None = None, emphasis=()) -> Doc:
+def hand_doc(text: str, cast: dict[str, str], genders: dict[str, str] | None = None, emphasis=(), profile: str = "fast") -> Doc:
     """A document whose characters/mentions come from ``cast`` (surface word -> id).
 
     Pronouns in ``cast`` are resolved only outside quotation marks (as the characters
@@ -31,7 +31,7 @@ def hand_doc(text: str, cast: dict[str, str], genders: dict[str, str] | None = N
     work = read_bytes(text.encode("utf-8"), path="story.txt")
     work.emphasis = list(emphasis)
     doc = Doc(work=work)
-    nlp.annotate(doc, "fast")
+    nlp.annotate(doc, profile)
     inside = [m.span() for m in re.finditer(r'"[^"\n]*"?', text)]
     mentions = []
     for word, cid in cast.items():
@@ -270,3 +270,17 @@ def test_features_without_support_keep_their_rule_weight():
     w = train(groups)
     assert w["self_id"] == RULE_WEIGHTS["self_id"]
     assert set(w) == set(FEATURES)
+
+
+@pytest.mark.model
+def test_a_tag_naming_someone_the_characters_stage_missed_still_names_the_speaker():
+    doc = hand_doc('Lois and Clark stood by the fence.\n\n"Fine weather," Irish murmured to Clark.', CLARK_LOIS, profile="full")
+    (_, speaker, _, how), = attribute(doc)
+    assert speaker == "irish"
+    assert how == "explicit"
+
+
+def test_a_tag_pronoun_left_unresolved_goes_to_the_last_agreeing_name():
+    cast = {"Clark": "clark", "Lois": "lois"}  # no pronoun resolved by the characters stage
+    doc = hand_doc('Clark left. Lois stood at the window a long time.\n\n"He will be back," she whispered.', cast, {"clark": "male", "lois": "female"})
+    assert speakers(doc) == ["lois"]

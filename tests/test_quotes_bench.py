@@ -109,3 +109,13 @@ def test_bench_command_rejects_a_folder_without_litbank(tmp_path):
     res = CliRunner().invoke(app, ["bench", "litbank-quotes", "--data", str(tmp_path)])
     assert res.exit_code != 0
     assert "Traceback" not in res.output
+
+
+def test_a_quotation_line_with_its_own_tag_after_a_tagged_one_starts_a_new_paragraph():
+    sentences = [
+        ["\"", "Yes", ",", "\"", "said", "he", "."],
+        ["\"", "No", ",", "\"", "said", "she", "."],
+        ["\"", "And", "more", ".", "\""],
+    ]
+    text, paras, _ = bench.build_text(sentences)
+    assert [text[s:e] for s, e in paras] == ['"Yes," said he.', '"No," said she. "And more."']

@@ -114,6 +114,20 @@ def _join(words: list[str]) -> list[str]:
     return seps
 
 
+def _has_own_tag(words: list[str]) -> bool:
+    """A speech verb in the narration of a line (outside its quotation marks)."""
+    from ..quotes.lexicon import speech_verbs
+
+    verbs = speech_verbs()
+    inside = False
+    for w, role in zip(words, _marks(words)):
+        if w in ('"', "\u201c", "\u201d"):
+            inside = role == "open"
+        elif not inside and w.lower() in verbs:
+            return True
+    return False
+
+
 def _quote_state(words: list[str], open_: bool) -> bool:
     for w, role in zip(words, _marks(words)):
         if w in ('"', "\u201c", "\u201d"):
@@ -136,10 +150,11 @@ def build_text(sentences: list[list[str]]) -> tuple[str, list[tuple[int, int]], 
     prev_ends_quote = prev_tagged = False
     for k, words in enumerate(sentences):
         starts_quote = bool(words) and (words[0] in ('"', "\u201c", "\u2018", "'") or _dash_opens(words, 0))
-        if k and starts_quote and prev_tagged and not open_:
+        if k and starts_quote and prev_tagged and not open_ and not _has_own_tag(words):
             # '"Ditto," remarked Good.' then '"I'll go into training."': LitBank cuts a
             # paragraph into sentences; in print a quotation after a tag mostly continues
-            # the same speaker's paragraph
+            # the same speaker's paragraph, unless it carries a speech tag of its own
+            # ('"Yes," said he.' / '"No," said she.': a new speaker, nine times in ten)
             new_para = False
         elif k == 0 or starts_quote:
             new_para, open_ = True, False  # marks are matched afresh in each paragraph
@@ -165,7 +180,10 @@ def build_text(sentences: list[list[str]]) -> tuple[str, list[tuple[int, int]], 
             pos += len(w)
         spans.append(sent)
         open_ = _quote_state(words, open_)
-        prev_tagged = any(w in QUOTE_TOKENS for w in words) and words[-1] in (".", "!", "?", ";")
+        # a line with a quotation and its tag, or a tag line of its own ('said the man .')
+        # continuing the quotation's paragraph
+        tag_line = not new_para and k > 0 and prev_ends_quote and not open_
+        prev_tagged = bool(words) and (any(w in QUOTE_TOKENS for w in words) or tag_line) and words[-1] in (".", "!", "?", ";")
         prev_ends_quote = bool(words) and (words[-1] in ('"', "\u201d", "\u2019", "'") or (
             len(words) > 1 and words[-2] in ('"', "\u201d", "\u2019", "'")
         ) or _dash_opens(words, 0))

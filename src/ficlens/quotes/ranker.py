@@ -27,7 +27,11 @@ from ..resources import exists, load_json
 
 FEATURES: tuple[str, ...] = (
     "tag_name",  # subject of a speech tag by name/alias/nominal ("said Clark")
+    "tag_new_name",  # tag subject by a proper name the characters stage did not list
+    "tag_new_nom",  # tag subject by a phrase it did not list ("said the man")
     "tag_pron",  # subject of a speech tag by a pronoun ("she mumbled")
+    "tag_pron_near",  # nearest agreeing character named before a pronoun tag (a second opinion)
+    "tag_pron_own",  # ... for a tag pronoun the characters stage left unresolved
     "tag_first",  # "I said" and the candidate is the narrator
     "not_tag",  # the quotation has a tag whose subject is someone else
     "beat_before",  # named in the narration before the quotation in its paragraph
@@ -59,7 +63,11 @@ FEATURES: tuple[str, ...] = (
 
 RULE_WEIGHTS: dict[str, float] = {
     "tag_name": 8.0,
+    "tag_new_name": 5.0,
+    "tag_new_nom": 6.0,
     "tag_pron": 7.0,
+    "tag_pron_near": 1.0,
+    "tag_pron_own": 4.0,
     "tag_first": 7.0,
     "not_tag": -2.0,
     "beat_before": 2.0,
