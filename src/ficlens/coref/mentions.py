@@ -314,10 +314,32 @@ def _add_untagged_names(doc: Doc, lex: Lexicon, vocab: dict[str, int]) -> None:
             other.add(w)
         elif t.pos == "PROPN" and not t.ent_type and w[:1].isupper() and w.isalpha() and len(w) > 2 and not _sent_start(doc, i):
             counts[w] = counts.get(w, 0) + 1
+    for w in _human_subjects(doc, lex):
+        other.discard(w)
+        if w.lower() not in lex.honorifics and w not in lex.titles:
+            vocab.setdefault(w, 2)
     for w, n in counts.items():
         low = w.lower()
         if n >= 2 and w not in other and low not in lex.not_names and low not in lex.honorifics and w not in lex.titles and not w.isupper():
             vocab.setdefault(w, 1)
+
+
+# verbs whose subject is a person ("Bartleby said", "Nippers knew")
+_HUMAN_VERBS = frozenset("say tell ask reply answer cry exclaim whisper shout murmur think know feel want wish "
+                         "smile laugh sigh nod weep frown grin remember decide hope believe".split())
+
+
+def _human_subjects(doc: Doc, lex: Lexicon) -> set[str]:
+    """Capitalised words the small model tagged ORG or the like that act as people: the
+    subject of a speech or thought verb ("Bartleby", "Nippers" in "Bartleby the Scrivener")."""
+    toks = doc.tokens
+    out = set()
+    for t in toks:
+        if (t.ent_type in ("ORG", "NORP", "PRODUCT", "WORK_OF_ART") and t.dep == "nsubj" and 0 <= t.head < len(toks)
+                and toks[t.head].lemma.lower() in _HUMAN_VERBS and t.text[:1].isupper() and not t.text.isupper()
+                and t.text.lower() not in lex.not_names and not _sent_start(doc, t.i)):
+            out.add(t.text)
+    return out
 
 
 def _honorific_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
