@@ -295,8 +295,8 @@ def _take_modifiers(doc: Doc, cand: MentionCand) -> None:
     j = cand.t0
     while j - 1 >= 0 and toks[j - 1].pos == "ADJ" and toks[j - 1].text.islower() and toks[j - 1].sent == toks[cand.t0].sent:
         j -= 1
-    if j == cand.t0:
-        return
+    if j == cand.t0 and not (j - 1 >= 0 and toks[j - 1].text.lower() == "the"):
+        return  # "the Mem Sahib", "the Woodhouses": a name after "the" takes it too
     if j - 1 >= 0 and toks[j - 1].text.lower() in ("the", "a", "an"):
         j -= 1
     cand.t0, cand.start = j, toks[j].start
@@ -551,7 +551,9 @@ def find_nominals(doc: Doc, lex: Lexicon, in_quote: list[bool], taken: set[int],
 # children that are mentions of their own, not part of the noun phrase's span
 _NP_EXCLUDE = frozenset({"appos", "conj", "cc", "punct", "case", "parataxis", "dep",
                          # a nominal that heads a copular clause ("Turkey was a short man")
-                         "nsubj", "nsubjpass", "aux", "auxpass", "cop", "advcl", "mark", "ccomp", "expl"})
+                         "nsubj", "nsubjpass", "aux", "auxpass", "cop", "advcl", "mark", "ccomp", "expl",
+                         # "all the company", "what a fool", "oh, mamma": outside LitBank's spans
+                         "predet", "intj"})
 
 
 def _np_span(doc: Doc, head: int, edges) -> tuple[int, int]:
@@ -562,6 +564,10 @@ def _np_span(doc: Doc, head: int, edges) -> tuple[int, int]:
         for c in children[head]:
             if toks[c].dep in _NP_EXCLUDE:
                 continue
+            if toks[c].dep == "relcl" and full[c][0] > head and toks[full[c][0] - 1].text == ",":
+                continue  # "a suitor, who periodically appears ...": a clause set off by a comma
+            if toks[c].dep == "advmod" and c > head:
+                continue  # "a child alone", "a child here"
             lo, hi = min(lo, full[c][0]), max(hi, full[c][1])
         while hi > head and (not toks[hi].text[:1].isalnum() or toks[hi].text.lower() in ("'s", "\u2019s")):
             hi -= 1
