@@ -22,6 +22,8 @@ PLACE_PREPS = frozenset(
     "in at to from into of near outside around through toward towards across back leave left "
     "leaving reach reached reaching visit visited visiting onto within beyond past via".split()
 )
+# prepositions as common before a person as before a place: trust NER or a given name there
+PERSON_PREPS = frozenset("to of at past from towards toward near around".split())
 VOCATIVE_CUES = frozenset(
     "hey hi hello thanks thank yes yeah no nope oh okay ok sorry listen look please bye goodbye "
     "night morning evening afternoon well come dear god wait stop see cheers congrats welcome".split()
@@ -275,6 +277,8 @@ def find_names(doc: Doc, lex: Lexicon, in_quote: list[bool], kb_aliases: dict | 
         # only a preposition makes a person's name a place: the small model's GPE/ORG labels
         # on rare names ("Groll", "Bea Orwell") are too often wrong to trust
         place = toks[t0 - 1].text.lower() in PLACE_PREPS if t0 > 0 else False
+        if place and toks[t0 - 1].text.lower() in PERSON_PREPS and (source == "ner" or lex.name_gender(toks[t0].text)):
+            place = False  # "proposed to Robert", "the daughter of Agnes": people follow these too
         if place and not _is_vocative(doc, t0, t1, in_quote):
             continue
         if _is_modifier(toks, t1):
@@ -335,7 +339,10 @@ def _human_subjects(doc: Doc, lex: Lexicon) -> set[str]:
     toks = doc.tokens
     out = set()
     for t in toks:
-        if (t.ent_type in ("ORG", "NORP", "PRODUCT", "WORK_OF_ART") and t.dep == "nsubj" and 0 <= t.head < len(toks)
+        if (t.ent_type and t.ent_type != "PERSON" and t.dep in ("nsubj", "poss") and t.text[:1].isupper()
+                and not t.text.isupper() and lex.name_gender(t.text) is not None and t.text.lower() not in lex.not_names):
+            out.add(t.text)  # "Agnes was still handsome": a given name the model took for a place
+        elif (t.ent_type in ("ORG", "NORP", "PRODUCT", "WORK_OF_ART") and t.dep == "nsubj" and 0 <= t.head < len(toks)
                 and toks[t.head].lemma.lower() in _HUMAN_VERBS and t.text[:1].isupper() and not t.text.isupper()
                 and t.text.lower() not in lex.not_names and not _sent_start(doc, t.i)):
             out.add(t.text)
