@@ -266,3 +266,17 @@ def test_italic_thoughts_count_as_dialogue():
 def test_a_pov_note_without_first_person_narration_does_not_break_the_stage():
     doc = run("[Lana] walked in. She sat down.", kb=False, pov_note="Lana")
     assert [c.name for c in doc.characters] == ["Lana"]
+
+
+def test_a_given_name_after_to_or_of_is_a_person_but_a_town_after_to_is_not():
+    doc = run("[Lois] talked to [Clark] . The daughter of [Martha] laughed .", kb=False)
+    assert {"Lois", "Clark", "Martha"} <= set(by_name(doc))
+    doc = run("[Lois] drove to [Smallville] . [Lois] slept .", kb=False)
+    assert set(by_name(doc)) == {"Lois"}
+
+
+def test_indefinite_someone_and_my_dear_are_person_mentions_with_head_only_spans():
+    doc = make_doc("\"Some one is here , my dear ,\" said [Lois] . There was no one in the house .")
+    noms = {m.text for m in resolve(doc, None).mentions if m.kind == "nominal"}
+    assert {"Some one", "my dear", "no one"} <= noms
+    assert not any("house" in n for n in noms)

@@ -277,7 +277,7 @@ def find_names(doc: Doc, lex: Lexicon, in_quote: list[bool], kb_aliases: dict | 
         # only a preposition makes a person's name a place: the small model's GPE/ORG labels
         # on rare names ("Groll", "Bea Orwell") are too often wrong to trust
         place = toks[t0 - 1].text.lower() in PLACE_PREPS if t0 > 0 else False
-        if place and toks[t0 - 1].text.lower() in PERSON_PREPS and (source == "ner" or lex.name_gender(toks[t0].text)):
+        if place and toks[t0 - 1].text.lower() in PERSON_PREPS and (lex.name_gender(toks[t0].text) or (source == "ner" and t1 - t0 > 1)):
             place = False  # "proposed to Robert", "the daughter of Agnes": people follow these too
         if place and not _is_vocative(doc, t0, t1, in_quote):
             continue
