@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from ..kb import KB, KBCharacter
 from ..model import Doc
+from ..text import merge_spans
 from . import mentions as mdet
 from .cluster import Entity, cluster_names, link_kb, live, merge, reassign_shared_names
 from .lexicon import Lexicon, lexicon
@@ -141,7 +142,7 @@ def resolve(doc: Doc, kb: KB | None = None, *, nominals: bool = True, lex: Lexic
     lex = lex or lexicon()
     spans = quote_spans(doc.text, [(p.start, p.end) for p in doc.paragraphs])
     # italics in HTML input are mostly thoughts: dialogue for our purposes ("I should go")
-    spans = _merge_spans(spans + [(e.start, e.end) for e in doc.work.emphasis])
+    spans = merge_spans(spans + [(e.start, e.end) for e in doc.work.emphasis])
     in_quote = token_flags(doc.tokens, spans)
     active = fandom_evidence(doc, kb) if kb is not None else {}
     aliases = _kb_alias_index(kb, set(active)) if kb is not None and active else None
@@ -163,16 +164,6 @@ def resolve(doc: Doc, kb: KB | None = None, *, nominals: bool = True, lex: Lexic
     _resolve_in_order(doc, found, entities, lex, kb, narrator)
     place_words = _drop_place_nicknames(doc, entities, lex)
     return Resolution(entities=entities, mentions=found, in_quote=in_quote, fandoms=active, place_words=place_words)
-
-
-def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for s, e in sorted(spans):
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
-        else:
-            out.append((s, e))
-    return out
 
 
 def _is_narration_i(m: MentionCand) -> bool:
