@@ -35,6 +35,7 @@ WE_WINDOW_SENTS = 20
 NOMINAL_PENALTY = 2.0
 SUBJECT_BONUS = 1.5
 FREQ_WEIGHT = 1.0
+QUOTED_PENALTY = 1.0  # see Resolver.quoted
 
 
 def entity_gender(e: Entity, lex: Lexicon) -> str | None:
@@ -69,6 +70,9 @@ class Resolver:
         self.tokens = tokens
         self.recent: dict[int, tuple[int, int, str, int]] = {}  # idx -> (sent, para, role, head)
         self.counts: dict[int, int] = {}
+        # whether each entity's latest mention was inside a quotation: a name said in dialogue
+        # ("Chloe expected you.") is a weak antecedent for the narration's next "she"
+        self.quoted: dict[int, bool] = {}
         self.nominal_recent: dict[str, tuple[int, int]] = {}  # head noun -> (entity idx, para)
         self.relatives: dict[tuple[int, str, str | None], int] = {}
         self._pruned_at = 0
@@ -78,6 +82,7 @@ class Resolver:
 
     def _touch(self, e: Entity, m: MentionCand) -> None:
         self.recent[e.idx] = (m.sent, m.para, m.role, m.head)
+        self.quoted[e.idx] = m.in_quote
         self.counts[e.idx] = self.counts.get(e.idx, 0) + 1
         if m.sent > self._pruned_at + WINDOW_SENTS:
             # keep the candidate set small: only entities seen within the window matter,
@@ -121,6 +126,8 @@ class Resolver:
                 score += SUBJECT_BONUS
             if g is None:
                 score -= 1.0
+            if not m.in_quote and self.quoted.get(idx):
+                score -= QUOTED_PENALTY
             if not e.forms:
                 score -= NOMINAL_PENALTY  # an unnamed "heir" rarely carries a chain of pronouns
             if dist == 0:
