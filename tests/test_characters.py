@@ -88,3 +88,14 @@ def test_sloppy_fic_lowercase_names_honorific_initials_and_titles():
     assert "Mrs. K" in c["k"].aliases and c["k"].gender == "female"
     assert "chief" in c  # a title used as a name
     assert not any(cid in ("mhmm", "morning") for cid in c)
+
+
+def test_a_name_said_in_dialogue_does_not_take_the_narrations_next_pronoun():
+    # "Chloe" is only talked about inside Lois's line; the narration's "She" is still Lois
+    text = (
+        "Lois waited on the porch. Lois was cold and tired.\n\n"
+        '"Chloe says hi." She held up a thermos of coffee.\n'
+    )
+    doc, _ = analyse_text(text, name="porch.txt", stages=["characters"])
+    she = next(m for m in doc.mentions if doc.text[m.start : m.end] == "She")
+    assert doc.character(she.character).name.startswith("Lois")
