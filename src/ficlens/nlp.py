@@ -23,8 +23,9 @@ process per core over whole works, which scales without pickling spaCy docs betw
 from __future__ import annotations
 
 import threading
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from itertools import pairwise
+from itertools import accumulate, pairwise
 
 from .model import Doc, Entity, Paragraph, Sentence, Token
 from .text import is_hard_wrapped, paragraph_spans
@@ -94,11 +95,16 @@ def story_paragraph_spans(doc: Doc) -> list[tuple[int, int]]:
     text, body = work.text, work.body
     wrapped = is_hard_wrapped(text, body.start, body.end) if work.source.format == "txt" else False
     regions = [(c.start, c.end) for c in work.chapters if c.end > c.start] or [(body.start, body.end)]
+    # a paragraph lies inside some note iff, among the notes starting at or before it, the
+    # furthest-reaching one ends at or after it: one bisect per paragraph, not a scan of notes
     notes = sorted((n.start, n.end) for n in work.metadata.notes)
+    starts = [ns for ns, _ in notes]
+    reach = list(accumulate((ne for _, ne in notes), max))
     spans: list[tuple[int, int]] = []
     for rs, re_ in regions:
         for s, e in paragraph_spans(text, rs, re_, wrapped=wrapped):
-            if not any(ns <= s and e <= ne for ns, ne in notes):
+            i = bisect_right(starts, s) - 1
+            if i < 0 or reach[i] < e:
                 spans.append((s, e))
     return spans
 
