@@ -140,10 +140,6 @@ def to_json(doc: Doc, *, include_text: bool = True) -> dict[str, Any]:
     return out
 
 
-def dumps(doc: Doc, **kw: Any) -> str:
-    return json.dumps(to_json(doc), ensure_ascii=False, **kw)
-
-
 # ----------------------------------------------------------------------------- validation
 
 
@@ -152,9 +148,6 @@ def find_schema() -> Path | None:
     here = Path(__file__).resolve()
     for parent in here.parents:
         cand = parent / "shared" / "contract" / "analysis-v1.schema.json"
-        if cand.is_file():
-            return cand
-        cand = parent.parent / "shared" / "contract" / "analysis-v1.schema.json"
         if cand.is_file():
             return cand
     return None

@@ -19,7 +19,7 @@ annotated documents by hand.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 
 @dataclass(slots=True)
@@ -27,15 +27,8 @@ class Span:
     start: int
     end: int
 
-    def text(self, text: str) -> str:
-        return text[self.start : self.end]
-
     def __len__(self) -> int:
         return self.end - self.start
-
-    def contains(self, start: int, end: int | None = None) -> bool:
-        end = start if end is None else end
-        return self.start <= start and end <= self.end
 
 
 @dataclass(slots=True)
@@ -325,13 +318,3 @@ class Doc:
             if c.id == cid:
                 return c
         return None
-
-    def sentence_tokens(self, s: Sentence) -> list[Token]:
-        return self.tokens[s.first_token : s.last_token]
-
-    def paragraph_tokens(self, p: Paragraph) -> list[Token]:
-        return self.tokens[p.first_token : p.last_token]
-
-    def iter_text(self, spans: list[Span]) -> Iterator[str]:
-        for s in spans:
-            yield self.text[s.start : s.end]
