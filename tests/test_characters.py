@@ -99,3 +99,25 @@ def test_a_name_said_in_dialogue_does_not_take_the_narrations_next_pronoun():
     doc, _ = analyse_text(text, name="porch.txt", stages=["characters"])
     she = next(m for m in doc.mentions if doc.text[m.start : m.end] == "She")
     assert doc.character(she.character).name.startswith("Lois")
+
+
+def test_an_unnamed_figure_who_recurs_is_a_character_and_can_speak():
+    text = (
+        "The ferryman was waiting at the jetty when Nell came down with her bags. He took the "
+        "heavier one without asking.\n\n"
+        '"Tide\'s turning," the ferryman said. "We go now or we go at midnight."\n\n'
+        "Nell looked back at the village once. A gull cried somewhere over the water.\n\n"
+        '"Now, then," she said.\n'
+    )
+    doc, obj = analyse_text(text, name="ferry.txt")
+    c = {x.id: x for x in doc.characters}
+    assert "the_ferryman" in c and c["the_ferryman"].name == "the ferryman"
+    assert c["the_ferryman"].gender == "male"
+    speakers = [q["speaker"] for q in obj["quotes"] if q["kind"] == "speech"]
+    assert speakers[0] == "the_ferryman"
+    assert speakers[-1] == "nell"
+
+
+def test_a_figure_seen_once_in_passing_is_not_listed():
+    c = chars("original_characters")  # "since he was a boy": no boy in the story
+    assert not any(cid.startswith("the_") for cid in c)

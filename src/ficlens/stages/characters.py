@@ -49,10 +49,20 @@ def create(**config) -> CharacterFinder:
 # ---------------------------------------------------------------------- entity -> Character
 
 
+MIN_NOMINAL_MENTIONS = 2  # mentions an unnamed character needs ("the parson" ... "he" ... "he")
+
+
 def _keep(e: Entity) -> bool:
     if e.group:
         return False
-    return e.narrator or e.kb is not None or any(m.kind == "name" for m in e.mentions)
+    if e.narrator or e.kb is not None or any(m.kind == "name" for m in e.mentions):
+        return True
+    # an unnamed character who recurs and acts ("the parson rode nearer", "he said"): the
+    # quotes stage needs them as speakers; one passing "a waiter" is not listed
+    return (
+        len(e.mentions) >= MIN_NOMINAL_MENTIONS
+        and any(m.kind == "nominal" and not m.in_quote for m in e.mentions)
+    )
 
 
 def display_name(e: Entity) -> str:
@@ -63,7 +73,21 @@ def display_name(e: Entity) -> str:
         return " ".join(e.fullest)
     if e.forms:
         return max(e.forms, key=lambda f: (len(f.split()), e.forms[f]))
-    return "Narrator" if e.narrator else "Unknown"
+    if e.narrator:
+        return "Narrator"
+    noms = Counter(_nominal_name(m.text) for m in e.mentions if m.kind == "nominal" and not m.in_quote)
+    return noms.most_common(1)[0][0] if noms else "Unknown"
+
+
+_LEAD = re.compile(r"^(?:the|a|an|this|that|one|his|her|their|my|our|your)\s+", re.IGNORECASE)
+
+
+def _nominal_name(text: str) -> str:
+    """"the old parson" -> "the old parson"; "a girl" -> "the girl" (as a reader names them)."""
+    bare = _LEAD.sub("", text.strip())
+    if text.lower().startswith(("his ", "her ", "their ", "my ", "our ", "your ")):
+        return text.strip()
+    return f"the {bare}"
 
 
 def characters_from(res: Resolution, doc: Doc, ids: dict[str, int] | None = None) -> tuple[list[Character], list[Mention]]:
