@@ -121,3 +121,24 @@ def test_an_unnamed_figure_who_recurs_is_a_character_and_can_speak():
 def test_a_figure_seen_once_in_passing_is_not_listed():
     c = chars("original_characters")  # "since he was a boy": no boy in the story
     assert not any(cid.startswith("the_") for cid in c)
+
+
+def test_the_he_of_a_speech_tag_is_someone_on_the_scene_not_someone_only_talked_about():
+    text = (
+        "Martha poured the tea while Jonathan read the paper by the window. It had rained all week.\n\n"
+        '"Did you hear that Lex Luthor bought the old mill? Lex means to tear it down," she said.\n\n'
+        '"Let him try," replied he.\n'
+    )
+    doc, obj = analyse_text(text, name="mill.txt")
+    tag_he = [m for m in doc.mentions if m.text == "he" and not m.in_quote][-1]
+    assert tag_he.character == "jonathan_kent"
+    assert [q["speaker"] for q in obj["quotes"]] == ["martha", "jonathan_kent"]
+
+
+def test_an_unnamed_character_is_named_by_the_noun_and_its_modifiers_only():
+    text = (
+        "A woman in a green coat of heavy wool came up the lane. She waved at the gate.\n\n"
+        '"Hello," the woman in the green coat said.\n'
+    )
+    doc, _ = analyse_text(text, name="lane.txt", stages=["characters"])
+    assert [c.name for c in doc.characters] == ["the woman"]

@@ -284,3 +284,25 @@ def test_a_tag_pronoun_left_unresolved_goes_to_the_last_agreeing_name():
     cast = {"Clark": "clark", "Lois": "lois"}  # no pronoun resolved by the characters stage
     doc = hand_doc('Clark left. Lois stood at the window a long time.\n\n"He will be back," she whispered.', cast, {"clark": "male", "lois": "female"})
     assert speakers(doc) == ["lois"]
+
+
+def test_someone_answering_inside_the_same_paragraph_takes_a_turn_of_their_own():
+    # paragraph breaks lost (as in converted or run-on text): Clark's answer shares Lois's
+    # paragraph, and the untagged lines after it still alternate from him
+    text = (
+        'Lois set the mugs down. "Coffee?" Lois asked. "Please," Clark said.\n\n'
+        '"Sugar, then?"\n\n'
+        '"Two, if you have them."\n\n'
+        '"Spoiled."\n'
+    )
+    assert speakers(hand_doc(text, CLARK_LOIS)) == ["lois", "clark", "lois", "clark", "lois"]
+
+
+@pytest.mark.model
+def test_a_speaker_named_only_in_a_tag_gets_a_gender_from_the_phrase():
+    text = 'Clark waited.\n\n"Closing time," said the old woman at the counter.\n\n"Five more minutes," Clark said.'
+    doc = hand_doc(text, {"Clark": "clark"}, profile="full")
+    QuotesStage()(doc)
+    extra = [c for c in doc.characters if c.id != "clark"]
+    assert [c.gender for c in extra] == ["female"]
+    assert doc.quotes[0].speaker == extra[0].id

@@ -119,3 +119,20 @@ def test_a_quotation_line_with_its_own_tag_after_a_tagged_one_starts_a_new_parag
     ]
     text, paras, _ = bench.build_text(sentences)
     assert [text[s:e] for s, e in paras] == ['"Yes," said he.', '"No," said she. "And more."']
+
+
+def test_a_named_character_maps_to_the_entity_its_name_mentions_belong_to(corpus):
+    # "Tobin" is Tobin's name; two pronouns the characters stage wrongly gave him are Mara's.
+    # A reader judges the character by its name, so it maps to Tobin, not to the majority.
+    from ficlens.model import Mention
+
+    lit = bench.load_doc(corpus, "1_test_story_brat")
+    lit.mentions = [m for m in lit.mentions] + [(lit.mentions[0][0], lit.mentions[0][1], "Mara-0", "PRON")]
+    tobin = next(m for m in lit.mentions if m[2] == "Tobin-1" and m[3] == "PROP")
+    maras = [m for m in lit.mentions if m[2] == "Mara-0"]
+    from types import SimpleNamespace
+
+    ments = [Mention(tobin[0], tobin[1], "tobin", "name")] + [Mention(s, e, "tobin", "pronoun") for s, e, _, _ in maras]
+    assert bench.map_characters(SimpleNamespace(mentions=ments), lit) == {"tobin": "Tobin-1"}  # type: ignore[arg-type]
+    unnamed = [Mention(s, e, "the_boy", "pronoun") for s, e, _, _ in maras]
+    assert bench.map_characters(SimpleNamespace(mentions=unnamed), lit) == {"the_boy": "Mara-0"}  # type: ignore[arg-type]

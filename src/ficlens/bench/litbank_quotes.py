@@ -306,13 +306,24 @@ def gold_characters(lit: LitDoc):
 
 
 def map_characters(doc: Doc, lit: LitDoc, mentions=None) -> dict[str, str]:
-    """Each predicted character -> the gold entity whose mentions its mentions overlap most."""
+    """Each predicted character -> the gold entity whose mentions its mentions overlap most.
+
+    A character is known to a reader by its name: when its name or alias mentions overlap
+    gold mentions, only those vote ("Temple" is Temple, however many of "his" pronouns
+    went to someone else); an unnamed one ("the parson") is mapped by all its mentions.
+    """
+    pool = list(doc.mentions if mentions is None else mentions)
+    named = {m.character for m in pool if m.kind in ("name", "alias")}
+    return {**_votes(lit, pool), **_votes(lit, [m for m in pool if m.kind in ("name", "alias") and m.character in named])}
+
+
+def _votes(lit: LitDoc, mentions) -> dict[str, str]:
     import bisect
 
     gold = lit.mentions
     gstarts = [g[0] for g in gold]
     votes: dict[str, dict[str, float]] = {}
-    for m in doc.mentions if mentions is None else mentions:
+    for m in mentions:
         k = bisect.bisect_right(gstarts, m.start)
         j = k - 1
         while j >= 0 and k - j < 30:

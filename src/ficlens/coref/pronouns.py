@@ -36,6 +36,9 @@ NOMINAL_PENALTY = 2.0
 SUBJECT_BONUS = 1.5
 FREQ_WEIGHT = 1.0
 QUOTED_PENALTY = 1.0  # see Resolver.quoted
+# ... and for the subject of a speech verb ("replied he"): a speaker is on the scene, so
+# someone only talked about in the dialogue ("Mr. Bingley will be glad") is rarely meant
+SPEAKER_QUOTED_PENALTY = 8.0
 
 
 def entity_gender(e: Entity, lex: Lexicon) -> str | None:
@@ -109,6 +112,7 @@ class Resolver:
         """Resolve a pronoun (or, ``strict``, a definite nominal: gender must be known and
         agree, and the antecedent must not be in the same clause)."""
         best, best_score = None, -1e9
+        speaker = m.role == "subj" and self._speech_verb(m.head)
         for idx, (sent, para, role, head) in self.recent.items():
             dist = m.sent - sent
             if dist > window or dist < 0:
@@ -127,7 +131,7 @@ class Resolver:
             if g is None:
                 score -= 1.0
             if not m.in_quote and self.quoted.get(idx):
-                score -= QUOTED_PENALTY
+                score -= SPEAKER_QUOTED_PENALTY if speaker else QUOTED_PENALTY
             if not e.forms:
                 score -= NOMINAL_PENALTY  # an unnamed "heir" rarely carries a chain of pronouns
             if dist == 0:
@@ -140,6 +144,13 @@ class Resolver:
             best.add(m)
             self._touch(best, m)
         return best
+
+    def _speech_verb(self, i: int) -> bool:
+        """Whether token ``i`` is the subject of a speech verb ("said he", "she replied")."""
+        from ..quotes.lexicon import speech_verbs
+
+        h = self.tokens[i].head
+        return 0 <= h < len(self.tokens) and self.tokens[h].lower in speech_verbs()
 
     def _binding(self, m: MentionCand, head: int, role: str) -> float:
         toks = self.tokens

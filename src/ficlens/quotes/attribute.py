@@ -26,6 +26,7 @@ from .ranker import Ranker
 MAX_GAP = 2  # narration-only paragraphs a conversation survives
 MAX_GAP_CHARS = 1500  # ... or this much narration between two quoted paragraphs
 RECENT_SPAN = 3  # paragraphs back that count as "on the scene"
+MAX_TURNS = 4  # turns remembered (two before the current paragraph's own)
 BEAM = 6  # readings of the conversation kept at each quotation
 SALIENCE_SPAN = 10  # paragraphs of narration that count towards salience
 PRONOUN_KINDS = ("pronoun",)
@@ -37,7 +38,8 @@ PRONOUN_GENDER = {"he": "male", "she": "female"}
 class State:
     """The running conversation, as one hypothesis of the beam sees it (immutable, shared)."""
 
-    turns: tuple[str | None, ...] = ()  # speakers of the last two quoted paragraphs
+    turns: tuple[str | None, ...] = ()  # speakers of the last few turns, oldest first
+    here: int = 0  # how many of those turns were taken in the paragraph ``last_para``
     turn_quote: int = -1  # the last quotation of the last turn
     participants: frozenset[str] = frozenset()
     last_para: int = -100
@@ -230,11 +232,16 @@ def _enter(ix: DocIndex, st: State, para: int) -> State:
 
 def _take_turn(st: State, f: Found, qi: int, speaker: str | None) -> State:
     parts = st.participants | {speaker} if speaker else st.participants
-    if f.para == st.last_para and st.turns:
-        turns = st.turns[:-1] + ((speaker if speaker is not None else st.turns[-1]),)
+    here = st.here if f.para == st.last_para else 0
+    if here and speaker in (None, st.turns[-1]):
+        turns = st.turns  # the same speaker going on in the same paragraph
+    elif here and st.turns[-1] is None:
+        turns = st.turns[:-1] + (speaker,)
     else:
-        turns = (st.turns + (speaker,))[-2:]
-    return State(turns, qi, parts, f.last_para, st.conv, (f.last_para, speaker))
+        # a new paragraph, or someone else answering inside one (run-on print, or paragraph
+        # breaks lost in conversion): a turn of its own, so the parity after it holds
+        turns, here = (st.turns + (speaker,))[-MAX_TURNS:], here + 1
+    return State(turns, min(here, MAX_TURNS - 2), qi, parts, f.last_para, st.conv, (f.last_para, speaker))
 
 
 def _with_history(ix: DocIndex, qi: int, base, st: State, tag: Tag | None, voc: list[str], salience: Counter):
@@ -242,7 +249,7 @@ def _with_history(ix: DocIndex, qi: int, base, st: State, tag: Tag | None, voc: 
     feats0, bare = base
     f = ix.quotes[qi]
     feats = {c: dict(d) for c, d in feats0.items()}
-    prior = st.turns if f.para != st.last_para else st.turns[:-1]
+    prior = st.turns if f.para != st.last_para else st.turns[: len(st.turns) - st.here]
     if prior and prior[-1]:
         d = feats.setdefault(prior[-1], {})
         d["turn1"] = 1.0
@@ -270,7 +277,7 @@ def _with_history(ix: DocIndex, qi: int, base, st: State, tag: Tag | None, voc: 
     pron = _tag_pronoun_gender(ix, tag)
     for c, d in feats.items():
         if pron is not None:
-            g = ix.genders.get(c)
+            g = ix.genders.get(c) or ix.extra_genders.get(c)
             if g == pron:
                 d["tag_gender"] = 1.0
             elif g in ("male", "female"):

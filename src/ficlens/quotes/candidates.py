@@ -57,6 +57,7 @@ class DocIndex:
     extras: dict[str, tuple[str, str]] = field(default_factory=dict)  # phrase key -> (id, name)
     extra_mentions: list[Mention] = field(default_factory=list)
     genders: dict[str, str | None] = field(default_factory=dict)  # character id -> gender
+    extra_genders: dict[str, str | None] = field(default_factory=dict)  # ... of the extras, by their phrase
     quoted_paras: set[int] = field(default_factory=set)  # paragraphs holding a quotation
     tag_spans: set[tuple[int, int]] = field(default_factory=set)  # mentions that were tag subjects
 
@@ -105,6 +106,7 @@ class DocIndex:
                 while cid in self.aliases.values() or any(cid == v[0] for v in self.extras.values()):
                     cid, n = f"{base}_{n}", n + 1
                 self.extras[key] = (cid, phrase if kind == "name" else key)
+                self.extra_genders[cid] = _phrase_gender(words, toks[head].lower)
         m = Mention(start, end, cid, kind, phrase, False)
         self.extra_mentions.append(m)
         return m
@@ -279,3 +281,19 @@ def first_person_in(tokens: list[Token], ix: DocIndex, qi: int) -> list[Token]:
             out.append(tokens[i])
         i += 1
     return out
+
+
+def _phrase_gender(words: list[str], head: str) -> str | None:
+    """"the old woman" -> female, "his lordship" -> male, "Mrs. Hale" -> female, from the
+    coreference lexicon's nouns, honorifics and given names; None when it does not say."""
+    from ..coref.lexicon import lexicon
+
+    lex = lexicon()
+    noun = lex.nominals.get(head)
+    if noun and noun[0] in ("male", "female"):
+        return noun[0]
+    first = words[0].rstrip(".") if words else ""
+    hon = lex.honorifics.get(first)
+    if hon:
+        return hon
+    return lex.name_gender(first) if first else None

@@ -65,7 +65,7 @@ def _keep(e: Entity) -> bool:
     )
 
 
-def display_name(e: Entity) -> str:
+def display_name(e: Entity, doc: Doc | None = None) -> str:
     """KB canonical name (without AO3's "(Fandom)" disambiguator), else the fullest name used."""
     if e.kb is not None:
         return _PAREN.sub("", e.kb.name) or e.kb.name
@@ -75,11 +75,19 @@ def display_name(e: Entity) -> str:
         return max(e.forms, key=lambda f: (len(f.split()), e.forms[f]))
     if e.narrator:
         return "Narrator"
-    noms = Counter(_nominal_name(m.text) for m in e.mentions if m.kind == "nominal" and not m.in_quote)
+    noms = Counter(_nominal_name(_head_phrase(m, doc)) for m in e.mentions if m.kind == "nominal" and not m.in_quote)
     return noms.most_common(1)[0][0] if noms else "Unknown"
 
 
 _LEAD = re.compile(r"^(?:the|a|an|this|that|one|his|her|their|my|our|your)\s+", re.IGNORECASE)
+
+
+def _head_phrase(m, doc: Doc | None) -> str:
+    """A nominal up to its head noun: "the single man" of "the single man in possession of
+    a good fortune"."""
+    if doc is None or not (m.t0 <= m.head < m.t1):
+        return m.text
+    return doc.text[doc.tokens[m.t0].start : doc.tokens[m.head].end]
 
 
 def _nominal_name(text: str) -> str:
@@ -98,7 +106,7 @@ def characters_from(res: Resolution, doc: Doc, ids: dict[str, int] | None = None
     used: Counter = Counter()
     entities = sorted((e for e in live(res.entities) if _keep(e)), key=lambda e: e.mentions[0].start)
     for e in entities:
-        name = display_name(e)
+        name = display_name(e, doc)
         base = "narrator" if e.narrator and not e.forms and not e.fullest and e.kb is None else slug(name)
         used[base] += 1
         cid = base if used[base] == 1 else f"{base}_{used[base]}"

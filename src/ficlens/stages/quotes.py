@@ -65,7 +65,8 @@ def add_tag_speakers(doc: Doc, ix) -> None:
     have = {c.id for c in doc.characters}
     for cid, name in ix.extras.values():
         if cid not in have:
-            doc.characters.append(Character(cid, name, {name: 1}, gender="unknown", present=True))
+            gender = ix.extra_genders.get(cid) or "unknown"
+            doc.characters.append(Character(cid, name, {name: 1}, gender=gender, present=True))
             have.add(cid)
     seen = {(m.start, m.end) for m in doc.mentions}
     for m in ix.extra_mentions:
