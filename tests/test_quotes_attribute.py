@@ -306,3 +306,13 @@ def test_a_speaker_named_only_in_a_tag_gets_a_gender_from_the_phrase():
     extra = [c for c in doc.characters if c.id != "clark"]
     assert [c.gender for c in extra] == ["female"]
     assert doc.quotes[0].speaker == extra[0].id
+
+
+@pytest.mark.model
+def test_words_inside_the_quotation_are_never_taken_for_the_tags_subject():
+    # a parse that runs quotation and tag together can make "The engine" the subject of
+    # "said"; the speaker is the one named outside the marks
+    text = 'Lois watched the road.\n\n"The engine won\'t start," said Clark.\n\n"Funny noises one does hear," murmured Lois.'
+    doc = hand_doc(text, CLARK_LOIS, profile="full")
+    assert speakers(doc) == ["clark", "lois"]
+    assert {c.id for c in doc.characters} == {"clark", "lois"}

@@ -60,6 +60,7 @@ class DocIndex:
     extra_genders: dict[str, str | None] = field(default_factory=dict)  # ... of the extras, by their phrase
     quoted_paras: set[int] = field(default_factory=set)  # paragraphs holding a quotation
     tag_spans: set[tuple[int, int]] = field(default_factory=set)  # mentions that were tag subjects
+    quote_starts: list[int] = field(default_factory=list)
 
     @classmethod
     def build(cls, doc: Doc, quotes: list[Found], narrator: str | None) -> DocIndex:
@@ -69,7 +70,7 @@ class DocIndex:
         ix.quoted_paras = {p for q in quotes if q.kind != "other" for p in range(q.para, q.last_para + 1)}
         ix.para_starts = [p.start for p in doc.paragraphs]
         ix.tok_starts = [t.start for t in doc.tokens]
-        qstarts = [q.start for q in quotes]
+        qstarts = ix.quote_starts = [q.start for q in quotes]
         for m in sorted(doc.mentions, key=lambda m: m.start):
             qi = bisect.bisect_right(qstarts, m.start) - 1
             if qi >= 0 and m.start < quotes[qi].end and quotes[qi].kind != "other":
@@ -110,6 +111,11 @@ class DocIndex:
         m = Mention(start, end, cid, kind, phrase, False)
         self.extra_mentions.append(m)
         return m
+
+    def quoted(self, offset: int) -> bool:
+        """Whether ``offset`` lies inside a quotation (any kind)."""
+        k = bisect.bisect_right(self.quote_starts, offset) - 1
+        return k >= 0 and offset < self.quotes[k].end
 
     def para_of(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.para_starts, offset) - 1)
@@ -162,8 +168,8 @@ def _subject(ix: DocIndex, verb: int, window: list[int], mentions: list[Mention]
         if toks[verb].dep == "conj" and toks[verb].head >= 0:
             heads.append(toks[verb].head)  # "Clark turned to Lois and said": the subject of "turned"
         for c in (c for h in heads for c in ix.children.get(h, ())):
-            if toks[c].dep not in SUBJECT_DEPS:
-                continue
+            if toks[c].dep not in SUBJECT_DEPS or ix.quoted(toks[c].start):
+                continue  # a parse joining quotation and tag can make words said the subject
             m = ix.mention_at_token(c, mentions)
             if m is None and toks[c].lower in VOICE_NOUNS:
                 # "Clark's voice called": the voice's owner speaks
