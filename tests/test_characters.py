@@ -142,3 +142,16 @@ def test_an_unnamed_character_is_named_by_the_noun_and_its_modifiers_only():
     )
     doc, _ = analyse_text(text, name="lane.txt", stages=["characters"])
     assert [c.name for c in doc.characters] == ["the woman"]
+
+
+def test_the_he_of_a_speech_tag_reaches_back_over_a_long_speech():
+    text = (
+        "Tom came in from the rain and dropped his bag by the stove.\n\n"
+        '"The bridge is out. The river took it in the night. Nobody saw it go. The mail van is stuck '
+        "on the far side. The school bus turned back. The phones are down as well. We are on our own "
+        'until Monday. Maybe longer."\n\n'
+        '"And the generator needs fuel," he said.\n'
+    )
+    doc, _ = analyse_text(text, name="bridge.txt")
+    tag_he = [m for m in doc.mentions if m.text == "he" and not m.in_quote]
+    assert [m.character for m in tag_he] == ["tom"]

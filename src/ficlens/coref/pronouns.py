@@ -25,11 +25,17 @@ from .lexicon import Lexicon
 from .mentions import MentionCand
 
 WINDOW_SENTS = 6
+# the "he" of a speech tag reaches further: a long speech counts many sentences since the
+# speaker was last named in the narration
+SPEAKER_WINDOW_SENTS = 40
 _TITLE_ABBR = {"dr": "doctor", "capt": "captain", "col": "colonel", "gen": "general", "lt": "lieutenant",
                "sgt": "sergeant", "prof": "professor", "rev": "reverend", "det": "detective", "gov": "governor",
                "sen": "senator", "mr": "", "mrs": "", "ms": "", "miss": ""}
 NOMINAL_WINDOW_PARAS = 12
 NOMINAL_WINDOW_SENTS = 6
+# the "he" of a speech tag reaches further: a long speech counts many sentences since the
+# speaker was last named in the narration
+SPEAKER_WINDOW_SENTS = 40
 PLURAL_WINDOW_SENTS = 3
 WE_WINDOW_SENTS = 20
 NOMINAL_PENALTY = 2.0
@@ -91,7 +97,7 @@ class Resolver:
             # keep the candidate set small: only entities seen within the window matter,
             # which keeps resolution linear in the length of the work
             self._pruned_at = m.sent
-            horizon = m.sent - WINDOW_SENTS
+            horizon = m.sent - SPEAKER_WINDOW_SENTS
             self.recent = {k: v for k, v in self.recent.items() if v[0] >= horizon}
 
     def observe(self, m: MentionCand) -> None:
@@ -113,6 +119,8 @@ class Resolver:
         agree, and the antecedent must not be in the same clause)."""
         best, best_score = None, -1e9
         speaker = m.role == "subj" and self._speech_verb(m.head)
+        if speaker and not strict:
+            window = max(window, SPEAKER_WINDOW_SENTS)
         for idx, (sent, para, role, head) in self.recent.items():
             dist = m.sent - sent
             if dist > window or dist < 0:
