@@ -155,3 +155,19 @@ def test_the_he_of_a_speech_tag_reaches_back_over_a_long_speech():
     doc, _ = analyse_text(text, name="bridge.txt")
     tag_he = [m for m in doc.mentions if m.text == "he" and not m.in_quote]
     assert [m.character for m in tag_he] == ["tom"]
+
+
+def test_a_speech_tag_he_goes_to_the_man_the_narration_placed_not_the_one_the_dialogue_names():
+    # everyone's latest mention is inside the dialogue; "replied he" (parsed as an object)
+    # is the man on the scene, Mr. Hale, not Darcy whom his wife keeps talking about
+    text = (
+        "Mr. Hale sat by the fire while his wife sewed.\n\n"
+        '"Mr. Darcy called today. Darcy means to buy the mill, and he says it will not wait," she said.\n\n'
+        '"Mr. Hale, did you hear a word I said? Darcy will not wait for us. Darcy is not a patient man, '
+        'and he never was."\n\n'
+        '"I heard you," replied he.\n'
+    )
+    doc, obj = analyse_text(text, name="mill2.txt")
+    tag_he = [m for m in doc.mentions if m.text == "he" and not m.in_quote]
+    assert [m.character for m in tag_he] == ["hale"]
+    assert obj["quotes"][-1]["speaker"] == "hale"

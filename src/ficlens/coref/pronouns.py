@@ -45,6 +45,7 @@ QUOTED_PENALTY = 1.0  # see Resolver.quoted
 # ... and for the subject of a speech verb ("replied he"): a speaker is on the scene, so
 # someone only talked about in the dialogue ("Mr. Bingley will be glad") is rarely meant
 SPEAKER_QUOTED_PENALTY = 8.0
+NOMINATIVE = frozenset({"he", "she", "they"})
 
 
 def entity_gender(e: Entity, lex: Lexicon) -> str | None:
@@ -78,6 +79,7 @@ class Resolver:
         self.lex = lex
         self.tokens = tokens
         self.recent: dict[int, tuple[int, int, str, int]] = {}  # idx -> (sent, para, role, head)
+        self.narrated: dict[int, tuple[int, int, str, int]] = {}  # ... of the last mention outside quotes
         self.counts: dict[int, int] = {}
         # whether each entity's latest mention was inside a quotation: a name said in dialogue
         # ("Chloe expected you.") is a weak antecedent for the narration's next "she"
@@ -91,6 +93,8 @@ class Resolver:
 
     def _touch(self, e: Entity, m: MentionCand) -> None:
         self.recent[e.idx] = (m.sent, m.para, m.role, m.head)
+        if not m.in_quote:
+            self.narrated[e.idx] = (m.sent, m.para, m.role, m.head)
         self.quoted[e.idx] = m.in_quote
         self.counts[e.idx] = self.counts.get(e.idx, 0) + 1
         if m.sent > self._pruned_at + WINDOW_SENTS:
@@ -99,6 +103,7 @@ class Resolver:
             self._pruned_at = m.sent
             horizon = m.sent - SPEAKER_WINDOW_SENTS
             self.recent = {k: v for k, v in self.recent.items() if v[0] >= horizon}
+            self.narrated = {k: v for k, v in self.narrated.items() if v[0] >= horizon}
 
     def observe(self, m: MentionCand) -> None:
         """A mention already assigned (a name) updates salience."""
@@ -118,10 +123,15 @@ class Resolver:
         """Resolve a pronoun (or, ``strict``, a definite nominal: gender must be known and
         agree, and the antecedent must not be in the same clause)."""
         best, best_score = None, -1e9
-        speaker = m.role == "subj" and self._speech_verb(m.head)
+        # "replied he": the parser may call a nominative pronoun after its verb an object
+        speaker = (m.role == "subj" or m.key in NOMINATIVE) and self._speech_verb(m.head)
+        pool = self.recent
         if speaker and not strict:
+            # a speaker is on the scene: weigh candidates by where the narration last put them,
+            # not by the dialogue that names everyone ("Mr. Bennet, how can you ...")
             window = max(window, SPEAKER_WINDOW_SENTS)
-        for idx, (sent, para, role, head) in self.recent.items():
+            pool = self.narrated if not m.in_quote and self.narrated else self.recent
+        for idx, (sent, para, role, head) in pool.items():
             dist = m.sent - sent
             if dist > window or dist < 0:
                 continue
