@@ -171,3 +171,16 @@ def test_a_speech_tag_he_goes_to_the_man_the_narration_placed_not_the_one_the_di
     tag_he = [m for m in doc.mentions if m.text == "he" and not m.in_quote]
     assert [m.character for m in tag_he] == ["hale"]
     assert obj["quotes"][-1]["speaker"] == "hale"
+
+
+def test_the_narrators_mother_is_one_character_however_often_she_is_my_mother():
+    text = (
+        "I woke before the others. My mother was already in the kitchen, and I could hear her humming.\n\n"
+        '"Eat something," my mother said when I came down.\n\n'
+        "I took an apple. My mother watched me from the window while I laced my boots.\n\n"
+        '"Back by dark," my mother said.\n'
+    )
+    doc, obj = analyse_text(text, name="mother.txt")
+    mothers = [c for c in doc.characters if "mother" in c.name.lower()]
+    assert len(mothers) == 1
+    assert [q["speaker"] for q in obj["quotes"]] == [mothers[0].id, mothers[0].id]

@@ -211,6 +211,7 @@ def _resolve_in_order(doc: Doc, found: list[MentionCand], entities: list[Entity]
         elif m.kind == "pronoun":
             if narrator is not None and _is_narration_i(m):
                 narrator.add(m)
+                res._touch(narrator, m)  # so "my mother" finds its owner, the same mother each time
             elif m.person == 3 and (m.number == "sg" or m.key == "themself"):
                 res.pronoun(m)
             elif m.person == 3 and not m.in_quote:
