@@ -316,3 +316,18 @@ def test_words_inside_the_quotation_are_never_taken_for_the_tags_subject():
     doc = hand_doc(text, CLARK_LOIS, profile="full")
     assert speakers(doc) == ["clark", "lois"]
     assert {c.id for c in doc.characters} == {"clark", "lois"}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "line, speaker",
+    [
+        ('"Then we ride at dawn," replied the leader.', "leader"),
+        ('"Who goes there?" cried a voice from the dark.', "voice"),
+        ('"Not me," said another.', "another"),
+    ],
+)
+def test_speakers_only_a_tag_names_get_a_character_of_their_own(line, speaker):
+    doc = hand_doc(f"Clark and Lois waited by the gate.\n\n{line}", CLARK_LOIS, profile="full")
+    (_, who, _, how), = attribute(doc)
+    assert who is not None and speaker in who and how == "explicit"

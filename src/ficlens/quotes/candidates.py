@@ -28,6 +28,10 @@ SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "yourselves", "ya
 _SELF_ID_RE = re.compile(r"\b(?:it's|it is|it\u2019s|this is|i'm|i\u2019m|i am|my name is|name's|name\u2019s)\s+$", re.IGNORECASE)
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 VOICE_NOUNS = frozenset({"voice", "voices", "words", "tone", "reply", "answer", "lips", "mouth", "whisper", "cry", "shout"})
+# ... of which only these speak for their owner: "a voice called" with no owner is a speaker
+OWNED_VOICE = frozenset({"words", "tone", "reply", "answer", "lips", "mouth"})
+SOMEONE = frozenset({"somebody", "someone", "another", "one", "anybody", "anyone", "everybody", "everyone"})
+INVERTED_DEPS = ("dobj", "attr", "npadvmod", "dep", "appos", "oprd")
 NP_DEPS = ("det", "amod", "compound", "poss", "nummod", "nmod", "case")
 LEADING_DETS = frozenset({"the", "a", "an", "another", "this", "that", "one"})
 
@@ -168,8 +172,10 @@ def _subject(ix: DocIndex, verb: int, window: list[int], mentions: list[Mention]
         if toks[verb].dep == "conj" and toks[verb].head >= 0:
             heads.append(toks[verb].head)  # "Clark turned to Lois and said": the subject of "turned"
         for c in (c for h in heads for c in ix.children.get(h, ())):
-            if toks[c].dep not in SUBJECT_DEPS or ix.quoted(toks[c].start):
+            if ix.quoted(toks[c].start):
                 continue  # a parse joining quotation and tag can make words said the subject
+            if toks[c].dep not in SUBJECT_DEPS and not _inverted_subject(ix, verb, c):
+                continue
             m = ix.mention_at_token(c, mentions)
             if m is None and toks[c].lower in VOICE_NOUNS:
                 # "Clark's voice called": the voice's owner speaks
@@ -178,8 +184,8 @@ def _subject(ix: DocIndex, verb: int, window: list[int], mentions: list[Mention]
                         m = ix.mention_at_token(g, mentions)
             if toks[c].lower in written_nouns():
                 return None  # "the sign said": written, nobody speaks
-            if m is None and toks[c].pos in ("NOUN", "PROPN") and toks[c].lower not in VOICE_NOUNS:
-                m = ix.speaker_phrase(c)
+            if m is None and (toks[c].pos in ("NOUN", "PROPN") or toks[c].lower in SOMEONE) and toks[c].lower not in OWNED_VOICE:
+                m = ix.speaker_phrase(c)  # "said the nurse", "cried a voice", "said another"
             if m is not None:
                 return m
     # without one: the nearest mention within reach, preferring "X said" over "said X"
@@ -195,6 +201,19 @@ def _subject(ix: DocIndex, verb: int, window: list[int], mentions: list[Mention]
         if d2 < best_d:
             best, best_d = m, d2
     return best
+
+
+def _inverted_subject(ix: DocIndex, verb: int, c: int) -> bool:
+    """"...," replied the leader / said I: the small parser often calls a subject that
+    follows its speech verb an object. Taken as the subject when it comes right after the
+    verb, the verb right after a quotation."""
+    toks = ix.doc.tokens
+    if not (0 < c - verb <= 3) or toks[c].dep not in INVERTED_DEPS:
+        return False
+    j = verb - 1
+    while j >= 0 and toks[j].text in (",", "!", "?", "--", "\u2014", "-"):
+        j -= 1
+    return j >= 0 and ix.quoted(toks[j].start)
 
 
 def _it_names_writing(ix: DocIndex, verb: int, para: int) -> bool:
