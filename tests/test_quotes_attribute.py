@@ -325,6 +325,8 @@ def test_words_inside_the_quotation_are_never_taken_for_the_tags_subject():
         ('"Then we ride at dawn," replied the leader.', "leader"),
         ('"Who goes there?" cried a voice from the dark.', "voice"),
         ('"Not me," said another.', "another"),
+        ('"Them two would eat through the winter stores," said the indignant cook, who indeed had a grievance.', "cook"),
+        ('"It is a lie!" said another private loudly.', "private"),
     ],
 )
 def test_speakers_only_a_tag_names_get_a_character_of_their_own(line, speaker):

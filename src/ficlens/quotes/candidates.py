@@ -31,6 +31,7 @@ VOICE_NOUNS = frozenset({"voice", "voices", "words", "tone", "reply", "answer", 
 # ... of which only these speak for their owner: "a voice called" with no owner is a speaker
 OWNED_VOICE = frozenset({"words", "tone", "reply", "answer", "lips", "mouth"})
 SOMEONE = frozenset({"somebody", "someone", "another", "one", "anybody", "anyone", "everybody", "everyone"})
+NOMINAL_POS = ("NOUN", "PROPN", "ADJ")  # "said another private": the small tagger calls some nouns adjectives
 INVERTED_DEPS = ("dobj", "attr", "npadvmod", "dep", "appos", "oprd")
 NP_DEPS = ("det", "amod", "compound", "poss", "nummod", "nmod", "case")
 LEADING_DETS = frozenset({"the", "a", "an", "another", "this", "that", "one"})
@@ -184,10 +185,13 @@ def _subject(ix: DocIndex, verb: int, window: list[int], mentions: list[Mention]
                         m = ix.mention_at_token(g, mentions)
             if toks[c].lower in written_nouns():
                 return None  # "the sign said": written, nobody speaks
-            if m is None and (toks[c].pos in ("NOUN", "PROPN") or toks[c].lower in SOMEONE) and toks[c].lower not in OWNED_VOICE:
+            if m is None and (toks[c].pos in NOMINAL_POS or toks[c].lower in SOMEONE) and toks[c].lower not in OWNED_VOICE:
                 m = ix.speaker_phrase(c)  # "said the nurse", "cried a voice", "said another"
             if m is not None:
                 return m
+        m = _noun_after_verb(ix, verb, mentions)
+        if m is not None:
+            return m
     # without one: the nearest mention within reach, preferring "X said" over "said X"
     best, best_d = None, SUBJECT_REACH + 1
     for ti in window:
@@ -203,17 +207,39 @@ def _subject(ix: DocIndex, verb: int, window: list[int], mentions: list[Mention]
     return best
 
 
+def _noun_after_verb(ix: DocIndex, verb: int, mentions: list[Mention]) -> Mention | None:
+    """"...," said the indignant cook, who ...: when the parse attached the noun phrase
+    elsewhere, the noun phrase right after a speech verb that follows a quotation."""
+    toks = ix.doc.tokens
+    if not _follows_quote(ix, verb):
+        return None
+    last = -1
+    for c in range(verb + 1, min(len(toks), verb + 6)):
+        t = toks[c]
+        if t.pos in ("NOUN", "PROPN") or t.lower in SOMEONE:
+            last = c
+        elif last >= 0 or t.pos not in ("DET", "ADJ", "NUM"):
+            break
+    if last < 0 or toks[last].lower in OWNED_VOICE or toks[last].lower in written_nouns():
+        return None
+    return ix.mention_at_token(last, mentions) or ix.speaker_phrase(last)
+
+
+def _follows_quote(ix: DocIndex, verb: int) -> bool:
+    """The speech verb comes right after a quotation (", said ..." / "!" cried ...)."""
+    toks = ix.doc.tokens
+    j = verb - 1
+    while j >= 0 and toks[j].text in (",", "!", "?", "--", "\u2014", "-"):
+        j -= 1
+    return j >= 0 and ix.quoted(toks[j].start)
+
+
 def _inverted_subject(ix: DocIndex, verb: int, c: int) -> bool:
     """"...," replied the leader / said I: the small parser often calls a subject that
     follows its speech verb an object. Taken as the subject when it comes right after the
     verb, the verb right after a quotation."""
     toks = ix.doc.tokens
-    if not (0 < c - verb <= 3) or toks[c].dep not in INVERTED_DEPS:
-        return False
-    j = verb - 1
-    while j >= 0 and toks[j].text in (",", "!", "?", "--", "\u2014", "-"):
-        j -= 1
-    return j >= 0 and ix.quoted(toks[j].start)
+    return 0 < c - verb <= 3 and toks[c].dep in INVERTED_DEPS and _follows_quote(ix, verb)
 
 
 def _it_names_writing(ix: DocIndex, verb: int, para: int) -> bool:
