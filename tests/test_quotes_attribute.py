@@ -333,3 +333,12 @@ def test_speakers_only_a_tag_names_get_a_character_of_their_own(line, speaker):
     doc = hand_doc(f"Clark and Lois waited by the gate.\n\n{line}", CLARK_LOIS, profile="full")
     (_, who, _, how), = attribute(doc)
     assert who is not None and speaker in who and how == "explicit"
+
+
+@pytest.mark.model
+def test_said_i_is_the_narrator_never_a_character_called_i():
+    cast = {"I": "narrator", "me": "narrator", "Cotter": "cotter"}
+    text = 'Old Cotter looked at me across the fire.\n\n"Is he gone, then?" said I.\n\n"Gone since Tuesday," said Cotter.'
+    doc = hand_doc(text, cast, profile="full")
+    assert speakers(doc) == ["narrator", "cotter"]
+    assert {c.id for c in doc.characters} == {"narrator", "cotter"}

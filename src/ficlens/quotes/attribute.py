@@ -178,14 +178,14 @@ class QuoteAttributor:
                 near = _antecedent(ix, f.para, subj.start, g)
                 if near is not None:
                     feats.setdefault(near, {})["tag_pron_near"] = 1.0
+        elif tag is not None and ix.narrator and _first_person_tag(ix, tag):
+            feats.setdefault(ix.narrator, {})["tag_first"] = 1.0  # "said I" in a first-person story
         elif tag is not None:
             # "he cried out" with a "he" the characters stage left unresolved: resolve it here
             g = _tag_pronoun_gender(ix, tag)
             near = _antecedent(ix, f.para, ix.doc.tokens[tag.verb].start, g)
             if near is not None:
                 feats.setdefault(near, {})["tag_pron_own"] = 1.0
-        elif tag is not None and ix.narrator and _first_person_tag(ix, tag):
-            feats.setdefault(ix.narrator, {})["tag_first"] = 1.0
         for k, m in enumerate(narr):
             d = feats.setdefault(m.character, {})
             d["beat_before" if m.end <= f.start else "beat_after"] = 1.0

@@ -30,6 +30,7 @@ SUBJECT_DEPS = ("nsubj", "nsubjpass")
 VOICE_NOUNS = frozenset({"voice", "voices", "words", "tone", "reply", "answer", "lips", "mouth", "whisper", "cry", "shout"})
 # ... of which only these speak for their owner: "a voice called" with no owner is a speaker
 OWNED_VOICE = frozenset({"words", "tone", "reply", "answer", "lips", "mouth"})
+PERSONAL = frozenset({"i", "we", "you", "he", "she", "they", "it", "me", "him", "her", "us", "them"})
 SOMEONE = frozenset({"somebody", "someone", "another", "one", "anybody", "anyone", "everybody", "everyone"})
 NOMINAL_POS = ("NOUN", "PROPN", "ADJ")  # "said another private": the small tagger calls some nouns adjectives
 INVERTED_DEPS = ("dobj", "attr", "npadvmod", "dep", "appos", "oprd")
@@ -87,11 +88,16 @@ class DocIndex:
                 ix.children.setdefault(t.head, []).append(t.i)
         return ix
 
-    def speaker_phrase(self, head: int) -> Mention:
+    def speaker_phrase(self, head: int) -> Mention | None:
         """A speaker the characters stage did not list ("said the nurse", "asked Curtis"):
         an alias of a known character when it is one, else an extra character, the same
         one each time the phrase recurs in this document."""
         toks = self.doc.tokens
+        if toks[head].lower in PERSONAL:
+            # "said I": the narrator; "cried she": a pronoun is no one's name
+            if toks[head].text == "I" and self.narrator:
+                return Mention(toks[head].start, toks[head].end, self.narrator, "pronoun", "I", False)
+            return None
         lo = head
         for c in self.children.get(head, ()):
             if c < head and toks[c].dep in NP_DEPS:
