@@ -136,3 +136,5 @@ def test_a_named_character_maps_to_the_entity_its_name_mentions_belong_to(corpus
     assert bench.map_characters(SimpleNamespace(mentions=ments), lit) == {"tobin": "Tobin-1"}  # type: ignore[arg-type]
     unnamed = [Mention(s, e, "the_boy", "pronoun") for s, e, _, _ in maras]
     assert bench.map_characters(SimpleNamespace(mentions=unnamed), lit) == {"the_boy": "Mara-0"}  # type: ignore[arg-type]
+    described = [Mention(tobin[0], tobin[1], "the_miller", "nominal")] + [Mention(s, e, "the_miller", "pronoun") for s, e, _, _ in maras]
+    assert bench.map_characters(SimpleNamespace(mentions=described), lit) == {"the_miller": "Tobin-1"}  # type: ignore[arg-type]

@@ -310,11 +310,17 @@ def map_characters(doc: Doc, lit: LitDoc, mentions=None) -> dict[str, str]:
 
     A character is known to a reader by its name: when its name or alias mentions overlap
     gold mentions, only those vote ("Temple" is Temple, however many of "his" pronouns
-    went to someone else); an unnamed one ("the parson") is mapped by all its mentions.
+    went to someone else); an unnamed one by its description ("the doctor"), and one with
+    neither by all its mentions.
     """
     pool = list(doc.mentions if mentions is None else mentions)
     named = {m.character for m in pool if m.kind in ("name", "alias")}
-    return {**_votes(lit, pool), **_votes(lit, [m for m in pool if m.kind in ("name", "alias") and m.character in named])}
+    described = [m for m in pool if m.kind == "nominal" and m.character not in named]
+    return {
+        **_votes(lit, pool),
+        **_votes(lit, described),
+        **_votes(lit, [m for m in pool if m.kind in ("name", "alias")]),
+    }
 
 
 def _votes(lit: LitDoc, mentions) -> dict[str, str]:
