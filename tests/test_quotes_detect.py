@@ -146,3 +146,17 @@ def test_italic_thoughts_in_html_come_through_ingest_as_thoughts():
     assert ('"Clark?"', "speech") in got
     # a stressed word and an italic title are not thoughts
     assert not any(t in ("really", "Daily Planet") for t, _ in got)
+
+
+def test_em_dash_speech_resumes_after_a_short_tag_sentence():
+    text = (
+        "\u2014 Thanks, old friend, he said briskly. That will do nicely. Shut the door, will you?\n\n"
+        "\u2014 Of course, Nell said.\n\n"
+        "\u2014 Mind the step, she added."
+    )
+    assert spans_of(text) == [
+        "\u2014 Thanks, old friend,",
+        "That will do nicely. Shut the door, will you?",
+        "\u2014 Of course,",
+        "\u2014 Mind the step,",
+    ]

@@ -27,6 +27,7 @@ from .lexicon import elisions, speech_verbs
 
 DOUBLE_MARKS = '"\u201c\u201d'
 SINGLE_MARKS = "'\u2018\u2019"
+DASH_TAG_WORDS = 8  # a tag sentence in dash dialogue ("he cried briskly") is short
 DASH_STARTS = ("\u2014", "\u2013", "\u2015", "--")
 # characters after which a mark opens a quotation rather than closing one
 OPEN_CONTEXT = " \t\n([{\u2014\u2013-/\"\u201c\u2018"
@@ -241,11 +242,16 @@ def _dash_quotes(text: str, paras: Sequence[tuple[int, int]]) -> list[Found]:
                 end = body_start + m.start() + (0 if is_dash else 1)
                 break
         out.append(Found(s, _trim_end(text, s, end), pi, pi, "dash"))
-        # "— Yes — he said — I am.": the speech resumes after the tag's closing dash
+        # "— Yes — he said — I am.": the speech resumes after the tag's closing dash;
+        # "— Thanks, he cried briskly. That will do.": ... or after a short tag sentence
         if end < e:
             dashes = list(re.finditer(r"(?:\u2014|\u2013|--)\s*(?=\S)", text[end:e]))
             if len(dashes) >= 2:
                 out.append(Found(end + dashes[1].start(), e, pi, pi, "dash"))
+            else:
+                stop = re.search(r"[.!?]\s+(?=[A-Z\u2018\u201c\"'])", text[end:e])
+                if stop and len(text[end : end + stop.start()].split()) <= DASH_TAG_WORDS:
+                    out.append(Found(end + stop.end(), _trim_end(text, end + stop.end(), e), pi, pi, "dash"))
     return out
 
 
