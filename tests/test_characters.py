@@ -184,3 +184,13 @@ def test_the_narrators_mother_is_one_character_however_often_she_is_my_mother():
     mothers = [c for c in doc.characters if "mother" in c.name.lower()]
     assert len(mothers) == 1
     assert [q["speaker"] for q in obj["quotes"]] == [mothers[0].id, mothers[0].id]
+
+
+def test_somebody_in_passing_is_not_a_character():
+    text = (
+        "The farmhouse looked smaller than Clark remembered. Somebody had propped a broom against the door, "
+        "and somebody had left the porch light on.\n\n"
+        '"Mom?" Clark called.\n'
+    )
+    doc, _ = analyse_text(text, name="porch.txt", stages=["characters"])
+    assert not any("somebody" in c.id for c in doc.characters)

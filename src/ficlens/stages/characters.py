@@ -49,6 +49,8 @@ def create(**config) -> CharacterFinder:
 # ---------------------------------------------------------------------- entity -> Character
 
 
+# "somebody had propped a broom": no one in particular (a tag can still make one a speaker)
+INDEFINITE = frozenset({"somebody", "someone", "anybody", "anyone", "everybody", "everyone", "nobody", "one", "other", "another"})
 MIN_NOMINAL_MENTIONS = 2  # mentions an unnamed character needs ("the parson" ... "he" ... "he")
 
 
@@ -61,7 +63,7 @@ def _keep(e: Entity) -> bool:
     # quotes stage needs them as speakers; one passing "a waiter" is not listed
     return (
         len(e.mentions) >= MIN_NOMINAL_MENTIONS
-        and any(m.kind == "nominal" and not m.in_quote for m in e.mentions)
+        and any(m.kind == "nominal" and not m.in_quote and m.key not in INDEFINITE for m in e.mentions)
     )
 
 
