@@ -98,7 +98,7 @@ RULE_WEIGHTS: dict[str, float] = {
 }
 
 MODEL_FILE = ("data", "quotes", "ranker.json")
-MIN_SUPPORT = 30  # candidates showing a feature before its weight is learned
+MIN_SUPPORT = 5  # candidates showing a feature before its weight moves from the rule
 # turn-taking as print lays it out: a new paragraph is a new speaker. LitBank keeps no
 # paragraph breaks, so what it would teach about the last speaker's turn is an artefact of
 # our reconstruction; these weights stay the rules'
