@@ -194,3 +194,12 @@ def test_somebody_in_passing_is_not_a_character():
     )
     doc, _ = analyse_text(text, name="porch.txt", stages=["characters"])
     assert not any("somebody" in c.id for c in doc.characters)
+
+
+def test_a_name_no_list_knows_is_found_when_it_keeps_acting():
+    # "Priya" is in no name list and the small model does not call it a person; acting as
+    # the subject again and again makes it one, and "her" goes to her, not to "her mother"
+    doc, _ = analyse_text((FIXTURES / "narrative" / "present_tense.txt").read_text(encoding="utf-8"), name="night.txt")
+    c = {x.id: x for x in doc.characters}
+    assert "priya" in c and c["priya"].gender == "female"
+    assert c["priya"].mentions > max(x.mentions for k, x in c.items() if k != "priya")

@@ -328,6 +328,7 @@ def _add_untagged_names(doc: Doc, lex: Lexicon, vocab: dict[str, int]) -> None:
             vocab.setdefault(w, 1)
 
 
+MIN_ACTING = 3  # times an unlabelled proper noun must be a verb's subject to count as a name
 # verbs whose subject is a person ("Bartleby said", "Nippers knew")
 _HUMAN_VERBS = frozenset("say tell ask reply answer cry exclaim whisper shout murmur think know feel want wish "
                          "smile laugh sigh nod weep frown grin remember decide hope believe".split())
@@ -338,7 +339,12 @@ def _human_subjects(doc: Doc, lex: Lexicon) -> set[str]:
     subject of a speech or thought verb ("Bartleby", "Nippers" in "Bartleby the Scrivener")."""
     toks = doc.tokens
     out = set()
+    acting: dict[str, int] = {}
     for t in toks:
+        if (t.pos == "PROPN" and t.dep == "nsubj" and t.ent_type != "PERSON" and 0 <= t.head < len(toks)
+                and toks[t.head].pos == "VERB" and t.text[:1].isupper() and not t.text.isupper() and t.text.isalpha()
+                and t.text.lower() not in lex.not_names and t.text.lower() not in lex.nominals):
+            acting[t.text] = acting.get(t.text, 0) + 1
         if (t.ent_type and t.ent_type != "PERSON" and t.dep in ("nsubj", "poss") and t.text[:1].isupper()
                 and not t.text.isupper() and lex.name_gender(t.text) is not None and t.text.lower() not in lex.not_names):
             out.add(t.text)  # "Agnes was still handsome": a given name the model took for a place
@@ -346,6 +352,9 @@ def _human_subjects(doc: Doc, lex: Lexicon) -> set[str]:
                 and toks[t.head].lemma.lower() in _HUMAN_VERBS and t.text[:1].isupper() and not t.text.isupper()
                 and t.text.lower() not in lex.not_names and not _sent_start(doc, t.i)):
             out.add(t.text)
+    # "Priya walks ... Priya listens ... Priya shrugs": a proper noun the model never called a
+    # person, acting as the subject of verbs again and again, is someone
+    out.update(w for w, n in acting.items() if n >= MIN_ACTING)
     return out
 
 

@@ -40,6 +40,7 @@ PLURAL_WINDOW_SENTS = 3
 WE_WINDOW_SENTS = 20
 NOMINAL_PENALTY = 2.0
 SUBJECT_BONUS = 1.5
+POSS_SUBJECT_BONUS = 2.0  # a possessive in the subject's own clause is the subject's
 FREQ_WEIGHT = 1.0
 QUOTED_PENALTY = 1.0  # see Resolver.quoted
 # ... and for the subject of a speech verb ("replied he"): a speaker is on the scene, so
@@ -179,7 +180,21 @@ class Resolver:
             return -6.0
         if m.role == "subj" and role == "subj" and same_clause:
             return -6.0
+        if m.role == "poss" and role == "subj" and head >= 0 and self._clause_verb(m.head) == toks[head].head:
+            return POSS_SUBJECT_BONUS  # "Priya walks with her clipboard": her own
         return 0.5  # same sentence, otherwise fine
+
+    def _clause_verb(self, i: int) -> int:
+        """The verb a token hangs from, climbing through its noun and prepositions (a few steps)."""
+        toks = self.tokens
+        for _ in range(4):
+            h = toks[i].head
+            if h < 0 or h == i:
+                return -1
+            if toks[h].pos in ("VERB", "AUX"):
+                return h
+            i = h
+        return -1
 
     def we(self, m: MentionCand, new_entity) -> Entity:
         """"we"/"us"/"our" in the narration: the narrator's group, one chain while it lasts."""
