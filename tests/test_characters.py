@@ -203,3 +203,10 @@ def test_a_name_no_list_knows_is_found_when_it_keeps_acting():
     c = {x.id: x for x in doc.characters}
     assert "priya" in c and c["priya"].gender == "female"
     assert c["priya"].mentions > max(x.mentions for k, x in c.items() if k != "priya")
+
+
+def test_a_name_never_ends_in_a_lowercase_word():
+    # the small model tags "Oliver clapped" as one PERSON span
+    doc, _ = analyse_text((FIXTURES / "narrative" / "no_fandom.txt").read_text(encoding="utf-8"), name="fair.txt", stages=["characters"])
+    ids = {c.id for c in doc.characters}
+    assert "oliver" in ids and not any(i.startswith("oliver_") for i in ids)

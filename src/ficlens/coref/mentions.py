@@ -107,9 +107,9 @@ def _clean_person_span(doc: Doc, lex: Lexicon, t0: int, t1: int, vocab: set[str]
     """Trim an NER PERSON span to the name it holds, or None when it holds none."""
     toks = doc.tokens
     t1 = _strip_possessive(toks, t0, t1)
-    # trailing junk: "Lana POV", "Clark's", "Lois -"
+    # trailing junk: "Lana POV", "Clark's", "Lois -", "Oliver clapped" (a name never ends lowercase)
     while t1 > t0 and (toks[t1 - 1].text.upper() == "POV" or not toks[t1 - 1].text[:1].isalnum()
-                       or toks[t1 - 1].text.lower() in lex.not_names):
+                       or toks[t1 - 1].text.lower() in lex.not_names or toks[t1 - 1].text[:1].islower()):
         t1 -= 1
     # leading junk: "Kissing Lois", "Mhmm Clark", quotes
     while t0 < t1:
