@@ -321,7 +321,7 @@ def _add_untagged_names(doc: Doc, lex: Lexicon, vocab: dict[str, int]) -> None:
     for w in _human_subjects(doc, lex):
         other.discard(w)
         if w.lower() not in lex.honorifics and w not in lex.titles:
-            vocab.setdefault(w, 2)
+            vocab[w] = max(vocab.get(w, 0), 2)  # a name even at a sentence's start, though NER saw it once
     for w, n in counts.items():
         low = w.lower()
         if n >= 2 and w not in other and low not in lex.not_names and low not in lex.honorifics and w not in lex.titles and not w.isupper():
