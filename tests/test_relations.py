@@ -120,3 +120,23 @@ def test_relations_stage_declares_its_outputs():
     st = relations_stage.create()
     assert st.name == "relations"
     assert "relationships" in st.assigns
+
+
+def test_a_cue_inside_someones_description_is_about_them_and_their_owner_only():
+    # "his wife" is romantic evidence for Tom and his wife, not for Priya who is in the sentence
+    from ficlens.model import Character, Mention
+
+    text = "Priya sat with Tom all night. She knew that his wife was not coming. Tom talked and Priya listened.\n"
+    doc = make_doc(text)
+    add_character(doc, "priya", "Priya", "female", ["Priya"], ["she"])
+    add_character(doc, "tom", "Tom", "male", ["Tom"])
+    at = text.index("his wife")
+    doc.characters.append(Character("his_wife", "his wife", {}, "female", 1, True))
+    doc.mentions = sorted(
+        doc.mentions + [Mention(at, at + 3, "tom", "pronoun", "his"), Mention(at, at + 8, "his_wife", "nominal", "his wife")],
+        key=lambda m: (m.start, m.end),
+    )
+    doc = run(doc)
+    pairs = {frozenset((r.a, r.b)): r for r in doc.relationships}
+    assert pairs[frozenset(("priya", "tom"))].type != "romantic"
+    assert frozenset(("priya", "his_wife")) not in pairs or pairs[frozenset(("priya", "his_wife"))].type != "romantic"

@@ -387,3 +387,17 @@ def test_litbank_gold_labels_tense_for_all_but_the_unlabelled():
     tense = litbank_gold("tense")
     assert len(tense) == 99 and set(tense.values()) <= {"past", "present", "mixed"}
     assert tense["1023_bleak_house"] == "present"
+
+
+def test_a_romance_the_story_barely_touches_does_not_set_the_category():
+    # the patient's talk of his absent wife beside the friendship the story is about
+    doc = make_doc("Some text here. " * 3)
+    for cid, g in (("nurse", "female"), ("patient", "male"), ("wife", "female")):
+        add_character(doc, cid, cid.title(), g)
+    doc.relationships = [
+        Relationship("nurse", "patient", "platonic", "Nurse & Patient", 1.0, 0.6),
+        Relationship("patient", "wife", "romantic", "Patient/Wife", 0.2, 0.6),
+    ]
+    assert values(categories.infer(doc)) == ["Gen"]
+    doc.relationships[1] = Relationship("patient", "wife", "romantic", "Patient/Wife", 0.5, 0.6)
+    assert values(categories.infer(doc)) == ["F/M"]

@@ -18,6 +18,9 @@ from typing import Any
 from ..model import Doc, ScoredTag
 
 
+MIN_WEIGHT = 0.3  # share of the strongest pair's evidence a romance needs to set the category
+
+
 def pair_category(g1: str | None, g2: str | None) -> str | None:
     g = {g1, g2}
     if "nonbinary" in g:
@@ -44,7 +47,8 @@ def _gender(doc: Doc, cid: str, kb: Any | None) -> str | None:
 
 
 def infer(doc: Doc, kb: Any | None = None) -> list[ScoredTag]:
-    romantic = [r for r in doc.relationships if r.type == "romantic" and r.confidence >= 0.3]
+    # a romance the story spends time on: a husband's talk of his absent wife is not F/M
+    romantic = [r for r in doc.relationships if r.type == "romantic" and r.confidence >= 0.3 and r.weight >= MIN_WEIGHT]
     best: dict[str, float] = {}
     partners: Counter = Counter()
     for r in romantic:

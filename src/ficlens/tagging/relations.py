@@ -138,21 +138,47 @@ def _sentence_cues(doc: Doc, keep: set[str], ev: dict[tuple[str, str], PairEvide
             i = bisect_right(starts, m.start) - 1
             if i >= 0:
                 in_sent[i].add(m.character)
+    # a cue inside a character's own description ("his wife") is about that character only:
+    # "She knows that his wife is not coming" says nothing romantic about "she" and "him"
+    described = sorted((m.start, m.end, m.character) for m in doc.mentions if m.kind == "nominal")
+    dstarts = [d[0] for d in described]
+    # ... and about whoever owns it: the "his" of "his wife"
+    owner_of = {(m.start, m.character) for m in doc.mentions if m.kind != "nominal"}
+    starts_at: dict[int, set[str]] = defaultdict(set)
+    for st, c in owner_of:
+        starts_at[st].add(c)
     for i, chars in in_sent.items():
         if len(chars) < 2:
             continue
         s = doc.sentences[i]
         text = doc.text[s.start : s.end]
-        hits = {t: sum(cue_tables[t][c] for _, _, c in matchers[t].finditer(text)) for t in TYPES}
+        hits = {t: 0.0 for t in TYPES}
+        owned: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        owners: dict[str, set[str]] = defaultdict(set)
+        for t in TYPES:
+            for a0, _, c in matchers[t].finditer(text):
+                k = bisect_right(dstarts, s.start + a0) - 1
+                if k >= 0 and s.start + a0 < described[k][1]:
+                    d0, _, who = described[k]
+                    owned[who][t] += cue_tables[t][c]
+                    for o in starts_at.get(d0, ()) - {who}:
+                        owners[who].add(o)
+                else:
+                    hits[t] += cue_tables[t][c]
         is_past = past.count(text) > 0
         share = 1.0 / (len(chars) - 1)
         for a, b in combinations(sorted(chars), 2):
             pe = ev[(a, b)]
-            for t, w in hits.items():
+            pair = dict(hits)
+            for x, y in ((a, b), (b, a)):
+                if x in owned and (not owners[x] or y in owners[x]):
+                    for t, w in owned[x].items():
+                        pair[t] += w
+            for t, w in pair.items():
                 if w:
                     pe.types[t] += w * share
                     pe.spans.append((w * share, s.start, s.end))
-            if is_past and (hits["romantic"] or hits["familial"]):
+            if is_past and (pair["romantic"] or pair["familial"]):
                 pe.past += 1.0
 
 
