@@ -18,6 +18,9 @@ from functools import lru_cache
 
 from .. import resources
 
+# words that stand for a person without saying who ("somebody had left the door open")
+INDEFINITE_PEOPLE = frozenset({"one", "nobody", "somebody", "anybody", "everybody", "someone", "anyone", "everyone"})
+
 
 @dataclass(frozen=True)
 class Lexicon:

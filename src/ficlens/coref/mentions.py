@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from ..model import Doc, Token
-from .lexicon import Lexicon
+from .lexicon import INDEFINITE_PEOPLE, Lexicon
 
 PLACE_PREPS = frozenset(
     "in at to from into of near outside around through toward towards across back leave left "
@@ -512,7 +512,7 @@ def _person_noun(lex: Lexicon, word: str) -> tuple | None:
 
 
 _ONE_DETS = frozenset({"no", "some", "any", "every"})
-_INDEFINITES = frozenset({"one", "nobody", "somebody", "anybody", "everybody", "someone", "anyone", "everyone"})
+_INDEFINITES = INDEFINITE_PEOPLE
 _ENDEARMENTS = frozenset({"dear", "dearest"})
 
 

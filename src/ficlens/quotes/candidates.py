@@ -17,6 +17,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from ..coref.lexicon import INDEFINITE_PEOPLE, lexicon
 from ..model import Doc, Mention, Token
 from .detect import Found
 from .lexicon import speech_verbs, thought_verbs, written_nouns, written_verbs
@@ -30,8 +31,7 @@ SUBJECT_DEPS = ("nsubj", "nsubjpass")
 VOICE_NOUNS = frozenset({"voice", "voices", "words", "tone", "reply", "answer", "lips", "mouth", "whisper", "cry", "shout"})
 # ... of which only these speak for their owner: "a voice called" with no owner is a speaker
 OWNED_VOICE = frozenset({"words", "tone", "reply", "answer", "lips", "mouth"})
-PERSONAL = frozenset({"i", "we", "you", "he", "she", "they", "it", "me", "him", "her", "us", "them"})
-SOMEONE = frozenset({"somebody", "someone", "another", "one", "anybody", "anyone", "everybody", "everyone"})
+SOMEONE = (INDEFINITE_PEOPLE - {"nobody"}) | {"another"}  # "said another": a speaker the tag alone names
 NOMINAL_POS = ("NOUN", "PROPN", "ADJ")  # "said another private": the small tagger calls some nouns adjectives
 INVERTED_DEPS = ("dobj", "attr", "npadvmod", "dep", "appos", "oprd")
 NP_DEPS = ("det", "amod", "compound", "poss", "nummod", "nmod", "case")
@@ -93,7 +93,7 @@ class DocIndex:
         an alias of a known character when it is one, else an extra character, the same
         one each time the phrase recurs in this document."""
         toks = self.doc.tokens
-        if toks[head].lower in PERSONAL:
+        if toks[head].lower in lexicon().pronouns:
             # "said I": the narrator; "cried she": a pronoun is no one's name
             if toks[head].text == "I" and self.narrator:
                 return Mention(toks[head].start, toks[head].end, self.narrator, "pronoun", "I", False)
@@ -343,8 +343,6 @@ def first_person_in(tokens: list[Token], ix: DocIndex, qi: int) -> list[Token]:
 def _phrase_gender(words: list[str], head: str) -> str | None:
     """"the old woman" -> female, "his lordship" -> male, "Mrs. Hale" -> female, from the
     coreference lexicon's nouns, honorifics and given names; None when it does not say."""
-    from ..coref.lexicon import lexicon
-
     lex = lexicon()
     noun = lex.nominals.get(head)
     if noun and noun[0] in ("male", "female"):

@@ -20,6 +20,7 @@ from ..kb import KB, load_kb, slug
 from ..model import Character, Doc, Mention
 from ..coref import resolve
 from ..coref.cluster import Entity, live
+from ..coref.lexicon import INDEFINITE_PEOPLE
 from ..coref.resolve import Resolution
 
 _PAREN = re.compile(r"\s*\([^)]*\)\s*$")
@@ -50,7 +51,7 @@ def create(**config) -> CharacterFinder:
 
 
 # "somebody had propped a broom": no one in particular (a tag can still make one a speaker)
-INDEFINITE = frozenset({"somebody", "someone", "anybody", "anyone", "everybody", "everyone", "nobody", "one", "other", "another"})
+INDEFINITE = INDEFINITE_PEOPLE | {"other", "another"}
 MIN_NOMINAL_MENTIONS = 2  # mentions an unnamed character needs ("the parson" ... "he" ... "he")
 
 
