@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 
 from .cluster import Entity
+from ..quotes.lexicon import speech_verbs
 from .lexicon import Lexicon
 from .mentions import MentionCand
 
@@ -33,9 +34,6 @@ _TITLE_ABBR = {"dr": "doctor", "capt": "captain", "col": "colonel", "gen": "gene
                "sen": "senator", "mr": "", "mrs": "", "ms": "", "miss": ""}
 NOMINAL_WINDOW_PARAS = 12
 NOMINAL_WINDOW_SENTS = 6
-# the "he" of a speech tag reaches further: a long speech counts many sentences since the
-# speaker was last named in the narration
-SPEAKER_WINDOW_SENTS = 40
 PLURAL_WINDOW_SENTS = 3
 WE_WINDOW_SENTS = 20
 NOMINAL_PENALTY = 2.0
@@ -165,9 +163,7 @@ class Resolver:
         return best
 
     def _speech_verb(self, i: int) -> bool:
-        """Whether token ``i`` is the subject of a speech verb ("said he", "she replied")."""
-        from ..quotes.lexicon import speech_verbs
-
+        """Whether token ``i`` hangs from a speech verb ("said he", "she replied")."""
         h = self.tokens[i].head
         return 0 <= h < len(self.tokens) and self.tokens[h].lower in speech_verbs()
 
