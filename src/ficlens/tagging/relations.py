@@ -143,10 +143,10 @@ def _sentence_cues(doc: Doc, keep: set[str], ev: dict[tuple[str, str], PairEvide
     described = sorted((m.start, m.end, m.character) for m in doc.mentions if m.kind == "nominal")
     dstarts = [d[0] for d in described]
     # ... and about whoever owns it: the "his" of "his wife"
-    owner_of = {(m.start, m.character) for m in doc.mentions if m.kind != "nominal"}
     starts_at: dict[int, set[str]] = defaultdict(set)
-    for st, c in owner_of:
-        starts_at[st].add(c)
+    for m in doc.mentions:
+        if m.kind != "nominal":
+            starts_at[m.start].add(m.character)
     for i, chars in in_sent.items():
         if len(chars) < 2:
             continue
