@@ -280,3 +280,11 @@ def test_indefinite_someone_and_my_dear_are_person_mentions_with_head_only_spans
     noms = {m.text for m in resolve(doc, None).mentions if m.kind == "nominal"}
     assert {"Some one", "my dear", "no one"} <= noms
     assert not any("house" in n for n in noms)
+
+
+def test_a_middle_name_does_not_join_a_single_name_to_that_character():
+    # the son is called Amory; his mother's full name only carries it in the middle
+    doc = run("[Beatrice Amory Blaine] sat by the window. [Amory] ran in from the garden. [Beatrice] smiled.", kb=False)
+    chars = by_name(doc)
+    assert set(chars) == {"Beatrice Amory Blaine", "Amory"}
+    assert chars["Beatrice Amory Blaine"].aliases == {"Beatrice Amory Blaine": 1, "Beatrice": 1}

@@ -145,7 +145,10 @@ def _single_name_entity(m: MentionCand, entities: list[Entity], lex: Lexicon) ->
         elif m.title:
             ok = m.key.lower() in e.honorifics  # "the General" after "General Baird"
         else:
-            ok = word in e.words or (e.first is not None and lex.same_given_name(word, e.first))
+            # a middle name is rarely what a character is called ("Amory" is the son, not
+            # Beatrice Amory Blaine)
+            middle = {w.lower() for w in e.fullest[1:-1]}
+            ok = (word in e.words and word not in middle) or (e.first is not None and lex.same_given_name(word, e.first))
         if ok:
             cands.append(e)
     if cands:
