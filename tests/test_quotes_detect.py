@@ -160,3 +160,13 @@ def test_em_dash_speech_resumes_after_a_short_tag_sentence():
         "\u2014 Of course,",
         "\u2014 Mind the step,",
     ]
+
+
+def test_the_second_half_of_a_split_speech_is_speech_even_in_lowercase():
+    text = "\u201cKitty has no sense of timing,\u201d said her father; \u201cshe times it ill.\u201d"
+    assert [k for _, k in quotes_in(text)] == ["speech", "speech"]
+
+
+def test_a_short_tag_between_two_quotes_keeps_the_second_one_speech():
+    text = "She stopped at the door. \u201cNot now,\u201d she said to him quietly \u201cmaybe later.\u201d"
+    assert [k for _, k in quotes_in(text)] == ["speech", "speech"]

@@ -27,6 +27,7 @@ from .lexicon import elisions, speech_verbs
 
 DOUBLE_MARKS = '"\u201c\u201d'
 SINGLE_MARKS = "'\u2018\u2019"
+SPLIT_TAG_WORDS = 8  # a tag between two halves of one speech ("said her father;") is short
 DASH_TAG_WORDS = 8  # a tag sentence in dash dialogue ("he cried briskly") is short
 DASH_STARTS = ("\u2014", "\u2013", "\u2015", "--")
 # characters after which a mark opens a quotation rather than closing one
@@ -301,9 +302,13 @@ def _is_other(text: str, f: Found, para_start: int, para_end: int) -> bool:
     if len(words) > 5 or any(ch in SENTENCE_PUNCT for ch in inner.rstrip(",.")):
         return False
     prefix = text[para_start : f.start].rstrip()
-    if not prefix or prefix[-1] in ",:.!?\"\u201d\u2019'\u2014\u2013-":
+    if not prefix or prefix[-1] in ",:;.!?\"\u201d\u2019'\u2014\u2013-":
         return False  # it opens a sentence or follows a comma/colon: dialogue
     verbs = speech_verbs()
+    closed = max(prefix.rfind(m) for m in ('"', "\u201d"))
+    tag = prefix[closed + 1 :].split() if closed >= 0 else []
+    if 0 < len(tag) <= SPLIT_TAG_WORDS and any(w.lower().strip(".,;:") in verbs for w in tag):
+        return False  # '"...," said her father, "she times them ill."': the speech goes on
     before = prefix.split()[-1].lower().strip(".,;:")
     after = [w.lower().strip(".,;:!?") for w in text[f.end : para_end].split()[:3]]
     return before not in verbs and not any(w in verbs for w in after)
