@@ -432,7 +432,7 @@ def report(t: Tally) -> dict:
 # ----------------------------------------------------------------------------- training data
 
 
-def training_groups(p: Prepared, ranker=None):
+def training_groups(p: Prepared):
     """(candidate features, index of the gold speaker) per matched gold quotation.
 
     The conversation history uses the gold speakers (teacher forcing), so the features of
@@ -459,10 +459,7 @@ def training_groups(p: Prepared, ranker=None):
         ent = gold_of_found.get(qi)
         return entity_char.get(ent) if ent else None
 
-    if ranker is not None:  # the history the ranker itself predicts, as at run time
-        choices, ix = QuoteAttributor(ranker).attribute(doc, found, find_narrator(doc, found))
-    else:
-        choices, ix = QuoteAttributor(Ranker(RULE_WEIGHTS)).attribute(doc, found, find_narrator(doc, found), oracle=oracle)
+    choices, ix = QuoteAttributor(Ranker(RULE_WEIGHTS)).attribute(doc, found, find_narrator(doc, found), oracle=oracle)
     mapping = {**map_characters(doc, p.lit, ix.extra_mentions), **p.char_entity}
     groups = []
     for qi, c in enumerate(choices):
