@@ -121,6 +121,16 @@ def test_a_quotation_line_with_its_own_tag_after_a_tagged_one_starts_a_new_parag
     assert [text[s:e] for s, e in paras] == ['"Yes," said he.', '"No," said she. "And more."']
 
 
+def test_a_single_quoted_line_after_a_tagged_single_quoted_one_continues_its_paragraph():
+    # straight single quotes (LitBank tokenises them as "'") are dialogue lines too
+    sentences = [
+        ["'", "Let", "the", "dog", "alone", ",", "'", "growled", "he", "."],
+        ["'", "She", "is", "not", "a", "pet", ".", "'"],
+    ]
+    text, paras, _ = bench.build_text(sentences)
+    assert [text[s:e] for s, e in paras] == ["'Let the dog alone,' growled he. 'She is not a pet.'"]
+
+
 def test_a_named_character_maps_to_the_entity_its_name_mentions_belong_to(corpus):
     # "Tobin" is Tobin's name; two pronouns the characters stage wrongly gave him are Mara's.
     # A reader judges the character by its name, so it maps to Tobin, not to the majority.

@@ -183,7 +183,7 @@ def build_text(sentences: list[list[str]]) -> tuple[str, list[tuple[int, int]], 
         # a line with a quotation and its tag, or a tag line of its own ('said the man .')
         # continuing the quotation's paragraph
         tag_line = not new_para and k > 0 and prev_ends_quote and not open_
-        prev_tagged = bool(words) and (any(w in QUOTE_TOKENS for w in words) or tag_line) and words[-1] in (".", "!", "?", ";")
+        prev_tagged = bool(words) and (starts_quote or any(w in QUOTE_TOKENS for w in words) or tag_line) and words[-1] in (".", "!", "?", ";")
         prev_ends_quote = bool(words) and (words[-1] in ('"', "\u201d", "\u2019", "'") or (
             len(words) > 1 and words[-2] in ('"', "\u201d", "\u2019", "'")
         ) or _dash_opens(words, 0))
