@@ -148,6 +148,59 @@ def test_the_person_addressed_by_a_vocative_is_not_the_speaker():
     assert addressee == "lois"
 
 
+def _chance(doc: Doc, qi: int, who: str) -> float:
+    """The ranker's probability that ``who`` speaks quotation ``qi``."""
+    from ficlens.quotes.attribute import QuoteAttributor
+    from ficlens.quotes.detect import find_quotations
+
+    found = find_quotations(doc.text, [(p.start, p.end) for p in doc.paragraphs], doc.work.emphasis)
+    ranker = Ranker.load()
+    choice = QuoteAttributor(ranker).attribute(doc, found, None)[0][qi]
+    probs = dict(zip(choice.candidates, ranker.probabilities(choice.feats)))
+    return probs.get(who, 0.0)
+
+
+def test_a_question_that_names_someone_makes_them_likelier_to_answer():
+    story = (
+        "Lois, Clark and Perry stood around the desk in the newsroom.\n\n"
+        '"The copy is on your desk," Clark told Perry.\n\n'
+        '"And the photographs, Lois{mark}"\n\n'
+        '"Jimmy still has them."'
+    )
+    cast = {**CLARK_LOIS, "Perry": "perry"}
+    asked = _chance(hand_doc(story.format(mark="?"), cast), 2, "lois")
+    told = _chance(hand_doc(story.format(mark="."), cast), 2, "lois")
+    assert asked > told + 0.05
+
+
+def test_whoever_asked_a_question_is_less_likely_to_answer_it():
+    story = (
+        "Aunt May found Peter in the hall.\n\n"
+        '"I never did see the like of that boy!"\n\n'
+        "She looked out of the door at the yard and then behind the coats.\n\n"
+        '"There you are{mark}"\n\n'
+        '"Nothing."'
+    )
+    cast = {"Aunt May": "may", "Peter": "peter", "She": "may", "she": "may"}
+    asked = _chance(hand_doc(story.format(mark=". What have you been doing in there?"), cast), 2, "may")
+    told = _chance(hand_doc(story.format(mark=". You have been in there all along."), cast), 2, "may")
+    assert asked < told - 0.05
+
+
+def test_after_a_paragraph_of_narration_the_last_speaker_is_likelier_to_go_on():
+    story = (
+        "Aunt May found Peter in the hall.\n\n"
+        '"Where have you been?" Peter asked.\n\n'
+        '"Out looking for you, all morning."\n\n'
+        "{beat}"
+        '"Next time, leave a note."'
+    )
+    cast = {"Aunt May": "may", "Peter": "peter", "She": "may", "she": "may"}
+    went_on = _chance(hand_doc(story.format(beat="The kettle began to whistle on the stove.\n\n"), cast), 2, "may")
+    answered = _chance(hand_doc(story.format(beat=""), cast), 2, "may")
+    assert went_on > answered + 0.05
+
+
 def test_a_phone_caller_who_names_herself_is_the_speaker():
     story = (
         "The phone rang in the apartment and Lois picked it up.\n\n"

@@ -259,6 +259,8 @@ def _with_history(ix: DocIndex, qi: int, base, st: State, tag: Tag | None, voc: 
         d = feats.setdefault(prior[-1], {})
         d["turn1"] = 1.0
         d["turn1_bare"] = 1.0 if bare else 0.0
+        if bare and 0 <= st.last_para < f.para - 1:
+            d["turn1_gap"] = 1.0  # narration came between: the last speaker may go on
     if len(prior) >= 2 and prior[-2]:
         d = feats.setdefault(prior[-2], {})
         d["turn2"] = 1.0
@@ -269,9 +271,15 @@ def _with_history(ix: DocIndex, qi: int, base, st: State, tag: Tag | None, voc: 
         d["same_para"] = 1.0
         if tag is None:
             d["same_para_bare"] = 1.0
+    asked = st.turn_quote >= 0 and f.para != st.last_para and _asks(ix, st.turn_quote)
     if st.turn_quote >= 0 and f.para != st.last_para:
         for m in vocatives(ix, st.turn_quote):
-            feats.setdefault(m.character, {})["voc_prev"] = 1.0
+            d = feats.setdefault(m.character, {})
+            d["voc_prev"] = 1.0
+            if asked:
+                d["voc_prev_asked"] = 1.0  # "When is your next ball, Lizzy?" -- Lizzy answers
+    if asked and prior and prior[-1]:
+        feats[prior[-1]]["turn1_asked"] = 1.0  # a question is answered by someone else
     if 0 <= st.last_para < f.para - 1:
         # named in the narration since the last turn and not yet a speaker: just arrived
         for p in range(st.last_para + 1, f.para):
@@ -300,6 +308,13 @@ def _with_history(ix: DocIndex, qi: int, base, st: State, tag: Tag | None, voc: 
             d["voc_here"] = 1.0
     names = list(feats)
     return names, [feats[c] for c in names]
+
+
+def _asks(ix: DocIndex, qi: int) -> bool:
+    """Whether quotation ``qi`` ends with a question ("Where are you from?")."""
+    q = ix.quotes[qi]
+    body = ix.doc.text[q.start : q.end].rstrip("\"'\u201d\u2019 \n\u2014-")
+    return body.endswith("?")
 
 
 def _antecedent(ix: DocIndex, para: int, before: int, gender: str | None) -> str | None:

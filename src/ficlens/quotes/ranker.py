@@ -43,11 +43,14 @@ FEATURES: tuple[str, ...] = (
     "turn1",  # spoke the previous turn of this conversation
     "turn2",  # spoke the turn before that (turn-taking parity)
     "turn1_bare",  # turn1 on a quotation with no tag and no beat
+    "turn1_gap",  # turn1 with a paragraph of narration since that turn
     "turn2_bare",  # turn2 on a quotation with no tag and no beat
     "same_para",  # spoke an earlier quotation in the same paragraph (a split quote)
     "same_para_bare",
     "voc_here",  # addressed by name in this quotation (so not the speaker)
     "voc_prev",  # addressed by name in the previous turn (so likely answers)
+    "voc_prev_asked",  # ... by a turn that asked a question
+    "turn1_asked",  # spoke the previous turn, which asked a question (answered by another)
     "named_in_quote",  # named inside this quotation, not as a vocative
     "narrator",  # the first-person narrator
     "narrator_bare",  # narrator on a quotation with no tag and no beat
@@ -79,11 +82,14 @@ RULE_WEIGHTS: dict[str, float] = {
     "turn1": -1.0,
     "turn2": 1.0,
     "turn1_bare": -1.5,
+    "turn1_gap": 1.0,
     "turn2_bare": 2.5,
     "same_para": 1.5,
     "same_para_bare": 3.0,
     "voc_here": -4.0,
     "voc_prev": 2.0,
+    "voc_prev_asked": 1.0,
+    "turn1_asked": -1.0,
     "named_in_quote": -1.0,
     "narrator": 0.0,
     "narrator_bare": 0.5,
