@@ -212,3 +212,33 @@ def test_a_name_never_ends_in_a_lowercase_word():
     doc, _ = analyse_text((FIXTURES / "narrative" / "no_fandom.txt").read_text(encoding="utf-8"), name="fair.txt", stages=["characters"])
     ids = {c.id for c in doc.characters}
     assert "oliver" in ids and not any(i.startswith("oliver_") for i in ids)
+
+
+def test_a_doctor_addressed_as_doctor_stays_the_doctor_named_before():
+    text = (
+        "Dr. Ruth Okafor had just come in from the rain when the bell rang.\n\n"
+        "A boy stood on the step, out of breath.\n\n"
+        '"Good evening, doctor. Can you come? My sister is sick."\n\n'
+        "The doctor took her bag down from the shelf.\n\n"
+        '"Lead the way," the doctor said.\n'
+    )
+    doc, obj = analyse_text(text, name="doctor.txt")
+    doctors = {m.character for m in doc.mentions if "doctor" in m.text.lower() or "Okafor" in m.text}
+    assert len(doctors) == 1
+    assert obj["quotes"][-1]["speaker"] == doctors.pop()
+
+
+def test_the_stranger_is_the_same_stranger_twenty_paragraphs_on():
+    filler = "\n\n".join(
+        f"Rain ran down the window of the inn for the {n}th hour, and the fire in the grate burned low." for n in range(4, 24)
+    )
+    text = (
+        "The stranger came into the inn at dusk and asked for a room.\n\n"
+        '"One night," the stranger said.\n\n' + filler + "\n\n"
+        "The stranger came down the stairs with his bag.\n\n"
+        '"I will pay now," the stranger said.\n'
+    )
+    doc, obj = analyse_text(text, name="stranger.txt")
+    strangers = {m.character for m in doc.mentions if "stranger" in m.text.lower()}
+    assert len(strangers) == 1
+    assert obj["quotes"][0]["speaker"] == obj["quotes"][1]["speaker"] == strangers.pop()

@@ -559,6 +559,7 @@ def find_nominals(doc: Doc, lex: Lexicon, in_quote: list[bool], taken: set[int],
                 role=_role(t) if t.dep else "other",
                 definite=det in ("the", "this", "that") or possessor >= 0,
                 possessor=possessor, relation=relation,
+                vocative=t0 == t.i and _is_vocative(doc, t0, t1, in_quote),  # "Good evening, doctor."
             )
         )
     return out

@@ -32,7 +32,9 @@ SPEAKER_WINDOW_SENTS = 40
 _TITLE_ABBR = {"dr": "doctor", "capt": "captain", "col": "colonel", "gen": "general", "lt": "lieutenant",
                "sgt": "sergeant", "prof": "professor", "rev": "reverend", "det": "detective", "gov": "governor",
                "sen": "senator", "mr": "", "mrs": "", "ms": "", "miss": ""}
-NOMINAL_WINDOW_PARAS = 12
+# "the stranger" is the same stranger this many paragraphs on (12 split LitBank's recurring
+# nurses and doctors in two; 40 and 100 measure alike, 40 keeps distant chapters apart)
+NOMINAL_WINDOW_PARAS = 40
 NOMINAL_WINDOW_SENTS = 6
 PLURAL_WINDOW_SENTS = 3
 WE_WINDOW_SENTS = 20
@@ -248,6 +250,13 @@ class Resolver:
                 self.relatives[key] = e.idx
                 self._touch(e, m)
                 return e
+        if (m.definite or m.vocative) and m.possessor < 0 and m.key in self.titled:
+            # "the captain" after "Captain Smollett", "the parson" after "Parson Tringham";
+            # "Good evening, doctor." to Dr. Archie
+            e = self._live(self.titled[m.key])
+            e.add(m)
+            self._touch(e, m)
+            return e
         if m.definite and (m.possessor < 0 or not m.relation):
             # "the Ayah" ... "her Ayah": a possessed noun that names no kin is the same role
             prev = self.nominal_recent.get(m.key)
@@ -257,12 +266,6 @@ class Resolver:
                 self._touch(e, m)
                 self.nominal_recent[m.key] = (e.idx, m.para)
                 return e
-        if m.definite and m.possessor < 0 and m.key in self.titled:
-            # "the captain" after "Captain Smollett", "the parson" after "Parson Tringham"
-            e = self._live(self.titled[m.key])
-            e.add(m)
-            self._touch(e, m)
-            return e
         if m.definite and m.possessor < 0 and m.gender and m.kind == "nominal":
             # "the old man" after "he": the salient entity of that gender, nearby
             e = self.pronoun(m, window=NOMINAL_WINDOW_SENTS, strict=True)
