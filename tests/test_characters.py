@@ -242,3 +242,28 @@ def test_the_stranger_is_the_same_stranger_twenty_paragraphs_on():
     strangers = {m.character for m in doc.mentions if "stranger" in m.text.lower()}
     assert len(strangers) == 1
     assert obj["quotes"][0]["speaker"] == obj["quotes"][1]["speaker"] == strangers.pop()
+
+
+def test_an_unnamed_figure_later_named_by_title_is_one_character():
+    text = (
+        "An elderly parson came riding up the lane on a grey mare, humming to himself.\n\n"
+        "The parson reined in beside the gate and looked down at the boy.\n\n"
+        '"Whose field is this?" the parson asked.\n\n'
+        '"Mine, sir, or my father\'s."\n\n'
+        "Parson Hollis nodded slowly and rode on toward the village.\n"
+    )
+    doc, _ = analyse_text(text, name="parson.txt")
+    parsons = {m.character for m in doc.mentions if "parson" in m.text.lower() or "Hollis" in m.text}
+    assert len(parsons) == 1
+
+
+def test_the_widow_is_the_widow_named_with_her_title():
+    text = (
+        "The Widow Marlowe took me in after the flood. The widow gave me a bed by the stove.\n\n"
+        '"You will wash before supper," the widow said.\n\n'
+        "The Widow Marlowe was strict, but she was kind.\n"
+    )
+    doc, obj = analyse_text(text, name="widow.txt")
+    widows = {m.character for m in doc.mentions if "widow" in m.text.lower()}
+    assert len(widows) == 1
+    assert obj["quotes"][0]["speaker"] == widows.pop()

@@ -148,6 +148,8 @@ def _with_honorific(doc: Doc, lex: Lexicon, t0: int) -> tuple[int, str | None]:
 
 def _split_honorific(toks: Sequence[Token], lex: Lexicon, t0: int, t1: int) -> tuple[str | None, list[str]]:
     words = [t.text for t in toks[t0:t1] if t.text != "."]
+    if len(words) > 2 and words[0].lower() == "the" and words[1].lower().rstrip(".") in lex.honorifics:
+        words = words[1:]  # "the Widow Douglas": the article belongs to the title
     hon = None
     while len(words) > 1 and words[0].lower().rstrip(".") in lex.honorifics:
         hon = hon or words[0].lower().rstrip(".")

@@ -36,6 +36,12 @@ _TITLE_ABBR = {"dr": "doctor", "capt": "captain", "col": "colonel", "gen": "gene
 # nurses and doctors in two; 40 and 100 measure alike, 40 keeps distant chapters apart)
 NOMINAL_WINDOW_PARAS = 40
 NOMINAL_WINDOW_SENTS = 6
+
+
+def title_key(honorific: str) -> str:
+    """The role noun a title stands for: "dr" -> "doctor", "captain" -> "captain"."""
+    return _TITLE_ABBR.get(honorific, honorific)
+
 PLURAL_WINDOW_SENTS = 3
 WE_WINDOW_SENTS = 20
 NOMINAL_PENALTY = 2.0
@@ -112,7 +118,7 @@ class Resolver:
             e = self._live(m.entity)
             self._touch(e, m)
             if m.honorific:
-                self.titled[_TITLE_ABBR.get(m.honorific, m.honorific)] = e.idx
+                self.titled[title_key(m.honorific)] = e.idx
 
     def _live(self, idx: int) -> Entity:
         e = self.entities[idx]

@@ -14,7 +14,7 @@ from . import mentions as mdet
 from .cluster import Entity, cluster_names, link_kb, live, merge, reassign_shared_names
 from .lexicon import Lexicon, lexicon
 from .mentions import MentionCand
-from .pronouns import Resolver, entity_gender
+from .pronouns import NOMINAL_WINDOW_PARAS, Resolver, entity_gender, title_key
 from .quotespans import quote_spans, token_flags
 
 _TOKEN_RE = re.compile(r"[\w]+|[^\w\s]")
@@ -207,6 +207,7 @@ def _resolve_in_order(doc: Doc, found: list[MentionCand], entities: list[Entity]
             if host is not None and m.entity >= 0 and not host.narrator and not any(x.kind == "name" for x in host.mentions):
                 # "the scrivener, Bartleby": the nominal's entity was Bartleby all along
                 merge(entities, res._live(m.entity), host)
+            _title_names_the_figure(res, entities, m)
             res.observe(m)
         elif m.kind == "pronoun":
             if narrator is not None and _is_narration_i(m):
@@ -222,6 +223,21 @@ def _resolve_in_order(doc: Doc, found: list[MentionCand], entities: list[Entity]
             res.nominal(m, new_entity)
         elif m.kind == "nominal" and not m.in_quote:
             res.plural(m, new_entity)
+
+
+def _title_names_the_figure(res, entities: list[Entity], m: MentionCand) -> None:
+    """"The parson" rode up; later the narration calls him "Parson Tringham": the unnamed
+    figure was the titled name all along (only when the figure has no name of its own)."""
+    if not m.honorific or m.entity < 0:
+        return
+    prev = res.nominal_recent.get(title_key(m.honorific))
+    if not prev or m.para - prev[1] > NOMINAL_WINDOW_PARAS:
+        return
+    figure, named = res._live(prev[0]), res._live(m.entity)
+    if figure is named or figure.narrator or any(x.kind == "name" for x in figure.mentions):
+        return
+    first, second = sorted((figure, named), key=lambda e: e.mentions[0].start)
+    merge(entities, first, second)
 
 
 def _kb_relative(owner: Entity, m: MentionCand, entities: list[Entity]) -> Entity | None:
