@@ -267,3 +267,14 @@ def test_the_widow_is_the_widow_named_with_her_title():
     widows = {m.character for m in doc.mentions if "widow" in m.text.lower()}
     assert len(widows) == 1
     assert obj["quotes"][0]["speaker"] == widows.pop()
+
+
+def test_a_sentence_opening_adverb_is_not_part_of_a_name():
+    text = (
+        "The boys played by the river every evening. Sometimes Tobias strayed in here, and played with the rest.\n\n"
+        '"Come on," Tobias said.\n'
+    )
+    doc, _ = analyse_text(text, name="river.txt", stages=["characters"])
+    names = {c.name for c in doc.characters}
+    assert "Tobias" in names
+    assert not any(n.startswith("Sometimes") for n in names)
