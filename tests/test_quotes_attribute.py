@@ -395,3 +395,21 @@ def test_said_i_is_the_narrator_never_a_character_called_i():
     doc = hand_doc(text, cast, profile="full")
     assert speakers(doc) == ["narrator", "cotter"]
     assert {c.id for c in doc.characters} == {"narrator", "cotter"}
+
+
+@pytest.mark.model
+def test_the_voice_of_a_character_speaks_for_them():
+    text = 'Lois sat alone in the newsroom.\n\n"Working late again?" called the voice of Clark from the door.'
+    (_, who, _, how), = attribute(hand_doc(text, CLARK_LOIS, profile="full"))
+    assert (who, how) == ("clark", "explicit")
+
+
+@pytest.mark.model
+def test_an_adverb_after_the_tag_is_not_the_speaker():
+    # the small parser makes "little" the subject of "said" and "man" its dependent
+    text = (
+        'Clark and Lois waited by the gate.\n\n'
+        '"Move along, you young vagrant!" said the guard a little impatiently; "I suppose you would stand there all night, if I hadn\'t told you."'
+    )
+    got = attribute(hand_doc(text, CLARK_LOIS, profile="full"))
+    assert all(who is not None and "guard" in who for _, who, _, _ in got)

@@ -183,12 +183,21 @@ def _subject(ix: DocIndex, verb: int, window: list[int], mentions: list[Mention]
                 continue  # a parse joining quotation and tag can make words said the subject
             if toks[c].dep not in SUBJECT_DEPS and not _inverted_subject(ix, verb, c):
                 continue
+            if toks[c].pos == "ADJ" and any(toks[g].pos in ("NOUN", "PROPN") for g in ix.children.get(c, ()) if g < c):
+                # "said the man a little impatiently": the parser made "little" the subject
+                m = _noun_after_verb(ix, verb, mentions)
+                if m is not None:
+                    return m
             m = ix.mention_at_token(c, mentions)
             if m is None and toks[c].lower in VOICE_NOUNS:
-                # "Clark's voice called": the voice's owner speaks
+                # "Clark's voice called", "cried the voice of John Reed": the owner speaks
                 for g in ix.children.get(c, ()):
                     if toks[g].dep == "poss":
                         m = ix.mention_at_token(g, mentions)
+                    elif toks[g].dep == "prep" and toks[g].lower == "of":
+                        for o in ix.children.get(g, ()):
+                            if toks[o].dep == "pobj":
+                                m = ix.mention_at_token(o, mentions) or m
             if toks[c].lower in written_nouns():
                 return None  # "the sign said": written, nobody speaks
             if m is None and (toks[c].pos in NOMINAL_POS or toks[c].lower in SOMEONE) and toks[c].lower not in OWNED_VOICE:
