@@ -118,6 +118,8 @@ class QuoteAttributor:
         oracle: Callable[[int], str | None] | None = None,
     ) -> tuple[list[Choice], DocIndex]:
         ix = DocIndex.build(doc, found, narrator)
+        tags = [find_tag(ix, qi) if f.kind != "other" else None for qi, f in enumerate(found)]
+        ahead = _tags_ahead(ix, tags)
         sal = _Salience(ix)
         beam = [_Hyp(0.0, State())]
         width = 1 if oracle is not None else self.beam
@@ -125,12 +127,16 @@ class QuoteAttributor:
             if f.kind == "other":
                 beam = [_Hyp(h.logp, h.state, Choice(None, 0.0, "unknown", "other", None, [], -1), h) for h in beam]
                 continue
-            tag = find_tag(ix, qi)
+            tag = tags[qi]
             if tag is not None and tag.subject is not None:
                 ix.tag_spans.add((tag.subject.start, tag.subject.end))
             kind = tag.kind if tag is not None and tag.kind != "speech" else f.kind
             voc = [m.character for m in vocatives(ix, qi)]
             base = self._base_features(ix, qi, tag, voc, sal.advance(f.para))
+            if tag is None or tag.subject is None:
+                for key, who in zip(("next_tag", "next2_tag"), ahead.get(qi, ())):
+                    if who is not None:
+                        base[0].setdefault(who, {})[key] = 1.0
             takes_turn = kind == "speech" and f.style != "italic"
             nxt: list[_Hyp] = []
             for h in beam:
@@ -217,6 +223,31 @@ class QuoteAttributor:
                 feats[c]["voc_here"] = 1.0
         bare = tag is None and not narr
         return feats, bare
+
+
+def _tags_ahead(ix: DocIndex, tags: list[Tag | None]) -> dict[int, tuple[str | None, str | None]]:
+    """For each quotation, who the speech tags of the next two turns name (each turn the
+    first quotation of the next paragraph, in paragraphs that follow on without narration
+    between): a reply's tag says who this line is not, the one after who it likely is."""
+    firsts: list[int] = []  # first quotation of each quoted paragraph
+    last = -1
+    for qi, q in enumerate(ix.quotes):
+        if q.kind != "other" and q.para != last:
+            firsts.append(qi)
+            last = q.last_para
+    out: dict[int, tuple[str | None, str | None]] = {}
+    for k, qi in enumerate(firsts):
+        names: list[str | None] = []
+        prev = qi
+        for j in firsts[k + 1 : k + 3]:
+            if ix.quotes[j].para != ix.quotes[prev].last_para + 1:
+                break
+            t = tags[j]
+            names.append(t.subject.character if t is not None and t.subject is not None else None)
+            prev = j
+        if names:
+            out[qi] = (names[0], names[1] if len(names) > 1 else None)
+    return out
 
 
 def _enter(ix: DocIndex, st: State, para: int) -> State:

@@ -62,6 +62,8 @@ FEATURES: tuple[str, ...] = (
     "recent",  # named in the narration of the last few paragraphs (on the scene)
     "recent_silent",  # on the scene and has not spoken in this conversation yet
     "arrival",  # named in the narration since the last turn, not yet a speaker
+    "next_tag",  # an untagged line; the next turn's tag names this candidate (so not them)
+    "next2_tag",  # ... the tag of the turn after next names them (the same side of the exchange)
 )
 
 RULE_WEIGHTS: dict[str, float] = {
@@ -101,6 +103,8 @@ RULE_WEIGHTS: dict[str, float] = {
     "recent": 0.5,
     "recent_silent": 0.5,
     "arrival": 2.0,
+    "next_tag": -1.0,
+    "next2_tag": 0.5,
 }
 
 MODEL_FILE = ("data", "quotes", "ranker.json")
