@@ -419,3 +419,16 @@ def test_an_adverb_after_the_tag_is_not_the_speaker():
     )
     got = attribute(hand_doc(text, CLARK_LOIS, profile="full"))
     assert all(who is not None and "guard" in who for _, who, _, _ in got)
+
+
+@pytest.mark.model
+def test_a_gerund_after_a_quotation_is_no_speech_tag():
+    cast = {"I": "narrator", "me": "narrator", "Holt": "holt", "he": "holt", "He": "holt"}
+    text = (
+        'Holt turned the boot over in his hands.\n\n'
+        '"It is simplicity itself," said Holt. "The mud on the heel is red, and red mud means the quarry road." '
+        "I could not help laughing at the ease of it.\n\n"
+        '"And the letter?" I asked.'
+    )
+    doc = hand_doc(text, cast, profile="full")
+    assert speakers(doc) == ["holt", "holt", "narrator"]

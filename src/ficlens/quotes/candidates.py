@@ -257,6 +257,15 @@ def _inverted_subject(ix: DocIndex, verb: int, c: int) -> bool:
     return 0 < c - verb <= 3 and toks[c].dep in INVERTED_DEPS and _follows_quote(ix, verb)
 
 
+def _not_a_tag_verb(ix: DocIndex, ti: int) -> bool:
+    """A speech word that does not tag anything: a noun ("examined the writing") or a bare
+    gerund ("I could not help laughing"); "was saying" (with its auxiliary) still tags."""
+    t = ix.doc.tokens[ti]
+    if t.pos == "NOUN":
+        return True
+    return t.tag == "VBG" and not any(ix.doc.tokens[c].dep in ("aux", "auxpass") for c in ix.children.get(ti, ()))
+
+
 def _it_names_writing(ix: DocIndex, verb: int, para: int) -> bool:
     """"It said" where the paragraph is about a sign, a note, a screen."""
     toks = ix.doc.tokens
@@ -293,6 +302,8 @@ def find_tag(ix: DocIndex, qi: int) -> Tag | None:
         for ti in window:
             w = doc.tokens[ti].text.lower()
             if w not in speech and w not in thought and w not in wverbs:
+                continue
+            if _not_a_tag_verb(ix, ti):
                 continue
             subj = _subject(ix, ti, window, mentions)
             words = {doc.tokens[j].text.lower() for j in window}
