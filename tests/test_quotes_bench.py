@@ -131,6 +131,18 @@ def test_a_single_quoted_line_after_a_tagged_single_quoted_one_continues_its_par
     assert [text[s:e] for s, e in paras] == ["'Let the dog alone,' growled he. 'She is not a pet.'"]
 
 
+def test_a_quotation_running_over_two_lines_closes_and_the_narration_after_opens_a_paragraph():
+    # LitBank cuts one quotation into sentences; the closing mark on the second line must be
+    # read as closing (not as a new opening), or the narration after joins the speech
+    sentences = [
+        ['"', "I", "have", "no", "data", "yet", "."],
+        ["What", "do", "you", "make", "of", "it", "?", '"'],
+        ["I", "turned", "the", "letter", "over", "."],
+    ]
+    text, paras, _ = bench.build_text(sentences)
+    assert [text[s:e] for s, e in paras] == ['"I have no data yet. What do you make of it?"', "I turned the letter over."]
+
+
 def test_a_named_character_maps_to_the_entity_its_name_mentions_belong_to(corpus):
     # "Tobin" is Tobin's name; two pronouns the characters stage wrongly gave him are Mara's.
     # A reader judges the character by its name, so it maps to Tobin, not to the majority.

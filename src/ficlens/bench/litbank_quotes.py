@@ -78,10 +78,11 @@ DASH_LINE = ("\u2014", "--", "\u2013")
 QUOTE_TOKENS = frozenset({'"', "\u201c", "\u201d", "\u2018", "\u2019"})
 
 
-def _marks(words: list[str]) -> list[str]:
-    """Per token: 'open', 'close' or '' for the quotation marks of one line (LitBank tokens)."""
+def _marks(words: list[str], dbl: bool = False) -> list[str]:
+    """Per token: 'open', 'close' or '' for the quotation marks of one line (LitBank tokens);
+    ``dbl``: the line starts inside a double-quoted quotation."""
     out = []
-    dbl = sgl = False
+    sgl = False
     for j, w in enumerate(words):
         role = ""
         prev = words[j - 1] if j else ""
@@ -102,9 +103,10 @@ def _dash_opens(words: list[str], j: int) -> bool:
     return words[j] in DASH_LINE and j + 1 < len(words) and words[j + 1][:1].isupper()
 
 
-def _join(words: list[str]) -> list[str]:
-    """Separators before each token so the line reads as printed prose ("said, \u201cYes.\u201d")."""
-    roles = _marks(words)
+def _join(words: list[str], inside: bool = False) -> list[str]:
+    """Separators before each token so the line reads as printed prose ("said, \u201cYes.\u201d");
+    ``inside``: the line starts inside a quotation."""
+    roles = _marks(words, inside)
     seps = []
     for j, w in enumerate(words):
         if j == 0 or w in NO_SPACE_BEFORE or roles[j] == "close" or words[j - 1] in NO_SPACE_AFTER or roles[j - 1] == "open":
@@ -129,7 +131,7 @@ def _has_own_tag(words: list[str]) -> bool:
 
 
 def _quote_state(words: list[str], open_: bool) -> bool:
-    for w, role in zip(words, _marks(words)):
+    for w, role in zip(words, _marks(words, open_)):
         if w in ('"', "\u201c", "\u201d"):
             open_ = role == "open"
     return open_
@@ -168,7 +170,7 @@ def build_text(sentences: list[list[str]]) -> tuple[str, list[tuple[int, int]], 
                 paras[-1] = (paras[-1][0], pos - len(sep))
             paras.append((pos, pos))
         sent: list[tuple[int, int]] = []
-        for j, (w, gap) in enumerate(zip(words, _join(words))):
+        for j, (w, gap) in enumerate(zip(words, _join(words, open_))):
             if j and _dash_opens(words, j) and words[j - 1] in (":", ".", "!", "?"):
                 gap = "\n\n"  # "intoned: — Introibo": a dialogue dash opens a paragraph
                 paras[-1] = (paras[-1][0], pos)
