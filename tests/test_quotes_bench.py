@@ -143,6 +143,19 @@ def test_a_quotation_running_over_two_lines_closes_and_the_narration_after_opens
     assert [text[s:e] for s, e in paras] == ['"I have no data yet. What do you make of it?"', "I turned the letter over."]
 
 
+def test_a_quotation_straight_after_another_in_one_line_opens_a_paragraph():
+    # LitBank's sentence split can leave two speakers' lines in one sentence
+    sentences = [["\u201c", "A", "swell", "rig", "--", "\u201d", "\u201c", "It", "sure", "is", "!", "\u201d"]]
+    text, paras, _ = bench.build_text(sentences)
+    assert [text[s:e] for s, e in paras] == ["\u201cA swell rig --\u201d", "\u201cIt sure is!\u201d"]
+
+
+def test_a_tagged_quotation_after_a_tagged_one_in_one_line_opens_a_paragraph():
+    sentences = [["\u201c", "Good", "night", ",", "\u201d", "I", "said", ".", "\u201c", "Not", "yet", "!", "\u201d", "said", "he", "."]]
+    text, paras, _ = bench.build_text(sentences)
+    assert [text[s:e] for s, e in paras] == ["\u201cGood night,\u201d I said.", "\u201cNot yet!\u201d said he."]
+
+
 def test_a_named_character_maps_to_the_entity_its_name_mentions_belong_to(corpus):
     # "Tobin" is Tobin's name; two pronouns the characters stage wrongly gave him are Mara's.
     # A reader judges the character by its name, so it maps to Tobin, not to the majority.

@@ -98,6 +98,23 @@ def _marks(words: list[str], dbl: bool = False) -> list[str]:
     return out
 
 
+def _new_turn(words: list[str], roles: list[str], j: int) -> bool:
+    """Inside one LitBank line: '... rig --" "And, oh, mamma!' (a quotation straight after
+    another) or '"...," I faltered. "Much of that!" said he' (a quotation with its own tag
+    after a tagged one) is another speaker, a paragraph LitBank's sentence split lost."""
+    if roles[j] != "open":
+        return False
+    if roles[j - 1] == "close":
+        return True
+    if words[j - 1] not in (".", "!", "?") or "close" not in roles[:j]:
+        return False
+    from ..quotes.lexicon import speech_verbs
+
+    verbs = speech_verbs()
+    close = next((k for k in range(j + 1, len(words)) if roles[k] == "close"), None)
+    return close is not None and any(w.lower() in verbs for w in words[close + 1 : close + 4])
+
+
 def _dash_opens(words: list[str], j: int) -> bool:
     """A dialogue dash: a dash token followed by a capitalised word."""
     return words[j] in DASH_LINE and j + 1 < len(words) and words[j + 1][:1].isupper()
@@ -170,9 +187,12 @@ def build_text(sentences: list[list[str]]) -> tuple[str, list[tuple[int, int]], 
                 paras[-1] = (paras[-1][0], pos - len(sep))
             paras.append((pos, pos))
         sent: list[tuple[int, int]] = []
+        roles = _marks(words, open_)
         for j, (w, gap) in enumerate(zip(words, _join(words, open_))):
-            if j and _dash_opens(words, j) and words[j - 1] in (":", ".", "!", "?"):
-                gap = "\n\n"  # "intoned: — Introibo": a dialogue dash opens a paragraph
+            if j and (_dash_opens(words, j) and words[j - 1] in (":", ".", "!", "?") or _new_turn(words, roles, j)):
+                # "intoned: — Introibo": a dialogue dash opens a paragraph; so does a
+                # quotation right after another or after a tagged one with a tag of its own
+                gap = "\n\n"
                 paras[-1] = (paras[-1][0], pos)
                 paras.append((pos + len(gap), pos + len(gap)))
             parts.append(gap)
