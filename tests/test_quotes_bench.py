@@ -156,6 +156,15 @@ def test_a_tagged_quotation_after_a_tagged_one_in_one_line_opens_a_paragraph():
     assert [text[s:e] for s, e in paras] == ["\u201cGood night,\u201d I said.", "\u201cNot yet!\u201d said he."]
 
 
+def test_a_quotation_line_answering_a_tagged_question_starts_a_new_paragraph():
+    sentences = [
+        ["\u201c", "Which", "?", "\u201d", "asked", "the", "doctor", "."],
+        ["\u201c", "Brother", ".", "\u201d"],
+    ]
+    text, paras, _ = bench.build_text(sentences)
+    assert [text[s:e] for s, e in paras] == ["\u201cWhich?\u201d asked the doctor.", "\u201cBrother.\u201d"]
+
+
 def test_a_named_character_maps_to_the_entity_its_name_mentions_belong_to(corpus):
     # "Tobin" is Tobin's name; two pronouns the characters stage wrongly gave him are Mara's.
     # A reader judges the character by its name, so it maps to Tobin, not to the majority.

@@ -115,6 +115,15 @@ def _new_turn(words: list[str], roles: list[str], j: int) -> bool:
     return close is not None and any(w.lower() in verbs for w in words[close + 1 : close + 4])
 
 
+def _asks(words: list[str], inside: bool = False) -> bool:
+    """Whether the line's last quotation ends with a question mark."""
+    roles = _marks(words, inside)
+    closes = [j for j, r in enumerate(roles) if r == "close" and j]
+    if not closes:
+        return bool(words) and words[-1] == "?"
+    return words[closes[-1] - 1] == "?"
+
+
 def _dash_opens(words: list[str], j: int) -> bool:
     """A dialogue dash: a dash token followed by a capitalised word."""
     return words[j] in DASH_LINE and j + 1 < len(words) and words[j + 1][:1].isupper()
@@ -166,14 +175,16 @@ def build_text(sentences: list[list[str]]) -> tuple[str, list[tuple[int, int]], 
     paras: list[tuple[int, int]] = []
     spans: list[list[tuple[int, int]]] = []
     open_ = False
-    prev_ends_quote = prev_tagged = False
+    prev_ends_quote = prev_tagged = prev_asks = False
     for k, words in enumerate(sentences):
         starts_quote = bool(words) and (words[0] in ('"', "\u201c", "\u2018", "'") or _dash_opens(words, 0))
-        if k and starts_quote and prev_tagged and not open_ and not _has_own_tag(words):
+        if k and starts_quote and prev_tagged and not open_ and not _has_own_tag(words) and not prev_asks:
             # '"Ditto," remarked Good.' then '"I'll go into training."': LitBank cuts a
             # paragraph into sentences; in print a quotation after a tag mostly continues
             # the same speaker's paragraph, unless it carries a speech tag of its own
-            # ('"Yes," said he.' / '"No," said she.': a new speaker, nine times in ten)
+            # ('"Yes," said he.' / '"No," said she.': a new speaker, nine times in ten) or
+            # answers a question ('"Which?" repeated the doctor.' / '"Brother."': another
+            # speaker in 64 of 72 such pairs)
             new_para = False
         elif k == 0 or starts_quote:
             new_para, open_ = True, False  # marks are matched afresh in each paragraph
@@ -188,6 +199,7 @@ def build_text(sentences: list[list[str]]) -> tuple[str, list[tuple[int, int]], 
             paras.append((pos, pos))
         sent: list[tuple[int, int]] = []
         roles = _marks(words, open_)
+        line_open = open_
         for j, (w, gap) in enumerate(zip(words, _join(words, open_))):
             if j and (_dash_opens(words, j) and words[j - 1] in (":", ".", "!", "?") or _new_turn(words, roles, j)):
                 # "intoned: — Introibo": a dialogue dash opens a paragraph; so does a
@@ -206,6 +218,7 @@ def build_text(sentences: list[list[str]]) -> tuple[str, list[tuple[int, int]], 
         # continuing the quotation's paragraph
         tag_line = not new_para and k > 0 and prev_ends_quote and not open_
         prev_tagged = bool(words) and (starts_quote or any(w in QUOTE_TOKENS for w in words) or tag_line) and words[-1] in (".", "!", "?", ";")
+        prev_asks = bool(words) and _asks(words, line_open)
         prev_ends_quote = bool(words) and (words[-1] in ('"', "\u201d", "\u2019", "'") or (
             len(words) > 1 and words[-2] in ('"', "\u201d", "\u2019", "'")
         ) or _dash_opens(words, 0))
