@@ -165,6 +165,16 @@ def test_a_quotation_line_answering_a_tagged_question_starts_a_new_paragraph():
     assert [text[s:e] for s, e in paras] == ["\u201cWhich?\u201d asked the doctor.", "\u201cBrother.\u201d"]
 
 
+def test_a_speech_of_several_lines_with_its_own_tag_at_the_end_starts_a_new_paragraph():
+    sentences = [
+        ['"', "I", "need", "pencils", ",", '"', "said", "Amy", "."],
+        ['"', "Mother", "said", "nothing", "."],
+        ["Let", "us", "buy", "it", ",", '"', "cried", "Jo", "."],
+    ]
+    text, paras, _ = bench.build_text(sentences)
+    assert [text[s:e] for s, e in paras] == ['"I need pencils," said Amy.', '"Mother said nothing. Let us buy it," cried Jo.']
+
+
 def test_a_named_character_maps_to_the_entity_its_name_mentions_belong_to(corpus):
     # "Tobin" is Tobin's name; two pronouns the characters stage wrongly gave him are Mara's.
     # A reader judges the character by its name, so it maps to Tobin, not to the majority.

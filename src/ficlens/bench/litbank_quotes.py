@@ -142,6 +142,23 @@ def _join(words: list[str], inside: bool = False) -> list[str]:
     return seps
 
 
+def _through_close(sentences: list[list[str]], k: int, reach: int = 6) -> list[str]:
+    """Line ``k`` and the lines after it up to the one where its quotation closes: a
+    speech of several sentences carries its tag after the last ('"... Let's each buy
+    what we want," cried Jo')."""
+    words: list[str] = []
+    dbl = False
+    for line in sentences[k : k + reach]:
+        words = words + line
+        roles = _marks(line, dbl)
+        for w, r in zip(line, roles):
+            if w in ('"', "\u201c", "\u201d"):
+                dbl = r == "open"
+        if not dbl:
+            break
+    return words
+
+
 def _has_own_tag(words: list[str]) -> bool:
     """A speech verb in the narration of a line (outside its quotation marks)."""
     from ..quotes.lexicon import speech_verbs
@@ -178,7 +195,7 @@ def build_text(sentences: list[list[str]]) -> tuple[str, list[tuple[int, int]], 
     prev_ends_quote = prev_tagged = prev_asks = False
     for k, words in enumerate(sentences):
         starts_quote = bool(words) and (words[0] in ('"', "\u201c", "\u2018", "'") or _dash_opens(words, 0))
-        if k and starts_quote and prev_tagged and not open_ and not _has_own_tag(words) and not prev_asks:
+        if k and starts_quote and prev_tagged and not open_ and not _has_own_tag(_through_close(sentences, k)) and not prev_asks:
             # '"Ditto," remarked Good.' then '"I'll go into training."': LitBank cuts a
             # paragraph into sentences; in print a quotation after a tag mostly continues
             # the same speaker's paragraph, unless it carries a speech tag of its own
