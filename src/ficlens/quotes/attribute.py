@@ -309,8 +309,6 @@ def _with_history(ix: DocIndex, qi: int, base, st: State, tag: Tag | None, voc: 
             d["voc_prev"] = 1.0
             if asked:
                 d["voc_prev_asked"] = 1.0  # "When is your next ball, Lizzy?" -- Lizzy answers
-    if asked and prior and prior[-1]:
-        feats[prior[-1]]["turn1_asked"] = 1.0  # a question is answered by someone else
     if 0 <= st.last_para < f.para - 1:
         # named in the narration since the last turn and not yet a speaker: just arrived
         for p in range(st.last_para + 1, f.para):

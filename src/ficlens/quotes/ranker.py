@@ -50,7 +50,6 @@ FEATURES: tuple[str, ...] = (
     "voc_here",  # addressed by name in this quotation (so not the speaker)
     "voc_prev",  # addressed by name in the previous turn (so likely answers)
     "voc_prev_asked",  # ... by a turn that asked a question
-    "turn1_asked",  # spoke the previous turn, which asked a question (answered by another)
     "named_in_quote",  # named inside this quotation, not as a vocative
     "narrator",  # the first-person narrator
     "narrator_bare",  # narrator on a quotation with no tag and no beat
@@ -91,7 +90,6 @@ RULE_WEIGHTS: dict[str, float] = {
     "voc_here": -4.0,
     "voc_prev": 2.0,
     "voc_prev_asked": 1.0,
-    "turn1_asked": -1.0,
     "named_in_quote": -1.0,
     "narrator": 0.0,
     "narrator_bare": 0.5,
