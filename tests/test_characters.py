@@ -23,6 +23,11 @@ def narration_he(doc) -> list[str]:
     return [m.character for m in doc.mentions if m.text == "he" and not m.in_quote]
 
 
+def characters_mentioned_as(doc, *words: str) -> set[str]:
+    """The characters of every mention whose text holds one of ``words`` (any case)."""
+    return {m.character for m in doc.mentions if any(w.lower() in m.text.lower() for w in words)}
+
+
 def chars(name: str) -> dict:
     doc, _ = analysed(name)
     return {c.id: c for c in doc.characters}
@@ -223,7 +228,7 @@ def test_a_doctor_addressed_as_doctor_stays_the_doctor_named_before():
         '"Lead the way," the doctor said.\n'
     )
     doc, obj = analyse_text(text, name="doctor.txt")
-    doctors = {m.character for m in doc.mentions if "doctor" in m.text.lower() or "Okafor" in m.text}
+    doctors = characters_mentioned_as(doc, "doctor", "Okafor")
     assert len(doctors) == 1
     assert obj["quotes"][-1]["speaker"] == doctors.pop()
 
@@ -239,7 +244,7 @@ def test_the_stranger_is_the_same_stranger_twenty_paragraphs_on():
         '"I will pay now," the stranger said.\n'
     )
     doc, obj = analyse_text(text, name="stranger.txt")
-    strangers = {m.character for m in doc.mentions if "stranger" in m.text.lower()}
+    strangers = characters_mentioned_as(doc, "stranger")
     assert len(strangers) == 1
     assert obj["quotes"][0]["speaker"] == obj["quotes"][1]["speaker"] == strangers.pop()
 
@@ -253,7 +258,7 @@ def test_an_unnamed_figure_later_named_by_title_is_one_character():
         "Parson Hollis nodded slowly and rode on toward the village.\n"
     )
     doc, _ = analyse_text(text, name="parson.txt")
-    parsons = {m.character for m in doc.mentions if "parson" in m.text.lower() or "Hollis" in m.text}
+    parsons = characters_mentioned_as(doc, "parson", "Hollis")
     assert len(parsons) == 1
 
 
@@ -264,7 +269,7 @@ def test_the_widow_is_the_widow_named_with_her_title():
         "The Widow Marlowe was strict, but she was kind.\n"
     )
     doc, obj = analyse_text(text, name="widow.txt")
-    widows = {m.character for m in doc.mentions if "widow" in m.text.lower()}
+    widows = characters_mentioned_as(doc, "widow")
     assert len(widows) == 1
     assert obj["quotes"][0]["speaker"] == widows.pop()
 
