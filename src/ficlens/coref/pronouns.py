@@ -36,12 +36,6 @@ _TITLE_ABBR = {"dr": "doctor", "capt": "captain", "col": "colonel", "gen": "gene
 # nurses and doctors in two; 40 and 100 measure alike, 40 keeps distant chapters apart)
 NOMINAL_WINDOW_PARAS = 40
 NOMINAL_WINDOW_SENTS = 6
-
-
-def title_key(honorific: str) -> str:
-    """The role noun a title stands for: "dr" -> "doctor", "captain" -> "captain"."""
-    return _TITLE_ABBR.get(honorific, honorific)
-
 PLURAL_WINDOW_SENTS = 3
 WE_WINDOW_SENTS = 20
 NOMINAL_PENALTY = 2.0
@@ -53,6 +47,11 @@ QUOTED_PENALTY = 1.0  # see Resolver.quoted
 # someone only talked about in the dialogue ("Mr. Bingley will be glad") is rarely meant
 SPEAKER_QUOTED_PENALTY = 8.0
 NOMINATIVE = frozenset({"he", "she", "they"})
+
+
+def title_key(honorific: str) -> str:
+    """The role noun a title stands for: "dr" -> "doctor", "captain" -> "captain"."""
+    return _TITLE_ABBR.get(honorific, honorific)
 
 
 def entity_gender(e: Entity, lex: Lexicon) -> str | None:

@@ -225,7 +225,7 @@ def _resolve_in_order(doc: Doc, found: list[MentionCand], entities: list[Entity]
             res.plural(m, new_entity)
 
 
-def _title_names_the_figure(res, entities: list[Entity], m: MentionCand) -> None:
+def _title_names_the_figure(res: Resolver, entities: list[Entity], m: MentionCand) -> None:
     """"The parson" rode up; later the narration calls him "Parson Tringham": the unnamed
     figure was the titled name all along (only when the figure has no name of its own)."""
     if not m.honorific or m.entity < 0:

@@ -302,8 +302,8 @@ def _with_history(ix: DocIndex, qi: int, base, st: State, tag: Tag | None, voc: 
         d["same_para"] = 1.0
         if tag is None:
             d["same_para_bare"] = 1.0
-    asked = st.turn_quote >= 0 and f.para != st.last_para and _asks(ix, st.turn_quote)
     if st.turn_quote >= 0 and f.para != st.last_para:
+        asked = _asks(ix, st.turn_quote)
         for m in vocatives(ix, st.turn_quote):
             d = feats.setdefault(m.character, {})
             d["voc_prev"] = 1.0
