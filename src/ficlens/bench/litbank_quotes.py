@@ -115,9 +115,8 @@ def _new_turn(words: list[str], roles: list[str], j: int) -> bool:
     return close is not None and any(w.lower() in verbs for w in words[close + 1 : close + 4])
 
 
-def _asks(words: list[str], inside: bool = False) -> bool:
-    """Whether the line's last quotation ends with a question mark."""
-    roles = _marks(words, inside)
+def _asks(words: list[str], roles: list[str]) -> bool:
+    """Whether the line's last quotation ends with a question mark (``roles``: its marks)."""
     closes = [j for j, r in enumerate(roles) if r == "close" and j]
     if not closes:
         return bool(words) and words[-1] == "?"
@@ -147,14 +146,11 @@ def _through_close(sentences: list[list[str]], k: int, reach: int = 6) -> list[s
     speech of several sentences carries its tag after the last ('"... Let's each buy
     what we want," cried Jo')."""
     words: list[str] = []
-    dbl = False
+    inside = False
     for line in sentences[k : k + reach]:
         words = words + line
-        roles = _marks(line, dbl)
-        for w, r in zip(line, roles):
-            if w in ('"', "\u201c", "\u201d"):
-                dbl = r == "open"
-        if not dbl:
+        inside = _quote_state(line, inside)
+        if not inside:
             break
     return words
 
@@ -216,7 +212,6 @@ def build_text(sentences: list[list[str]]) -> tuple[str, list[tuple[int, int]], 
             paras.append((pos, pos))
         sent: list[tuple[int, int]] = []
         roles = _marks(words, open_)
-        line_open = open_
         for j, (w, gap) in enumerate(zip(words, _join(words, open_))):
             if j and (_dash_opens(words, j) and words[j - 1] in (":", ".", "!", "?") or _new_turn(words, roles, j)):
                 # "intoned: — Introibo": a dialogue dash opens a paragraph; so does a
@@ -235,7 +230,7 @@ def build_text(sentences: list[list[str]]) -> tuple[str, list[tuple[int, int]], 
         # continuing the quotation's paragraph
         tag_line = not new_para and k > 0 and prev_ends_quote and not open_
         prev_tagged = bool(words) and (starts_quote or any(w in QUOTE_TOKENS for w in words) or tag_line) and words[-1] in (".", "!", "?", ";")
-        prev_asks = bool(words) and _asks(words, line_open)
+        prev_asks = bool(words) and _asks(words, roles)
         prev_ends_quote = bool(words) and (words[-1] in ('"', "\u201d", "\u2019", "'") or (
             len(words) > 1 and words[-2] in ('"', "\u201d", "\u2019", "'")
         ) or _dash_opens(words, 0))
