@@ -54,3 +54,18 @@ def test_first_person_narrator_is_named_from_dialogue(analyse):
     assert narrator is not None
     assert q['"Thanks, Lana,"'].addressee == narrator
     assert "Lana" in doc.character(narrator).name
+
+
+@pytest.mark.model
+def test_a_tag_naming_who_was_spoken_to_sets_the_addressee(analyse):
+    doc, _ = analyse((FIX / "three_at_table.txt").read_text(), name="table.txt")
+    q = by_text(doc)
+    name = {c.id: c.name for c in doc.characters}
+    said = {t: (name.get(q[t].speaker), name.get(q[t].addressee)) for t in q}
+    # "said Lana to Clark": Lana speaks, to Clark (not to Lois, who spoke last)
+    assert said['"Here you go,"'] == ("Lana Lang", "Clark Kent")
+    # her next sentence in the same paragraph goes to the same person
+    assert said['"You should try the pie tonight."'] == ("Lana Lang", "Clark Kent")
+    # "Lois told Lana" after Clark's reply: to Lana, not back to Clark
+    assert said['"Suit yourself,"'] == ("Lois Lane", "Lana Lang")
+    assert said['"More pie for us."'] == ("Lois Lane", "Lana Lang")

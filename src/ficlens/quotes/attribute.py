@@ -403,6 +403,17 @@ def addressees(choices: list[Choice], found: list[Found], ix: DocIndex) -> list[
             by_conv.setdefault(c.conv, []).append(qi)
     pos = {qi: (cid, k) for cid, qs in by_conv.items() for k, qi in enumerate(qs)}
     for qi, c in enumerate(choices):
+        prev = choices[qi - 1] if qi else None
+        if (
+            prev is not None
+            and c.speaker is not None
+            and prev.speaker == c.speaker
+            and found[qi - 1].last_para == found[qi].para
+            and not [v for v in c.vocatives if v != c.speaker]
+            and (c.tag is None or c.tag.listener is None)
+        ):
+            out.append(out[-1])  # the same speaker going on in one paragraph, to the same person
+            continue
         out.append(_addressee(qi, c, choices, found, ix, by_conv, pos))
     return out
 
@@ -413,6 +424,8 @@ def _addressee(qi, c, choices, found, ix, by_conv, pos) -> str | None:
     for v in c.vocatives:
         if v != c.speaker:
             return v
+    if c.tag is not None and c.tag.listener is not None and c.tag.listener.character != c.speaker:
+        return c.tag.listener.character  # "said he to Temple"
     if c.kind == "thought":
         return None
     if qi in pos:

@@ -35,6 +35,8 @@ SOMEONE = (INDEFINITE_PEOPLE - {"nobody"}) | {"another"}  # "said another": a sp
 NOMINAL_POS = ("NOUN", "PROPN", "ADJ")  # "said another private": the small tagger calls some nouns adjectives
 INVERTED_DEPS = ("dobj", "attr", "npadvmod", "dep", "appos", "oprd")
 NP_DEPS = ("det", "amod", "compound", "poss", "nummod", "nmod", "case")
+LISTENER_VERBS = frozenset({"tell", "ask", "answer", "assure", "warn", "remind", "inform", "beg", "urge", "order", "command", "greet", "thank", "promise", "advise", "interrupt", "address", "question", "call"})
+REFLEXIVES = frozenset({"himself", "herself", "myself", "themselves", "itself", "yourself", "ourselves", "oneself"})
 LEADING_DETS = frozenset({"the", "a", "an", "another", "this", "that", "one"})
 
 
@@ -45,6 +47,7 @@ class Tag:
     subject: Mention | None  # the character mention that speaks, if found
     side: str  # "after" or "before" the quotation
     kind: str = "speech"  # speech thought written
+    listener: Mention | None = None  # who the tag says was spoken to ("said he to Temple")
 
 
 @dataclass
@@ -286,6 +289,30 @@ def _sender(ix: DocIndex, window: list[int], mentions: list[Mention]) -> Mention
     return None
 
 
+def _listener(ix: DocIndex, verb: int, subject: Mention | None, mentions: list[Mention]) -> Mention | None:
+    """Who a speech tag says the words went to: "said he to Temple", "she told him" --
+    someone other than the speaker. Not "to himself", and not an inverted subject the
+    parser took for an object ("asked Holmes")."""
+    toks = ix.doc.tokens
+    near = list(ix.children.get(verb, ()))
+    # "said Lana to Clark": the parser may hang the "to" on the inverted subject
+    near += [g for c in near if toks[c].dep in SUBJECT_DEPS and c > verb for g in ix.children.get(c, ())]
+    for c in near:
+        if ix.quoted(toks[c].start):
+            continue
+        obj = None
+        if toks[c].dep == "prep" and toks[c].lower == "to":
+            obj = next((o for o in ix.children.get(c, ()) if toks[o].dep == "pobj"), None)
+        elif toks[c].dep in ("dobj", "dative") and c > verb and subject is not None and subject.end <= toks[verb].start:
+            obj = c if toks[verb].lemma in LISTENER_VERBS else None
+        if obj is None or toks[obj].lower in REFLEXIVES:
+            continue
+        m = ix.mention_at_token(obj, mentions)
+        if m is not None and (subject is None or (m.start, m.end) != (subject.start, subject.end)):
+            return m
+    return None
+
+
 def find_tag(ix: DocIndex, qi: int) -> Tag | None:
     """The speech tag beside quotation ``qi``: after it first ("..." she said), then before."""
     speech, thought = speech_verbs(), thought_verbs()
@@ -315,7 +342,7 @@ def find_tag(ix: DocIndex, qi: int) -> Tag | None:
                 kind = "speech"
             if kind == "written" and subj is None:
                 subj = _sender(ix, window, mentions)
-            return Tag(ti, speech.get(w) or thought.get(w, w), subj, side, kind)
+            return Tag(ti, speech.get(w) or thought.get(w, w), subj, side, kind, _listener(ix, ti, subj, mentions))
         # a colon after a written thing: 'The sign said: "..."' is caught above; 'A note: "..."'
         if side == "before" and {doc.tokens[j].text.lower() for j in window} & wnouns and doc.tokens[window[0]].text == ":":
             return Tag(window[0], ":", _sender(ix, window, mentions), side, "written")
