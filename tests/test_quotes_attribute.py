@@ -418,3 +418,14 @@ def test_a_gerund_after_a_quotation_is_no_speech_tag():
     )
     doc = hand_doc(text, cast, profile="full")
     assert speakers(doc) == ["holt", "holt", "narrator"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("tag", ["she went on", "she broke in", "she chimed in", "she piped up"])
+def test_a_phrasal_speech_tag_names_the_speaker(tag):
+    text = (
+        'Lois and Clark sat in the truck.\n\n"We should go," said Clark.\n\n"Not yet," Lois said.\n\n'
+        f'"The storm is still miles off," {tag}.'
+    )
+    got = attribute(hand_doc(text, CLARK_LOIS, profile="full"))
+    assert got[-1][1:] == ("lois", "clark", "anaphoric")

@@ -225,14 +225,15 @@ def _subject(ix: DocIndex, verb: int, window: list[int], mentions: list[Mention]
     return best
 
 
-def _noun_after_verb(ix: DocIndex, verb: int, mentions: list[Mention]) -> Mention | None:
+def _noun_after_verb(ix: DocIndex, verb: int, mentions: list[Mention], skip: int = 0) -> Mention | None:
     """"...," said the indignant cook, who ...: when the parse attached the noun phrase
-    elsewhere, the noun phrase right after a speech verb that follows a quotation."""
+    elsewhere, the noun phrase right after a speech verb that follows a quotation (and
+    after its particle, ``skip`` tokens: "put in Jo")."""
     toks = ix.doc.tokens
     if not _follows_quote(ix, verb):
         return None
     last = -1
-    for c in range(verb + 1, min(len(toks), verb + 6)):
+    for c in range(verb + 1 + skip, min(len(toks), verb + 6 + skip)):
         t = toks[c]
         if t.pos in ("NOUN", "PROPN") or t.lower in SOMEONE:
             last = c
@@ -328,11 +329,16 @@ def find_tag(ix: DocIndex, qi: int) -> Tag | None:
         mentions = [m for m in ix.narration.get(para, ()) if lo <= m.start < hi]
         for ti in window:
             w = doc.tokens[ti].text.lower()
+            phrasal = ti + 1 < len(doc.tokens) and f"{w}_{doc.tokens[ti + 1].lower}" in speech
+            if phrasal:
+                w = f"{w}_{doc.tokens[ti + 1].lower}"  # "she went on", "put in Jo"
             if w not in speech and w not in thought and w not in wverbs:
                 continue
             if _not_a_tag_verb(ix, ti):
                 continue
             subj = _subject(ix, ti, window, mentions)
+            if subj is None and phrasal:
+                subj = _noun_after_verb(ix, ti, mentions, skip=1)  # the parser made "Jo" the particle's object
             words = {doc.tokens[j].text.lower() for j in window}
             if w in thought:
                 kind = "thought"
