@@ -283,3 +283,18 @@ def test_a_sentence_opening_adverb_is_not_part_of_a_name():
     names = {c.name for c in doc.characters}
     assert "Tobias" in names
     assert not any(n.startswith("Sometimes") for n in names)
+
+
+def test_the_old_woman_is_not_the_young_woman_met_before():
+    text = (
+        "The young woman at the counter wrapped the bread in paper and smiled at me.\n\n"
+        '"Anything else?" the young woman asked.\n\n'
+        "Behind her the door of the back room opened and the old woman came out, wiping her hands.\n\n"
+        '"We close at six," the old woman said.\n\n'
+        '"I know," the young woman said.\n'
+    )
+    doc, obj = analyse_text(text, name="bakery.txt")
+    young, old = characters_mentioned_as(doc, "young woman"), characters_mentioned_as(doc, "old woman")
+    assert len(young) == len(old) == 1 and young != old
+    speakers = [q["speaker"] for q in obj["quotes"]]
+    assert speakers == [*young, *old, *young]

@@ -13,7 +13,7 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .. import resources
@@ -33,6 +33,12 @@ class Lexicon:
     given_groups: dict[str, frozenset[str]]  # "bill" -> {"william", "bill", "will", ...}
     female_names: frozenset[str]
     male_names: frozenset[str]
+    contrasts: dict[str, frozenset[str]] = field(default_factory=dict)  # "old" -> {"young"}
+
+    def contradicts(self, a: str, b: str) -> bool:
+        """Whether two descriptions say incompatible things ("the old woman" / "the young woman")."""
+        wa, wb = set(a.lower().split()), set(b.lower().split())
+        return any(self.contrasts.get(w, frozenset()) & wb for w in wa)
 
     def same_given_name(self, a: str, b: str) -> bool:
         a, b = a.lower(), b.lower()
@@ -62,6 +68,11 @@ def lexicon() -> Lexicon:
         for w in words:
             groups.setdefault(w, set()).update(words)
     first = _data("first_names.json")
+    contrasts: dict[str, set[str]] = {}
+    for line in resources.load_lines("data", "names", "contrasts.txt"):
+        words = line.lower().split()
+        for w in words:
+            contrasts.setdefault(w, set()).update(x for x in words if x != w)
     return Lexicon(
         pronouns=pron,
         honorifics=dict(hon["honorifics"]),
@@ -72,4 +83,5 @@ def lexicon() -> Lexicon:
         given_groups={k: frozenset(v) for k, v in groups.items()},
         female_names=frozenset(first["female"]),
         male_names=frozenset(first["male"]),
+        contrasts={k: frozenset(v) for k, v in contrasts.items()},
     )

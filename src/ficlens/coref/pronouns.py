@@ -127,7 +127,7 @@ class Resolver:
 
     def pronoun(self, m: MentionCand, *, window: int = WINDOW_SENTS, strict: bool = False) -> Entity | None:
         """Resolve a pronoun (or, ``strict``, a definite nominal: gender must be known and
-        agree, and the antecedent must not be in the same clause)."""
+        agree, the antecedent must not be in the same clause nor described otherwise)."""
         best, best_score = None, -1e9
         # "replied he": the parser may call a nominative pronoun after its verb an object
         speaker = (m.role == "subj" or m.key in NOMINATIVE) and self._speech_verb(m.head)
@@ -147,7 +147,7 @@ class Resolver:
             g = entity_gender(e, self.lex)
             if m.gender and g and g != m.gender:
                 continue
-            if strict and (g is None or dist == 0):
+            if strict and (g is None or dist == 0 or self._described_otherwise(e, m)):
                 continue
             score = -1.0 * dist + FREQ_WEIGHT * math.log1p(self.counts.get(idx, 0))
             if role == "subj":
@@ -265,7 +265,7 @@ class Resolver:
         if m.definite and (m.possessor < 0 or not m.relation):
             # "the Ayah" ... "her Ayah": a possessed noun that names no kin is the same role
             prev = self.nominal_recent.get(m.key)
-            if prev and m.para - prev[1] <= NOMINAL_WINDOW_PARAS:
+            if prev and m.para - prev[1] <= NOMINAL_WINDOW_PARAS and not self._described_otherwise(self._live(prev[0]), m):
                 e = self._live(prev[0])
                 e.add(m)
                 self._touch(e, m)
@@ -281,6 +281,10 @@ class Resolver:
         self.nominal_recent[m.key] = (e.idx, m.para)
         self._touch(e, m)
         return e
+
+    def _described_otherwise(self, e: Entity, m: MentionCand) -> bool:
+        """``e`` was described in words ``m`` contradicts ("the young woman" / "the old woman")."""
+        return any(o.kind == "nominal" and self.lex.contradicts(m.text, o.text) for o in e.mentions)
 
     def _owner(self, m: MentionCand) -> Entity | None:
         """The entity of a nominal's possessor token, when it was resolved already."""
