@@ -298,3 +298,16 @@ def test_the_old_woman_is_not_the_young_woman_met_before():
     assert len(young) == len(old) == 1 and young != old
     speakers = [q["speaker"] for q in obj["quotes"]]
     assert speakers == [*young, *old, *young]
+
+
+def test_his_lady_is_his_wife_not_the_lady_named_later():
+    text = (
+        'Mr. Hale came home late from the mill.\n\n"You are cold through," said his lady, and took his coat.\n\n'
+        '"It was a long day," said Mr. Hale.\n\nThe next afternoon Lady Ashford called, and Mr. Hale showed her into the parlour.\n\n'
+        '"What a charming room," said Lady Ashford.\n'
+    )
+    doc, obj = analyse_text(text, name="hale.txt")
+    lady = characters_mentioned_as(doc, "his lady")
+    ashford = characters_mentioned_as(doc, "Lady Ashford")
+    assert len(ashford) == 1 and not lady & ashford
+    assert obj["quotes"][0]["speaker"] not in ashford

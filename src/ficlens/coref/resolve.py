@@ -225,6 +225,11 @@ def _resolve_in_order(doc: Doc, found: list[MentionCand], entities: list[Entity]
             res.plural(m, new_entity)
 
 
+# honorifics that say something else once possessed: "his lady" is his wife, "his master" the
+# man he serves, where "Lady Lucas" and "Master Philip" are titles
+SPOUSE_OR_SERVED = frozenset({"lady", "lord", "master", "mistress"})
+
+
 def _title_names_the_figure(res: Resolver, entities: list[Entity], m: MentionCand) -> None:
     """"The parson" rode up; later the narration calls him "Parson Tringham": the unnamed
     figure was the titled name all along (only when the figure has no name of its own)."""
@@ -236,6 +241,8 @@ def _title_names_the_figure(res: Resolver, entities: list[Entity], m: MentionCan
     figure, named = res._live(prev[0]), res._live(m.entity)
     if figure is named or figure.narrator or any(x.kind == "name" for x in figure.mentions):
         return
+    if not any(x.kind == "nominal" and (x.possessor < 0 or x.key not in SPOUSE_OR_SERVED) for x in figure.mentions):
+        return  # "said his lady" is somebody's wife, not the "Lady Lucas" of a later page
     first, second = sorted((figure, named), key=lambda e: e.mentions[0].start)
     merge(entities, first, second)
 
