@@ -311,3 +311,16 @@ def test_his_lady_is_his_wife_not_the_lady_named_later():
     ashford = characters_mentioned_as(doc, "Lady Ashford")
     assert len(ashford) == 1 and not lady & ashford
     assert obj["quotes"][0]["speaker"] not in ashford
+
+
+def test_an_estate_named_with_park_or_manor_is_a_place_even_standing_alone():
+    text = (
+        '"Have you heard that Netherfield Park is let at last?" asked Mrs. Bennet.\n\n"I have not," said Mr. Bennet.\n\n'
+        '"Netherfield is taken by a young man of large fortune," she said. "He came down on Monday."\n'
+    )
+    doc, _ = analyse_text(text, name="netherfield.txt", stages=["characters"])
+    assert not characters_mentioned_as(doc, "Netherfield")
+    # ... but a surname stays a person's even beside the family seat
+    text = 'Bruce Wayne drove back to Wayne Manor after midnight.\n\n"You are late," said Alfred.\n\n"I know," Wayne said.\n'
+    doc, _ = analyse_text(text, name="manor.txt", stages=["characters"])
+    assert characters_mentioned_as(doc, "Wayne") == characters_mentioned_as(doc, "Bruce Wayne") != set()

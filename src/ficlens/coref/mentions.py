@@ -162,6 +162,8 @@ def _is_modifier(toks: Sequence[Token], t1: int) -> bool:
     if last.dep != "compound" or last.head < 0:
         return False
     head = toks[last.head]
+    if head.pos == "PROPN" and head.lower in PLACE_HEADS:
+        return True  # "Netherfield Park", "Kellynch Hall": the name of a place
     return head.pos == "NOUN" and head.ent_type != "PERSON"
 
 
@@ -274,8 +276,15 @@ def find_names(doc: Doc, lex: Lexicon, in_quote: list[bool], kb_aliases: dict | 
     if kb_aliases:
         spans.extend(_kb_alias_spans(doc, taken, kb_aliases))
     spans.sort()
+    # "Netherfield Park" once makes "Netherfield" a place wherever it stands alone
+    # ("Wayne Manor" leaves "Wayne" to Bruce Wayne: a surname of a person named in full)
+    surnames = {toks[t1 - 1].lower for t0, t1, _ in spans if t1 - t0 > 1}
+    estates = {t.lower for t in toks if t.dep == "compound" and t.pos == "PROPN" and 0 <= t.head < len(toks)
+               and toks[t.head].pos == "PROPN" and toks[t.head].lower in PLACE_HEADS} - surnames
     out = []
     for t0, t1, source in spans:
+        if t1 - t0 == 1 and toks[t0].lower in estates:
+            continue
         # only a preposition makes a person's name a place: the small model's GPE/ORG labels
         # on rare names ("Groll", "Bea Orwell") are too often wrong to trust
         place = toks[t0 - 1].text.lower() in PLACE_PREPS if t0 > 0 else False
