@@ -429,3 +429,20 @@ def test_a_phrasal_speech_tag_names_the_speaker(tag):
     )
     got = attribute(hand_doc(text, CLARK_LOIS, profile="full"))
     assert got[-1][1:] == ("lois", "clark", "anaphoric")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a gerund leading straight into the quotation is its tag
+        'Clark and Lois stood at the door.\n\n"We are late," said Clark.\n\n'
+        'Lois shrugged and turned to the window, saying, "Nobody will notice."',
+        # a paragraph ending in a colon tags the quotation that opens the next one
+        'Clark and Lois stood at the door.\n\n"We are late," said Clark.\n\nLois looked at the clock and said:\n\n"Nobody will notice."',
+    ],
+)
+def test_a_tag_that_leads_into_the_quotation_names_the_speaker(text):
+    got = attribute(hand_doc(text, CLARK_LOIS, profile="full"))
+    assert got[-1][0] == '"Nobody will notice."'
+    assert got[-1][1:] == ("lois", "clark", "explicit")

@@ -45,7 +45,7 @@ class Tag:
     verb: int  # token index of the speech verb
     base: str  # its base form ("mumble")
     subject: Mention | None  # the character mention that speaks, if found
-    side: str  # "after" or "before" the quotation
+    side: str  # "after" or "before" the quotation, or "above" it (a paragraph ending in a colon)
     kind: str = "speech"  # speech thought written
     listener: Mention | None = None  # who the tag says was spoken to ("said he to Temple")
 
@@ -148,6 +148,10 @@ class DocIndex:
         return best
 
 
+def para_start(doc: Doc, p: int) -> int:
+    return doc.paragraphs[p].start
+
+
 def _window(ix: DocIndex, qi: int, side: str) -> list[int]:
     """Token indices of narration beside quotation ``qi`` in its paragraph, nearest first."""
     doc, q = ix.doc, ix.quotes[qi]
@@ -162,6 +166,22 @@ def _window(ix: DocIndex, qi: int, side: str) -> list[int]:
             if toks[i].text in (".", "!", "?") and len(out) > 1:
                 break
             i += 1
+    elif side == "above":
+        # "Then Nasty Roche had said:" closing the paragraph before one that opens with the
+        # quotation: its tag
+        if q.para == 0 or doc.text[para_start(doc, q.para) : q.start].strip():
+            return []
+        para = doc.paragraphs[q.para - 1]
+        body = doc.text[para.start : para.end].rstrip()
+        if not body.endswith(":") or (qi > 0 and ix.quotes[qi - 1].end > para.start + len(body) - 1):
+            return []
+        limit = ix.quotes[qi - 1].end if qi > 0 else para.start
+        i = ix.token_at(para.start + len(body)) - 1
+        while i >= 0 and len(out) < TAG_WINDOW and toks[i].start >= max(limit, para.start):
+            if toks[i].text in (".", "!", "?") and out:
+                break
+            out.append(i)
+            i -= 1
     else:
         para = doc.paragraphs[q.para]
         limit = ix.quotes[qi - 1].end if qi > 0 else para.start
@@ -179,8 +199,14 @@ def _subject(ix: DocIndex, verb: int, window: list[int], mentions: list[Mention]
     if ix.children:
         # with a parse: the verb's nominal subject ("Clark said", "said the nurse")
         heads = [verb]
-        if toks[verb].dep == "conj" and toks[verb].head >= 0:
-            heads.append(toks[verb].head)  # "Clark turned to Lois and said": the subject of "turned"
+        h = verb
+        for _ in range(3):
+            # "Clark turned to Lois and said": the subject of "turned"; "Lois shrugged and
+            # turned away, saying": the subject of the verb the participle hangs from
+            if toks[h].dep not in ("conj", "advcl") or toks[h].head < 0 or (toks[h].dep == "advcl" and toks[h].tag != "VBG"):
+                break
+            h = toks[h].head
+            heads.append(h)
         for c in (c for h in heads for c in ix.children.get(h, ())):
             if ix.quoted(toks[c].start):
                 continue  # a parse joining quotation and tag can make words said the subject
@@ -261,6 +287,16 @@ def _inverted_subject(ix: DocIndex, verb: int, c: int) -> bool:
     return 0 < c - verb <= 3 and toks[c].dep in INVERTED_DEPS and _follows_quote(ix, verb)
 
 
+def _leads_into_quote(ix: DocIndex, ti: int, start: int) -> bool:
+    """Only punctuation between token ``ti`` and the quotation at ``start``: "turned to his
+    son, saying, '...'" / "rose to her feet, exclaiming: '...'"."""
+    toks = ix.doc.tokens
+    j = ti + 1
+    while j < len(toks) and toks[j].start < start and toks[j].text in (",", ":", "\u2014", "--", "-"):
+        j += 1
+    return j >= len(toks) or toks[j].start >= start or ix.quoted(toks[j].start)
+
+
 def _not_a_tag_verb(ix: DocIndex, ti: int) -> bool:
     """A speech word that does not tag anything: a noun ("examined the writing") or a bare
     gerund ("I could not help laughing"); "was saying" (with its auxiliary) still tags."""
@@ -320,11 +356,11 @@ def find_tag(ix: DocIndex, qi: int) -> Tag | None:
     wverbs, wnouns = written_verbs(), written_nouns()
     doc = ix.doc
     q = ix.quotes[qi]
-    for side in ("after", "before"):
+    for side in ("after", "before", "above"):
         window = _window(ix, qi, side)
         if not window:
             continue
-        para = q.last_para if side == "after" else q.para
+        para = q.last_para if side == "after" else q.para if side == "before" else q.para - 1
         lo, hi = doc.tokens[min(window)].start, doc.tokens[max(window)].end
         mentions = [m for m in ix.narration.get(para, ()) if lo <= m.start < hi]
         for ti in window:
@@ -334,7 +370,7 @@ def find_tag(ix: DocIndex, qi: int) -> Tag | None:
                 w = f"{w}_{doc.tokens[ti + 1].lower}"  # "she went on", "put in Jo"
             if w not in speech and w not in thought and w not in wverbs:
                 continue
-            if _not_a_tag_verb(ix, ti):
+            if _not_a_tag_verb(ix, ti) and not (side != "after" and _leads_into_quote(ix, ti, q.start)):
                 continue
             subj = _subject(ix, ti, window, mentions)
             if subj is None and phrasal:
@@ -350,7 +386,7 @@ def find_tag(ix: DocIndex, qi: int) -> Tag | None:
                 subj = _sender(ix, window, mentions)
             return Tag(ti, speech.get(w) or thought.get(w, w), subj, side, kind, _listener(ix, ti, subj, mentions))
         # a colon after a written thing: 'The sign said: "..."' is caught above; 'A note: "..."'
-        if side == "before" and {doc.tokens[j].text.lower() for j in window} & wnouns and doc.tokens[window[0]].text == ":":
+        if side != "after" and {doc.tokens[j].text.lower() for j in window} & wnouns and doc.tokens[window[0]].text == ":":
             return Tag(window[0], ":", _sender(ix, window, mentions), side, "written")
     return None
 
