@@ -71,6 +71,8 @@ CLARK_LOIS = {"Clark": "clark", "Lois": "lois", "he": "clark", "He": "clark", "h
         '"We have to go," Clark\'s voice called from the hall.',  # the voice's owner
         '"We have to go," he mumbled.',  # pronoun tag, any speech verb
         '"We have to go," he breathed.',
+        '"We have to go," he faltered.',  # the older novels' verbs too
+        '"We have to go," ventured Clark.',
         'Clark said, "We have to go."',  # tag before the quotation
     ],
 )
