@@ -4,7 +4,8 @@
 
 Runs the real pipeline (spaCy, then the characters stage) over each LitBank excerpt, lists
 candidate speakers for every gold quotation we detect, and fits the conditional logit in
-``ficlens.quotes.ranker`` (numpy, CPU, seconds). ``--characters`` picks whose characters
+``ficlens.quotes.ranker`` (numpy, CPU, seconds) in two rounds (``litbank_quotes.fit``): on
+gold conversation histories, then on the histories that first model makes for itself. ``--characters`` picks whose characters
 the candidates come from: ``predicted`` (the characters stage, as at run time), ``gold``
 (LitBank's coreference, cleaner labels) or ``both`` (the two sets of examples together).
 Only the learned weights are written; no LitBank text goes into the package.
@@ -21,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from ficlens.bench.litbank_quotes import DEFAULT_ROOT, doc_names, load_doc, prepare, training_groups
-from ficlens.quotes.ranker import FEATURES, PRIOR_STRENGTH, train
+from ficlens.bench.litbank_quotes import DEFAULT_ROOT, doc_names, fit, load_doc, prepare
+from ficlens.quotes.ranker import FEATURES, PRIOR_STRENGTH
 
 OUT = ROOT / "src" / "ficlens" / "data" / "quotes" / "ranker.json"
 
@@ -36,19 +37,17 @@ def main() -> None:
     args = ap.parse_args()
     modes = ("predicted", "gold") if args.characters == "both" else (args.characters,)
     t0 = time.perf_counter()
-    groups = []
     names = doc_names(args.data)
-    for name in names:
-        lit = load_doc(args.data, name)
-        for mode in modes:
-            groups += training_groups(prepare(lit, characters=mode))
-    weights = train(groups, l2=args.l2)
+    prepared = [prepare(load_doc(args.data, name), characters=mode) for name in names for mode in modes]
+    weights = fit(prepared, l2=args.l2)
+    examples = sum(len(p.lit.quotes) for p in prepared)
     args.out.write_text(
         json.dumps(
             {
                 "model": "conditional logit over candidate speakers",
                 "trained_on": f"LitBank quotations, {len(names)} documents, characters: {args.characters}",
-                "examples": len(groups),
+                "quotations": examples,
+                "training": "two rounds: gold histories, then the first model's own histories",
                 "features": list(FEATURES),
                 "weights": weights,
             },
@@ -56,7 +55,7 @@ def main() -> None:
         )
         + "\n"
     )
-    print(f"{len(groups)} quotations, {time.perf_counter() - t0:.0f}s -> {args.out}")
+    print(f"{examples} quotations, {time.perf_counter() - t0:.0f}s -> {args.out}")
 
 
 if __name__ == "__main__":

@@ -192,3 +192,24 @@ def test_a_named_character_maps_to_the_entity_its_name_mentions_belong_to(corpus
     assert bench.map_characters(SimpleNamespace(mentions=unnamed), lit) == {"the_boy": "Mara-0"}  # type: ignore[arg-type]
     described = [Mention(tobin[0], tobin[1], "the_miller", "nominal")] + [Mention(s, e, "the_miller", "pronoun") for s, e, _, _ in maras]
     assert bench.map_characters(SimpleNamespace(mentions=described), lit) == {"the_miller": "Tobin-1"}  # type: ignore[arg-type]
+
+
+def test_the_second_training_round_sees_the_history_the_model_made_for_itself(corpus):
+    from ficlens.quotes.ranker import FEATURES, Ranker
+
+    lit = bench.load_doc(corpus, "1_test_story_brat")
+    p = bench.prepare(lit, "fast", "gold")
+    teacher = bench.training_groups(p)
+    # a model that gives every tagged line to someone other than the tag's subject
+    contrary = Ranker({"not_tag": 20.0})
+    own = bench.training_groups(p, contrary)
+    assert len(teacher) == len(own) == 4
+    same_para = FEATURES.index("same_para")
+    # '"Supper is cold."' goes on Tobin's paragraph: with gold history Tobin spoke the
+    # quotation before it; with the contrary model's own history he did not
+    (x_gold, y_gold), (x_own, y_own) = teacher[1], own[1]
+    assert x_gold[y_gold, same_para] == 1.0
+    assert x_own[y_own, same_para] == 0.0
+    # and fitting runs both rounds to a full set of weights
+    weights = bench.fit([p])
+    assert set(weights) == set(FEATURES)
