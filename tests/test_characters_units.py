@@ -132,6 +132,12 @@ def test_gender_comes_from_pronouns_when_the_name_says_nothing():
     assert by_name(doc)["Quill"].gender == "female"
 
 
+@pytest.mark.parametrize("name, gender", [("Marilla", "female"), ("Winnie", "female"), ("Silas", "male"), ("Ichabod", "male")])
+def test_a_given_name_from_the_older_novels_tells_the_gender(name, gender):
+    doc = run(f"[{name}] walked in. [{name}] sat down.", kb=False)
+    assert by_name(doc)[name].gender == gender
+
+
 def test_gender_is_unknown_without_evidence():
     doc = run("[Quill] walked in. [Quill] sat down.", kb=False)
     assert by_name(doc)["Quill"].gender == "unknown"
