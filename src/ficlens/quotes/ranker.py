@@ -8,7 +8,9 @@ the hand-set ``RULE_WEIGHTS`` are used, which encode the same rules as a fallbac
 
 Training (``train``) is a MAP fit with the rule weights as the prior mean: features the
 data hardly shows keep their rule weight, and the last-speaker features (``FIXED``) are not
-learned at all, because LitBank has lost the paragraph breaks that define a turn.
+learned at all, because LitBank has lost the paragraph breaks that define a turn. The
+training script calls it twice (``bench.litbank_quotes.fit``): on gold conversation
+histories, then on the histories the first model makes for itself.
 
 >>> r = Ranker(RULE_WEIGHTS)
 >>> probs = r.probabilities([{"tag_name": 1.0}, {"turn2": 1.0}])
