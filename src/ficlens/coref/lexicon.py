@@ -35,10 +35,9 @@ class Lexicon:
     male_names: frozenset[str]
     contrasts: dict[str, frozenset[str]] = field(default_factory=dict)  # "old" -> {"young"}
 
-    def contradicts(self, a: str, b: str) -> bool:
-        """Whether two descriptions say incompatible things ("the old woman" / "the young woman")."""
-        wa, wb = set(a.lower().split()), set(b.lower().split())
-        return any(self.contrasts.get(w, frozenset()) & wb for w in wa)
+    def excluded_by(self, description: str) -> frozenset[str]:
+        """The describing words a description rules out ("the old woman" -> {"young"})."""
+        return frozenset().union(*(self.contrasts.get(w, frozenset()) for w in description.lower().split()))
 
     def same_given_name(self, a: str, b: str) -> bool:
         a, b = a.lower(), b.lower()

@@ -284,7 +284,8 @@ class Resolver:
 
     def _described_otherwise(self, e: Entity, m: MentionCand) -> bool:
         """``e`` was described in words ``m`` contradicts ("the young woman" / "the old woman")."""
-        return any(o.kind == "nominal" and self.lex.contradicts(m.text, o.text) for o in e.mentions)
+        ruled_out = self.lex.excluded_by(m.text)
+        return bool(ruled_out) and any(o.kind == "nominal" and ruled_out & set(o.text.lower().split()) for o in e.mentions)
 
     def _owner(self, m: MentionCand) -> Entity | None:
         """The entity of a nominal's possessor token, when it was resolved already."""

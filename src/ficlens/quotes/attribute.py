@@ -409,7 +409,7 @@ def addressees(choices: list[Choice], found: list[Found], ix: DocIndex) -> list[
             and c.speaker is not None
             and prev.speaker == c.speaker
             and found[qi - 1].last_para == found[qi].para
-            and not [v for v in c.vocatives if v != c.speaker]
+            and not any(v != c.speaker for v in c.vocatives)
             and (c.tag is None or c.tag.listener is None)
         ):
             out.append(out[-1])  # the same speaker going on in one paragraph, to the same person

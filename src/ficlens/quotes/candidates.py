@@ -35,7 +35,10 @@ SOMEONE = (INDEFINITE_PEOPLE - {"nobody"}) | {"another"}  # "said another": a sp
 NOMINAL_POS = ("NOUN", "PROPN", "ADJ")  # "said another private": the small tagger calls some nouns adjectives
 INVERTED_DEPS = ("dobj", "attr", "npadvmod", "dep", "appos", "oprd")
 NP_DEPS = ("det", "amod", "compound", "poss", "nummod", "nmod", "case")
-LISTENER_VERBS = frozenset({"tell", "ask", "answer", "assure", "warn", "remind", "inform", "beg", "urge", "order", "command", "greet", "thank", "promise", "advise", "interrupt", "address", "question", "call"})
+# speech verbs whose object is the one spoken to ("she told him", "he asked Jo")
+LISTENER_VERBS = frozenset(
+    "tell ask answer assure warn remind inform beg urge order command greet thank promise advise interrupt address question call".split()
+)
 REFLEXIVES = frozenset({"himself", "herself", "myself", "themselves", "itself", "yourself", "ourselves", "oneself"})
 LEADING_DETS = frozenset({"the", "a", "an", "another", "this", "that", "one"})
 
@@ -148,12 +151,10 @@ class DocIndex:
         return best
 
 
-def para_start(doc: Doc, p: int) -> int:
-    return doc.paragraphs[p].start
-
-
 def _window(ix: DocIndex, qi: int, side: str) -> list[int]:
-    """Token indices of narration beside quotation ``qi`` in its paragraph, nearest first."""
+    """Token indices of narration beside quotation ``qi`` in its paragraph, nearest first;
+    ``side="above"``: the end of the paragraph before, when it closes with a colon and the
+    quotation opens its own ("Then Nasty Roche had said:")."""
     doc, q = ix.doc, ix.quotes[qi]
     toks = doc.tokens
     out: list[int] = []
@@ -166,31 +167,27 @@ def _window(ix: DocIndex, qi: int, side: str) -> list[int]:
             if toks[i].text in (".", "!", "?") and len(out) > 1:
                 break
             i += 1
-    elif side == "above":
-        # "Then Nasty Roche had said:" closing the paragraph before one that opens with the
-        # quotation: its tag
-        if q.para == 0 or doc.text[para_start(doc, q.para) : q.start].strip():
+        return _without_marks(toks, out)
+    if side == "above":
+        if q.para == 0 or doc.text[doc.paragraphs[q.para].start : q.start].strip():
             return []
         para = doc.paragraphs[q.para - 1]
-        body = doc.text[para.start : para.end].rstrip()
-        if not body.endswith(":") or (qi > 0 and ix.quotes[qi - 1].end > para.start + len(body) - 1):
+        end = para.start + len(doc.text[para.start : para.end].rstrip())
+        if not doc.text[para.start : end].endswith(":") or (qi > 0 and ix.quotes[qi - 1].end >= end):
             return []
-        limit = ix.quotes[qi - 1].end if qi > 0 else para.start
-        i = ix.token_at(para.start + len(body)) - 1
-        while i >= 0 and len(out) < TAG_WINDOW and toks[i].start >= max(limit, para.start):
-            if toks[i].text in (".", "!", "?") and out:
-                break
-            out.append(i)
-            i -= 1
     else:
-        para = doc.paragraphs[q.para]
-        limit = ix.quotes[qi - 1].end if qi > 0 else para.start
-        i = ix.token_at(q.start) - 1
-        while i >= 0 and len(out) < TAG_WINDOW and toks[i].start >= max(limit, para.start):
-            if toks[i].text in (".", "!", "?") and out:
-                break
-            out.append(i)
-            i -= 1
+        para, end = doc.paragraphs[q.para], q.start
+    limit = max(ix.quotes[qi - 1].end if qi > 0 else para.start, para.start)
+    i = ix.token_at(end) - 1
+    while i >= 0 and len(out) < TAG_WINDOW and toks[i].start >= limit:
+        if toks[i].text in (".", "!", "?") and out:
+            break
+        out.append(i)
+        i -= 1
+    return _without_marks(toks, out)
+
+
+def _without_marks(toks: list[Token], out: list[int]) -> list[int]:
     return [i for i in out if toks[i].text not in ('"', "\u201c", "\u201d", "'", "\u2018", "\u2019")]
 
 
