@@ -189,6 +189,19 @@ def test_after_a_paragraph_of_narration_the_last_speaker_is_likelier_to_go_on():
     assert went_on > answered + 0.05
 
 
+def test_who_has_spoken_in_the_conversation_stays_on_the_scene_however_long_it_runs():
+    from ficlens.quotes.attribute import QuoteAttributor
+    from ficlens.quotes.detect import find_quotations
+
+    lines = ['"It\'s late," Lois said.', '"Not yet," said Clark.'] + [f'"Line {k}."' for k in range(6)]
+    doc = hand_doc("Lois and Clark sat on the porch.\n\n" + "\n\n".join(lines), CLARK_LOIS)
+    found = find_quotations(doc.text, [(p.start, p.end) for p in doc.paragraphs], doc.work.emphasis)
+    last = QuoteAttributor(Ranker.load()).attribute(doc, found, None)[0][-1]
+    feats = dict(zip(last.candidates, last.feats))
+    # neither has been named for six paragraphs; both are still there
+    assert feats["lois"].get("recent") == feats["clark"].get("recent") == 1.0
+
+
 def test_the_tag_of_the_reply_tells_who_did_not_say_the_line_before():
     story = 'Lois and Clark sat in the parked car.\n\n"We should go."\n\n"Not yet," {who} said.'
     assert speakers(hand_doc(story.format(who="Lois"), CLARK_LOIS)) == ["clark", "lois"]

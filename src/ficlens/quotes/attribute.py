@@ -325,6 +325,8 @@ def _with_history(ix: DocIndex, qi: int, base, st: State, tag: Tag | None, voc: 
             elif g in ("male", "female"):
                 d["tag_clash"] = 1.0
         d["salience"] = math.log1p(salience.get(c, 0)) / 3.0
+        if c in st.participants:
+            d["recent"] = 1.0  # who has spoken in this conversation is still on the scene
         if c in st.participants and not d.get("turn1"):
             d["conv_part"] = 1.0  # has spoken here, but not the last turn
         if d.get("recent") and c not in st.participants:

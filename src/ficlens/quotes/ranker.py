@@ -60,7 +60,7 @@ FEATURES: tuple[str, ...] = (
     "conv_part",  # has spoken in this conversation, but not the last turn
     "tag_gender",  # the tag's pronoun ("she said") matches the candidate's gender
     "tag_clash",  # ... or clashes with it
-    "recent",  # named in the narration of the last few paragraphs (on the scene)
+    "recent",  # on the scene: named in the narration of the last few paragraphs, or has spoken in this conversation
     "recent_silent",  # on the scene and has not spoken in this conversation yet
     "arrival",  # named in the narration since the last turn, not yet a speaker
     "next_tag",  # an untagged line; the next turn's tag names this candidate (so not them)
