@@ -91,6 +91,7 @@ def test_scoring_counts_a_speaker_right_only_through_the_character_mapping(corpu
     assert r["detection_exact"]["f1"] == 1.0
     assert r["speaker_accuracy"]["overall"] == 0.75
     assert r["speaker_accuracy"]["explicit"] == 1.0
+    assert r["addressee_two_party"] == {"accuracy": 0.0, "n": 0}  # no A, B, A exchange in it
     assert r["speaker_accuracy"]["implicit"] == 0.0  # "The road" is Mara's
 
 
@@ -213,3 +214,13 @@ def test_the_second_training_round_sees_the_history_the_model_made_for_itself(co
     # and fitting runs both rounds to a full set of weights
     weights = bench.fit([p])
     assert set(weights) == set(FEATURES)
+
+
+def test_two_party_addressees_come_from_an_answer_by_the_one_who_spoke_before():
+    G = bench.GoldQuote
+    paras = [(0, 10), (12, 20), (22, 30), (32, 40), (42, 50), (52, 60)]
+    quotes = [G(0, 5, "A"), G(12, 15, "B"), G(22, 25, "A"), G(32, 35, "C"), G(52, 55, "A")]
+    lit = bench.LitDoc("x", "", paras, [], quotes)
+    # B answers A and A answers B straight back: B spoke to A; A (third) was answered by C,
+    # and C's answer is followed by a paragraph of narration, not by A
+    assert bench.two_party_addressees(lit) == {1: "A"}

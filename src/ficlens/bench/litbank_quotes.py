@@ -433,6 +433,8 @@ class Tally:
     overlap: int = 0
     right: dict[str, int] = field(default_factory=dict)
     total: dict[str, int] = field(default_factory=dict)
+    addressee_right: int = 0
+    addressee_total: int = 0
 
     def add_speaker(self, cue: str, ok: bool) -> None:
         for key in (cue, "overall"):
@@ -457,6 +459,27 @@ def score_doc(p: Prepared, doc: Doc, tally: Tally) -> None:
         pi = m.get(gi)
         ok = pi is not None and preds[pi].speaker is not None and mapping.get(preds[pi].speaker) == g.speaker
         tally.add_speaker(g.cue, ok)
+    for gi, listener in two_party_addressees(lit).items():
+        pi = m.get(gi)
+        tally.addressee_total += 1
+        tally.addressee_right += int(pi is not None and preds[pi].addressee is not None and mapping.get(preds[pi].addressee) == listener)
+
+
+def two_party_addressees(lit: LitDoc) -> dict[int, str]:
+    """LitBank marks no addressees; where one is plain, take it from the gold speakers: a
+    quotation answered in the next paragraph by the one who spoke in the paragraph before
+    (A, B, A in three paragraphs running) was said to them. Gold quotation index -> entity."""
+    import bisect
+
+    starts = [p[0] for p in lit.paragraphs]
+    qs = lit.quotes
+    para = [bisect.bisect_right(starts, q.start) - 1 for q in qs]
+    out: dict[int, str] = {}
+    for i in range(1, len(qs) - 1):
+        a, b, c = qs[i - 1], qs[i], qs[i + 1]
+        if a.speaker == c.speaker != b.speaker and para[i - 1] == para[i] - 1 and para[i + 1] == para[i] + 1:
+            out[i] = a.speaker
+    return out
 
 
 def _prf(right: int, pred: int, gold: int) -> dict[str, float]:
@@ -473,6 +496,10 @@ def report(t: Tally) -> dict:
         "detection_overlap": _prf(t.overlap, t.pred, t.gold),
         "speaker_accuracy": {k: round(t.right.get(k, 0) / n, 4) for k, n in t.total.items() if n},
         "speaker_counts": dict(t.total),
+        "addressee_two_party": {
+            "accuracy": round(t.addressee_right / t.addressee_total, 4) if t.addressee_total else 0.0,
+            "n": t.addressee_total,
+        },
     }
 
 
@@ -637,4 +664,6 @@ def _print(res: dict) -> None:
         for k in ("overall", "explicit", "pronoun", "implicit"):
             if k in acc:
                 typer.echo(f"  speaker {k:9} {acc[k]:.3f}  (n={n[k]}; BookNLP big ~{BOOKNLP_BIG[k]:.2f})")
+        ad = r["addressee_two_party"]
+        typer.echo(f"  addressee, two-party exchanges {ad['accuracy']:.3f}  (n={ad['n']})")
     typer.echo(f"\nseconds: {res['seconds']}")
