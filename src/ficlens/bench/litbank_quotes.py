@@ -14,11 +14,14 @@ real pipeline up to the quotes stage, and score end to end:
   them before the quotes stage, overlap most). A gold quotation we did not find counts wrong.
 - split by how the gold speaker is cued: **explicit** (a name or nominal mention of the
   speaker in the narration within ``CUE_REACH`` tokens of the quotation, same paragraph),
-  **pronoun** (only a pronoun there), **implicit** (neither).
+  **pronoun** (only a pronoun there), **implicit** (neither);
+- **addressee** in two-party exchanges: LitBank marks no addressees, so only where the gold
+  speakers make one plain (A, B, A in three paragraphs running: B spoke to A).
 
 The ranker is trained on LitBank, so the reported figures use cross-validation by
-document: for each fold, weights are fitted on the other folds' documents and the held-out
-documents are attributed with them. The spaCy pass runs once per document per run.
+document: for each fold, weights are fitted on the other folds' documents (in two rounds,
+see ``fit``) and the held-out documents are attributed with them. The spaCy pass runs once
+per document per run.
 """
 
 from __future__ import annotations
@@ -633,7 +636,7 @@ def register(bench_app) -> None:
         characters: str = typer.Option("predicted", help="predicted (end to end) or gold (LitBank coref as characters)."),
         as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
     ) -> None:
-        """Quotation detection P/R/F1 and speaker accuracy on LitBank, end to end."""
+        """Quotation detection P/R/F1, speaker and addressee accuracy on LitBank, end to end."""
         from ..errors import FiclensError
 
         if not (data / "quotations" / "tsv").is_dir() or not (data / "coref" / "tsv").is_dir():
