@@ -131,10 +131,9 @@ def _dash_opens(words: list[str], j: int) -> bool:
     return words[j] in DASH_LINE and j + 1 < len(words) and words[j + 1][:1].isupper()
 
 
-def _join(words: list[str], inside: bool = False) -> list[str]:
+def _join(words: list[str], roles: list[str]) -> list[str]:
     """Separators before each token so the line reads as printed prose ("said, \u201cYes.\u201d");
-    ``inside``: the line starts inside a quotation."""
-    roles = _marks(words, inside)
+    ``roles``: the line's quotation marks (``_marks``)."""
     seps = []
     for j, w in enumerate(words):
         if j == 0 or w in NO_SPACE_BEFORE or roles[j] == "close" or words[j - 1] in NO_SPACE_AFTER or roles[j - 1] == "open":
@@ -215,7 +214,7 @@ def build_text(sentences: list[list[str]]) -> tuple[str, list[tuple[int, int]], 
             paras.append((pos, pos))
         sent: list[tuple[int, int]] = []
         roles = _marks(words, open_)
-        for j, (w, gap) in enumerate(zip(words, _join(words, open_))):
+        for j, (w, gap) in enumerate(zip(words, _join(words, roles))):
             if j and (_dash_opens(words, j) and words[j - 1] in (":", ".", "!", "?") or _new_turn(words, roles, j)):
                 # "intoned: — Introibo": a dialogue dash opens a paragraph; so does a
                 # quotation right after another or after a tagged one with a tag of its own

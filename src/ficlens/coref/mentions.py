@@ -523,7 +523,6 @@ def _person_noun(lex: Lexicon, word: str) -> tuple | None:
 
 
 _ONE_DETS = frozenset({"no", "some", "any", "every"})
-_INDEFINITES = INDEFINITE_PEOPLE
 _ENDEARMENTS = frozenset({"dear", "dearest"})
 
 
@@ -555,7 +554,7 @@ def find_nominals(doc: Doc, lex: Lexicon, in_quote: list[bool], taken: set[int],
             continue
         gender, number, relation = info
         t0, t1 = _np_span(doc, t.i, edges)
-        if t.text.lower() in _INDEFINITES or t.text.lower() in _ENDEARMENTS:
+        if t.text.lower() in INDEFINITE_PEOPLE or t.text.lower() in _ENDEARMENTS:
             t1 = t.i + 1  # "no one [in the bungalow]": LitBank's span stops at the head
         det = toks[t0].text.lower()
         possessor = next((k for k in range(t0, t.i) if toks[k].text.lower() in POSS_DETS or toks[k].text.lower() in ("'s", "\u2019s")), -1)
