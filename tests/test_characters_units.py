@@ -94,6 +94,19 @@ def test_honorific_of_the_other_gender_is_a_different_person():
     assert by_name(doc)["Hadley"].gender == "female"
 
 
+def test_a_given_name_that_is_also_a_title_is_a_given_name():
+    # "Dean Winchester" is not "Dean" (the title) + "Winchester": he is not his brother Sam
+    doc = run("[Sam Winchester] read the map. [Dean Winchester] drove. [Sam] frowned. [Dean] grinned.", kb=False)
+    assert set(by_name(doc)) == {"Sam Winchester", "Dean Winchester"}
+
+
+def test_no_honorific_is_also_a_given_name_in_the_name_lists():
+    from ficlens.coref.lexicon import lexicon
+
+    lex = lexicon()
+    assert not {h for h in lex.honorifics if h in lex.male_names or h in lex.female_names}
+
+
 def test_nickname_table_joins_bill_and_william():
     doc = run("[William Crane] opened the shop. Later [Bill Crane] closed it. [Bill] went home.", kb=False)
     assert [c.name for c in doc.characters] == ["William Crane"]
