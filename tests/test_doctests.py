@@ -12,6 +12,7 @@ MODULES = [
     "ficlens.vocab",
     "ficlens.ingest.sniff",
     "ficlens.ingest.decode",
+    "ficlens.bench.fic_quotes",
 ]
 
 
