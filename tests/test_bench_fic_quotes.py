@@ -12,7 +12,7 @@ from ficlens.errors import FiclensError
 STORY = (
     "Dean Winchester leaned on the car while Sam Winchester read the map.\n\n"
     '"We\'re lost,"[[Sam>Dean]] Sam said.\n\n'
-    '"We\'re not lost."[[Dean>Sam]]\n\n'
+    '"We\'re not lost,"[[Dean>Sam]] said Dean.\n\n'
     'The sign said "Lawrence 12"[[-]] in faded paint.\n'
 )
 

@@ -324,3 +324,21 @@ def test_an_estate_named_with_park_or_manor_is_a_place_even_standing_alone():
     text = 'Bruce Wayne drove back to Wayne Manor after midnight.\n\n"You are late," said Alfred.\n\n"I know," Wayne said.\n'
     doc, _ = analyse_text(text, name="manor.txt", stages=["characters"])
     assert characters_mentioned_as(doc, "Wayne") == characters_mentioned_as(doc, "Bruce Wayne") != set()
+
+
+def test_a_name_before_a_present_tense_verb_the_parser_reads_as_a_noun_is_a_person():
+    # "Sam shifts" parses as a compound noun ("the Sam shifts"); the Kent farm stays a farm
+    text = 'A long pause. Then Sam shifts against the passenger door and sighs. "I was resting my eyes."\n\nThe Kent farms were quiet.\n'
+    doc, _ = analyse_text(text, name="present.txt", stages=["characters"])
+    assert characters_mentioned_as(doc, "Sam")
+    assert not characters_mentioned_as(doc, "Kent")
+
+
+def test_mum_said_bare_twice_is_one_mother():
+    text = (
+        "Rose answered the phone. \u201cHiya, Mum.\u201d\n\n\u201cRose? It\u2019s your mum,\u201d said Jackie.\n\n"
+        "\u201cMum? Sorry, I\u2019m here.\u201d\n"
+    )
+    doc, _ = analyse_text(text, name="mum.txt", stages=["characters"])
+    mums = [c for c in doc.characters if c.name == "Mum"]
+    assert len(mums) == 1 and mums[0].aliases == {"Mum": 2}

@@ -93,6 +93,19 @@ def test_an_action_beat_in_the_paragraph_attributes_the_quote():
     assert speakers(doc)[1] == "clark"
 
 
+@pytest.mark.parametrize(
+    "story",
+    [
+        "The motel room was quiet.\n\nDean's phone buzzed on the dashboard, and Sam glanced over at Dean. \"Who is it?\"",
+        "Dean's jacket hung on the chair. Sam threw it at Dean. \"You're packing.\"",
+    ],
+)
+def test_the_subject_of_the_beat_speaks_not_the_people_it_acts_on(story):
+    # needs the parser: "Sam" is the subject, "Dean" only the one looked at / thrown at
+    doc = hand_doc(story, {"Sam": "sam", "Dean": "dean"}, profile="full")
+    assert speakers(doc)[-1] == "sam"
+
+
 def test_first_person_narrator_tag():
     doc = hand_doc(
         'I found Clark on the porch. I sat down beside him and I waited.\n\n"You\'re up early," I said.',

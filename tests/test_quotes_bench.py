@@ -224,3 +224,15 @@ def test_two_party_addressees_come_from_an_answer_by_the_one_who_spoke_before():
     # B answers A and A answers B straight back: B spoke to A; A (third) was answered by C,
     # and C's answer is followed by a paragraph of narration, not by A
     assert bench.two_party_addressees(lit) == {1: "A"}
+
+
+def test_training_leaves_out_lines_whose_rebuilt_paragraphs_the_gold_shows_wrong():
+    from types import SimpleNamespace as NS
+
+    # paragraphs: 0 holds A and B (a lost break); 1: A; 2: A again, untagged (a break too many);
+    # 3: B, untagged, after A (a plain turn); 4: C, tagged, after B
+    found = [NS(para=0, last_para=0), NS(para=0, last_para=0), NS(para=1, last_para=1), NS(para=2, last_para=2),
+             NS(para=3, last_para=3), NS(para=4, last_para=4)]
+    gold = {0: "A", 1: "B", 2: "A", 3: "A", 4: "B", 5: "C"}
+    choices = [NS(tag=None)] * 5 + [NS(tag=object())]
+    assert bench._misbuilt(found, gold, choices) == {0, 1, 3}

@@ -69,3 +69,45 @@ def test_a_tag_naming_who_was_spoken_to_sets_the_addressee(analyse):
     # "Lois told Lana" after Clark's reply: to Lana, not back to Clark
     assert said['"Suit yourself,"'] == ("Lois Lane", "Lana Lang")
     assert said['"More pie for us."'] == ("Lois Lane", "Lana Lang")
+
+
+def _said(doc):
+    name = {c.id: c.name for c in doc.characters}
+    return {doc.text[q.start : q.end]: (name.get(q.speaker), q.attribution) for q in doc.quotes}
+
+
+@pytest.mark.model
+def test_an_adverb_the_parser_takes_for_a_name_does_not_become_a_speaker(analyse):
+    story = (
+        "Harry sat by the fire with Ron and Ginny.\n\n"
+        "'You knew?' Ginny asked.\n\n"
+        "'And you didn't think to mention it?' said Ron slowly.\n"
+    )
+    doc, _ = analyse(story, name="slowly.txt")
+    assert _said(doc)["'And you didn't think to mention it?'"] == ("Ron", "explicit")
+    assert not [c for c in doc.characters if "slowly" in c.name.lower()]
+
+
+@pytest.mark.model
+def test_a_voice_on_the_phone_speaks_for_its_owner_whatever_it_does(analyse):
+    story = (
+        "Sherlock dropped the phone on the table. John stared at it.\n\n"
+        '"Charming as ever." Mycroft\'s voice crackled from the speaker, thin and tinny.\n\n'
+        '"What do you want?" Sherlock asked.\n'
+    )
+    doc, _ = analyse(story, name="phone.txt")
+    assert _said(doc)['"Charming as ever."'] == ("Mycroft", "explicit")
+    assert not [c for c in doc.characters if c.name.lower() == "the speaker"]  # a loudspeaker
+
+
+@pytest.mark.model
+def test_a_caller_who_gives_her_full_name_after_her_first_is_not_addressing_herself(analyse):
+    story = (
+        "John's phone buzzed in his pocket while Sherlock paced.\n\n"
+        '"Leave it," Sherlock said.\n\n'
+        '"It might be important." John answered it. "Hello?"\n\n'
+        '"John? Hi. Sorry. It\'s Molly. Molly Hooper, from Bart\'s. Is this a bad time?"\n'
+    )
+    doc, _ = analyse(story, name="molly.txt")
+    speaker, _ = _said(doc)['"John? Hi. Sorry. It\'s Molly. Molly Hooper, from Bart\'s. Is this a bad time?"']
+    assert speaker is not None and "Molly" in speaker

@@ -63,6 +63,9 @@ class Entity:
                 self.honorifics.add(m.honorific)
 
 
+# titles used to address anyone at all: two of them need not be one person
+ADDRESS_TITLES = frozenset({"sir", "ma'am", "madam", "milady", "milord", "your majesty", "your highness", "boss"})
+
 # honorifics that precede a given name as readily as a surname ("Sir Walter", "Aunt May")
 GIVEN_NAME_HONORIFICS = frozenset(
     "sir dame lady lord aunt auntie uncle master prince princess king queen saint st brother sister "
@@ -143,7 +146,9 @@ def _single_name_entity(m: MentionCand, entities: list[Entity], lex: Lexicon) ->
             if m.gender and e.first and lex.name_gender(e.first) not in (None, m.gender):
                 ok = False
         elif m.title:
-            ok = m.key.lower() in e.honorifics  # "the General" after "General Baird"
+            # "the General" after "General Baird"; "Mum" after "Mum" (but every "Sir" and
+            # "Ma'am" may be someone else)
+            ok = m.key.lower() in e.honorifics or (e.title and m.key.lower() in e.words and m.key.lower() not in ADDRESS_TITLES)
         else:
             # a middle name is rarely what a character is called ("Amory" is the son, not
             # Beatrice Amory Blaine)

@@ -157,14 +157,24 @@ def _split_honorific(toks: Sequence[Token], lex: Lexicon, t0: int, t1: int) -> t
     return hon, words
 
 
-def _is_modifier(toks: Sequence[Token], t1: int) -> bool:
+# what may open a noun phrase before a name that modifies its head ("the Kent farm")
+NP_OPENERS = frozenset({"DET", "PRON", "ADJ", "NUM", "PART"})
+
+
+def _is_modifier(toks: Sequence[Token], t0: int, t1: int) -> bool:
     last = toks[t1 - 1]
     if last.dep != "compound" or last.head < 0:
         return False
     head = toks[last.head]
     if head.pos == "PROPN" and head.lower in PLACE_HEADS:
         return True  # "Netherfield Park", "Kellynch Hall": the name of a place
-    return head.pos == "NOUN" and head.ent_type != "PERSON"
+    if head.pos != "NOUN" or head.ent_type == "PERSON":
+        return False
+    if head.dep in ("nsubj", "ROOT") and head.text.endswith("s") and last.head == t1 and (t0 == 0 or toks[t0 - 1].pos not in NP_OPENERS):
+        # "Then Sam shifts against the door": a present-tense verb the parser read as a
+        # plural noun the name modifies; "the Kent farms" and "Luthor's mansions" keep theirs
+        return False
+    return True
 
 
 def _is_vocative(doc: Doc, t0: int, t1: int, in_quote: list[bool]) -> bool:
@@ -292,7 +302,7 @@ def find_names(doc: Doc, lex: Lexicon, in_quote: list[bool], kb_aliases: dict | 
             place = False  # "proposed to Robert", "the daughter of Agnes": people follow these too
         if place and not _is_vocative(doc, t0, t1, in_quote):
             continue
-        if _is_modifier(toks, t1):
+        if _is_modifier(toks, t0, t1):
             continue  # "the Kent farm", "a Luthor mansion": a name modifying a thing
         if t0 > 0 and toks[t0 - 1].text.lower() == "the" and toks[t0].text.lower().rstrip(".") in lex.honorifics:
             t0 -= 1  # "the Lord Chancellor", "the Captain": a title takes its article
@@ -567,7 +577,8 @@ def find_nominals(doc: Doc, lex: Lexicon, in_quote: list[bool], taken: set[int],
                 sent=t.sent, para=t.para, in_quote=in_quote[t.i],
                 gender=None if gender == "any" else gender, number=number,
                 role=_role(t) if t.dep else "other",
-                definite=det in ("the", "this", "that") or possessor >= 0,
+                # "Mum" said bare and capitalised is used as a name: the same mother each time
+                definite=det in ("the", "this", "that") or possessor >= 0 or (t0 == t.i and relation is not None and t.text[:1].isupper()),
                 possessor=possessor, relation=relation,
                 vocative=t0 == t.i and _is_vocative(doc, t0, t1, in_quote),  # "Good evening, doctor."
             )

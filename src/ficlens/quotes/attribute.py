@@ -13,6 +13,7 @@ in the length of the work.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter, deque
 from collections.abc import Callable
@@ -131,7 +132,10 @@ class QuoteAttributor:
             if tag is not None and tag.subject is not None:
                 ix.tag_spans.add((tag.subject.start, tag.subject.end))
             kind = tag.kind if tag is not None and tag.kind != "speech" else f.kind
-            voc = [m.character for m in vocatives(ix, qi)]
+            # "It's Molly. Molly Hooper, from Bart's.": a name the speaker gives as their own
+            # is no vocative
+            sid = self_identified(ix, qi)
+            voc = [m.character for m in vocatives(ix, qi) if m.character != sid]
             base = self._base_features(ix, qi, tag, voc, sal.advance(f.para))
             if tag is None or tag.subject is None:
                 for key, who in zip(("next_tag", "next2_tag"), ahead.get(qi, ())):
@@ -199,6 +203,10 @@ class QuoteAttributor:
                 d["beat_first"] = 1.0
             gap = (f.start - m.end) if m.end <= f.start else (m.start - f.end)
             d["near"] = max(d.get("near", 0.0), 1.0 / (1.0 + max(gap, 0) / 40.0))
+        if subj is None:
+            actor = _beat_subject(ix, narr, f)
+            if actor is not None:
+                feats.setdefault(actor, {})["beat_subj"] = 1.0
         # narration just before may introduce the speaker; a beat in the turn before may
         # name the one addressed
         key = "prev_beat" if f.para - 1 in ix.quoted_paras else "prev_para"
@@ -223,6 +231,23 @@ class QuoteAttributor:
                 feats[c]["voc_here"] = 1.0
         bare = tag is None and not narr
         return feats, bare
+
+
+def _beat_subject(ix: DocIndex, narr, f: Found) -> str | None:
+    """Who acts in the quotation's paragraph: the grammatical subject of its narration
+    nearest before the quotation ("Sam twists around in his seat. "You do this every time.""),
+    else the first one after it; objects ("looks at Dean") do not count."""
+    toks = ix.doc.tokens
+    before = after = None
+    for m in narr:
+        i = bisect.bisect_right(ix.tok_starts, m.end - 1) - 1
+        if i < 0 or toks[i].dep not in ("nsubj", "nsubjpass"):
+            continue
+        if m.end <= f.start:
+            before = m.character
+        elif after is None:
+            after = m.character
+    return before if before is not None else after
 
 
 def _tags_ahead(ix: DocIndex, tags: list[Tag | None]) -> dict[int, tuple[str | None, str | None]]:
@@ -330,7 +355,9 @@ def _with_history(ix: DocIndex, qi: int, base, st: State, tag: Tag | None, voc: 
         if c in st.participants and not d.get("turn1"):
             d["conv_part"] = 1.0  # has spoken here, but not the last turn
         if d.get("recent") and c not in st.participants:
-            d["recent_silent"] = 1.0
+            # on the scene and silent so far: a bystander once two people talk, but the
+            # likeliest to answer while only one has spoken
+            d["recent_silent" if len(st.participants) >= 2 else "recent_second"] = 1.0
         if subj is not None and c != subj:
             d["not_tag"] = 1.0
         if d.get("narrator") and bare:

@@ -214,6 +214,11 @@ def _subject(ix: DocIndex, verb: int, window: list[int], mentions: list[Mention]
                 m = _noun_after_verb(ix, verb, mentions)
                 if m is not None:
                     return m
+            if toks[c].pos == "PROPN" and toks[c].text[:1].islower():
+                # "said Ron slowly": the parser took the adverb for a name, "Ron" its modifier
+                kids = [g for g in ix.children.get(c, ()) if g < c and toks[g].dep == "compound"]
+                if kids:
+                    c = kids[-1]
             m = ix.mention_at_token(c, mentions)
             if m is None and toks[c].lower in VOICE_NOUNS:
                 # "Clark's voice called", "cried the voice of John Reed": the owner speaks
@@ -294,6 +299,18 @@ def _leads_into_quote(ix: DocIndex, ti: int, start: int) -> bool:
     return j >= len(toks) or toks[j].start >= start or ix.quoted(toks[j].start)
 
 
+def _voice_verb(ix: DocIndex, ti: int) -> bool:
+    """Any verb whose subject is someone's voice tags speech: "Mycroft's voice crackled from
+    the speaker", "her voice came out small"."""
+    toks = ix.doc.tokens
+    if toks[ti].pos not in ("VERB", "AUX"):
+        return False
+    for c in ix.children.get(ti, ()):
+        if toks[c].dep in ("nsubj", "nsubjpass") and toks[c].lower in ("voice", "whisper"):
+            return any(toks[g].dep == "poss" or (toks[g].dep == "prep" and toks[g].lower == "of") for g in ix.children.get(c, ()))
+    return False
+
+
 def _not_a_tag_verb(ix: DocIndex, ti: int) -> bool:
     """A speech word that does not tag anything: a noun ("examined the writing") or a bare
     gerund ("I could not help laughing"); "was saying" (with its auxiliary) still tags."""
@@ -365,7 +382,7 @@ def find_tag(ix: DocIndex, qi: int) -> Tag | None:
             phrasal = ti + 1 < len(doc.tokens) and f"{w}_{doc.tokens[ti + 1].lower}" in speech
             if phrasal:
                 w = f"{w}_{doc.tokens[ti + 1].lower}"  # "she went on", "put in Jo"
-            if w not in speech and w not in thought and w not in wverbs:
+            if w not in speech and w not in thought and w not in wverbs and not _voice_verb(ix, ti):
                 continue
             if _not_a_tag_verb(ix, ti) and not (side != "after" and _leads_into_quote(ix, ti, q.start)):
                 continue

@@ -39,6 +39,7 @@ FEATURES: tuple[str, ...] = (
     "beat_before",  # named in the narration before the quotation in its paragraph
     "beat_after",  # named in the narration after it
     "beat_first",  # the first character named in the paragraph's narration
+    "beat_subj",  # untagged: subject of the paragraph's narration nearest before the quotation ('He grinned. "Not tonight."'), else after it
     "near",  # closeness of the nearest narration mention in the paragraph
     "prev_para",  # named in the paragraph just before, all narration
     "prev_beat",  # named in the narration of the quoted paragraph just before
@@ -61,7 +62,8 @@ FEATURES: tuple[str, ...] = (
     "tag_gender",  # the tag's pronoun ("she said") matches the candidate's gender
     "tag_clash",  # ... or clashes with it
     "recent",  # on the scene: named in the narration of the last few paragraphs, or has spoken in this conversation
-    "recent_silent",  # on the scene and has not spoken in this conversation yet
+    "recent_silent",  # on the scene and has not spoken in this conversation, where two or more have
+    "recent_second",  # ... where at most one has: the likeliest to answer
     "arrival",  # named in the narration since the last turn, not yet a speaker
     "next_tag",  # an untagged line; the next turn's tag names this candidate (so not them)
     "next2_tag",  # ... the tag of the turn after next names them (the same side of the exchange)
@@ -79,6 +81,7 @@ RULE_WEIGHTS: dict[str, float] = {
     "beat_before": 2.0,
     "beat_after": 1.0,
     "beat_first": 1.0,
+    "beat_subj": 2.5,
     "near": 1.0,
     "prev_para": 0.5,
     "prev_beat": 0.5,
@@ -102,6 +105,7 @@ RULE_WEIGHTS: dict[str, float] = {
     "tag_clash": -2.0,
     "recent": 0.5,
     "recent_silent": 0.5,
+    "recent_second": 1.0,
     "arrival": 2.0,
     "next_tag": -1.0,
     "next2_tag": 0.5,
