@@ -58,3 +58,14 @@ def test_the_command_rejects_a_missing_folder(tmp_path: Path):
 
     r = CliRunner().invoke(app, ["bench", "fic-quotes", "--data", str(tmp_path / "nope")])
     assert r.exit_code != 0 and "Traceback" not in r.output
+
+
+def test_a_markdown_story_is_scored_on_the_text_the_analysis_reads(tmp_path: Path):
+    md = (
+        "# Chapter 1: The Map\n\n*Not again,* Sam thought.\n\n"
+        "Dean Winchester leaned on the car while Sam Winchester read the map.\n\n"
+        '"We\'re lost,"[[Sam>Dean]] Sam said.\n\n"We\'re not lost,"[[Dean>Sam]] said Dean.\n'
+    )
+    (tmp_path / "spn.md").write_text(md, encoding="utf-8")
+    res = bench.run_bench(tmp_path)
+    assert res["detection_recall"] == 1.0 and res["speaker_accuracy"] == 1.0
