@@ -292,6 +292,21 @@ def test_an_unnamed_narrator_takes_the_name_others_call_them():
     assert doc.quotes[0].addressee == "narrator"
 
 
+def test_a_narration_pronoun_misresolved_to_the_narrators_name_does_not_stop_the_naming():
+    # the characters stage gave "her" (the narration's, after "Thanks, Lana") to Lana: a
+    # pronoun is no evidence that Lana is someone on the page other than the narrator
+    story = (
+        "I got to the Talon early and sat in the back booth. I opened my book.\n\n"
+        'Clark came in and shook the snow off his jacket.\n\n"Thanks, Lana," he said. Chloe waved at her from the counter.\n\n'
+        '"You\'re welcome," I said.'
+    )
+    cast = {"I": "narrator", "my": "narrator", "Clark": "clark", "his": "clark", "he": "clark", "Lana": "lana", "her": "lana", "Chloe": "chloe"}
+    doc = hand_doc(story, cast)
+    QuotesStage()(doc)
+    assert doc.character("narrator").name == "Lana"
+    assert doc.character("lana") is None
+
+
 def test_other_quotes_get_no_speaker_and_do_not_count():
     doc = hand_doc('Lois had a "friend" in security.\n\n"Typical," Lois muttered.', CLARK_LOIS)
     QuotesStage()(doc)

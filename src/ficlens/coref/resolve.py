@@ -21,6 +21,8 @@ _TOKEN_RE = re.compile(r"[\w]+|[^\w\s]")
 # fandom evidence: a fandom is in play when declared, or when its score reaches this with at
 # least one strong cue (a full canon name or a marker term)
 FANDOM_MIN_SCORE = 5
+PLACE_LABELS = frozenset({"GPE", "LOC", "NORP", "FAC", "ORG"})
+DISTINCT_NAMES = 3  # canon names only one fandom uses, for that fandom to be in play
 # first-person pronouns in the narration needed before the story has a narrator
 MIN_NARRATOR_I = 3
 
@@ -80,14 +82,17 @@ def fandom_evidence(doc: Doc, kb: KB) -> dict[str, float]:
                 (full if multi else single).setdefault(f, set()).add(c.id)
                 if not multi and count >= 3:
                     frequent.setdefault(f, set()).add(c.id)
+    distinct = _distinctive_names(doc, kb)
     scores: dict[str, float] = {}
-    for f in set(markers) | set(full) | set(single) | declared:
+    for f in set(markers) | set(full) | set(single) | declared | set(distinct):
         nf, ns, nm = len(full.get(f, set())), len(single.get(f, set()) - full.get(f, set())), len(markers.get(f, set()))
-        score = 3 * nf + ns + 2 * min(nm, 4) + (100 if f in declared else 0)
+        nd = len(distinct.get(f, set()))
+        score = 3 * nf + ns + 2 * min(nm, 4) + (100 if f in declared else 0) + nd
         # two canon characters who are related in canon, each named often ("Clark" and
-        # "Lois"), are evidence too
+        # "Lois"), are evidence too; so are three canon names no other fandom and no
+        # name list has ("Kacchan", "Todoroki", "Uraraka"), NER or not
         paired = _related_pair(kb, frequent.get(f, set()))
-        if f in declared or (score >= FANDOM_MIN_SCORE and (nf or nm)) or paired:
+        if f in declared or (score >= FANDOM_MIN_SCORE and (nf or nm or nd >= DISTINCT_NAMES)) or paired:
             scores[f] = score + (2 if paired else 0)
     if declared:
         # what the work declares beats what we infer (a DCEU marker in a Smallville fic)
@@ -97,6 +102,31 @@ def fandom_evidence(doc: Doc, kb: KB) -> dict[str, float]:
             for f in kc.fandoms:
                 scores.setdefault(f, 50)
     return scores
+
+
+def _distinctive_names(doc: Doc, kb: KB) -> dict[str, set[str]]:
+    """Fandom -> the canon characters named in the text by a capitalised word only that
+    fandom uses for a name and that is no given name in our lists nor a common word (a
+    word seen lowercase in the text is common), nor tagged a place or a group."""
+    lex = lexicon()
+    lower = {t.text for t in doc.tokens if t.text[:1].islower()}
+    out: dict[str, set[str]] = {}
+    seen: set[str] = set()
+    for t in doc.tokens:
+        w = t.text
+        if w in seen or len(w) < 4 or not w[:1].isupper() or not w.isalpha() or t.ent_type in PLACE_LABELS:
+            continue  # "England" is a country before it is a Hetalia character
+        seen.add(w)
+        low = w.lower()
+        if low in lower or low in lex.male_names or low in lex.female_names or low in lex.not_names or low in lex.nominals:
+            continue
+        found = kb.find_characters(w)
+        if not found:
+            continue
+        common = set.intersection(*(set(c.fandoms) for c in found))
+        for f in common:
+            out.setdefault(f, set()).add(found[0].id)
+    return out
 
 
 @lru_cache(maxsize=4)

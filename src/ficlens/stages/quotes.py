@@ -108,7 +108,9 @@ def name_narrator_from_dialogue(doc: Doc, choices: list[Choice], narrator: str) 
     if nar is None or any(m.character == narrator and m.kind in ("name", "alias") for m in doc.mentions):
         return
     spans = sorted((q.start, q.end) for q in doc.quotes if q.kind != "other")
-    in_narration = {m.character for m in doc.mentions if not m.in_quote and not _inside(spans, m.start)}
+    # named in the narration (a pronoun there may be misresolved: "His shoulders climb" after
+    # "Get OUT, Deku." is not the narrator's)
+    in_narration = {m.character for m in doc.mentions if m.kind in ("name", "alias") and not m.in_quote and not _inside(spans, m.start)}
     spoke = {c.conv for c in choices if c.speaker == narrator}
     votes: dict[str, int] = {}
     for c in choices:
@@ -126,6 +128,7 @@ def name_narrator_from_dialogue(doc: Doc, choices: list[Choice], narrator: str) 
     for k, n in other.aliases.items():
         nar.aliases[k] = nar.aliases.get(k, 0) + n
     nar.gender = nar.gender if nar.gender not in (None, "unknown") else other.gender
+    nar.kb, nar.fandom = nar.kb or other.kb, nar.fandom or other.fandom
     for m in doc.mentions:
         if m.character == named:
             m.character = narrator
