@@ -135,3 +135,24 @@ def test_a_first_person_fic_in_a_fandom_nobody_declared_is_read_with_its_canon(a
     assert kb.get(narrator) == "midoriya_izuku"
     assert said["\u201cI just want some water,\u201d"] == (narrator, "speech")
     assert said["\u201cGet out, Deku,\u201d"] == ([c for c, k in kb.items() if k == "bakugou_katsuki"][0], "speech")
+
+
+@pytest.mark.model
+def test_a_fic_typed_in_lowercase_still_knows_its_canon_characters(analyse):
+    story = (
+        "Fandom: Genshin Impact\nRating: G\n\n"
+        "the teapot was way too small for four people but aether had invited everyone anyway. "
+        "childe was in the kitchen with three knives out. venti was lying upside down on the couch.\n\n"
+        'Zhongli sniffed the tea. "This leaf was picked too late," he said.\n\n'
+        '"theres wine" childe said at the exact same time.\n\n'
+        '"is there wine? tell me there\'s wine," venti said.\n\n'
+        "aether sighed. it was his teapot. it was his dinner. he had invited these people on purpose.\n\n"
+        "nobody answered him. the fish hissed in the pan. venti laughed. childe swore.\n\n"
+        "it was going to be a long night. aether knew it. zhongli knew it. everyone knew it.\n"
+    )
+    doc, _ = analyse(story, name="teapot.txt")
+    kb = {c.id: c.kb for c in doc.characters}
+    said = {doc.text[q.start : q.end]: kb.get(q.speaker) for q in doc.quotes}
+    assert said['"theres wine"'] == "tartaglia"  # "childe", lowercase, is Tartaglia
+    assert said['"is there wine? tell me there\'s wine,"'] == "venti"
+    assert not [c for c in doc.characters if '"' in c.name]  # no words of the quotation in a name

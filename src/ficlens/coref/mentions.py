@@ -284,7 +284,7 @@ def find_names(doc: Doc, lex: Lexicon, in_quote: list[bool], kb_aliases: dict | 
             taken[k] = True
     spans.extend(_missed_names(doc, lex, taken, vocab, in_quote))
     if kb_aliases:
-        spans.extend(_kb_alias_spans(doc, taken, kb_aliases))
+        spans.extend(_kb_alias_spans(doc, taken, kb_aliases, lowercase=_lowercase_styled(doc), lex=lex))
     spans.sort()
     # "Netherfield Park" once makes "Netherfield" a place wherever it stands alone
     # ("Wayne Manor" leaves "Wayne" to Bruce Wayne: a surname of a person named in full)
@@ -457,8 +457,19 @@ def _vocab_word(doc: Doc, lex: Lexicon, i: int, vocab: dict[str, int], low: dict
     return False
 
 
-def _kb_alias_spans(doc: Doc, taken: list[bool], aliases: dict[str, list[tuple[str, ...]]]) -> list:
-    """Token sequences matching KB aliases of the fandoms in play ("the Blur", "Supes")."""
+def _lowercase_styled(doc: Doc) -> bool:
+    """Whether the text is typed all in lowercase, as some fics are by choice: most of its
+    sentences start with a lowercase letter."""
+    starts = [doc.tokens[s.first_token].text for s in doc.sentences[:400] if s.first_token < len(doc.tokens)]
+    starts = [w for w in starts if w[:1].isalpha()]
+    return len(starts) >= 10 and sum(w[:1].islower() for w in starts) >= 0.5 * len(starts)
+
+
+def _kb_alias_spans(doc: Doc, taken: list[bool], aliases: dict[str, list[tuple[str, ...]]], *, lowercase: bool = False,
+                    lex: Lexicon | None = None) -> list:
+    """Token sequences matching KB aliases of the fandoms in play ("the Blur", "Supes"); in a
+    text typed in lowercase, also an alias of one word no name list or lexicon knows as
+    anything else ("childe", "venti")."""
     toks = doc.tokens
     out = []
     n = len(toks)
@@ -472,7 +483,11 @@ def _kb_alias_spans(doc: Doc, taken: list[bool], aliases: dict[str, list[tuple[s
             k = i + len(seq)
             if k <= n and all(toks[i + m].text.lower() == seq[m] for m in range(len(seq))):
                 # a KB alias must look like a name: some word capitalised
-                if any(toks[m].text[:1].isupper() for m in range(i, k)) and not any(taken[i:k]):
+                looks = any(toks[m].text[:1].isupper() for m in range(i, k))
+                if not looks and lowercase and lex is not None and len(seq) == 1 and len(seq[0]) >= 4:
+                    w = seq[0]
+                    looks = w not in lex.not_names and w not in lex.nominals and w not in lex.pronouns and toks[i].pos in ("PROPN", "NOUN", "")
+                if looks and not any(taken[i:k]):
                     out.append((i, k, "kb"))
                     for m in range(i, k):
                         taken[m] = True

@@ -106,8 +106,10 @@ class DocIndex:
             return None
         lo = head
         for c in self.children.get(head, ()):
-            if c < head and toks[c].dep in NP_DEPS:
-                lo = min(lo, c, *(g for g in self.children.get(c, ()) if g < c))
+            if c < head and toks[c].dep in NP_DEPS and not self.quoted(toks[c].start):
+                # (a parse joining the quotation to the tag must not make its words the name:
+                # '"theres wine" childe said')
+                lo = min(lo, c, *(g for g in self.children.get(c, ()) if g < c and not self.quoted(toks[g].start)))
         start, end = toks[lo].start, toks[head].end
         phrase = self.doc.text[start:end]
         words = phrase.lower().split()
