@@ -342,3 +342,14 @@ def test_mum_said_bare_twice_is_one_mother():
     doc, _ = analyse_text(text, name="mum.txt", stages=["characters"])
     mums = [c for c in doc.characters if c.name == "Mum"]
     assert len(mums) == 1 and mums[0].aliases == {"Mum": 2}
+
+
+def test_mum_alone_is_a_woman_so_the_next_he_is_not_her():
+    text = (
+        "Rose answered the phone. \u201cHiya, Mum.\u201d\n\n\u201cMum? Sorry, I\u2019m here.\u201d\n\n"
+        "The phone crackled. \u201cMum, are you there?\u201d\n\nHe leaned over the console and sighed.\n"
+    )
+    doc, _ = analyse_text(text, name="mum2.txt", stages=["characters"])
+    mum = [c for c in doc.characters if c.name == "Mum"]
+    assert len(mum) == 1 and mum[0].gender == "female"
+    assert not [m for m in doc.mentions if m.text == "He" and m.character == mum[0].id]

@@ -307,6 +307,30 @@ def test_a_narration_pronoun_misresolved_to_the_narrators_name_does_not_stop_the
     assert doc.character("lana") is None
 
 
+def test_mum_called_by_a_canon_child_is_their_canon_mother_when_she_is_in_the_story():
+    story = (
+        'Jackie rang while the Doctor was under the console.\n\n"Hiya, Mum," said Rose.\n\n'
+        '"You said Sunday," said Jackie.\n\n"Sorry, Mum," Rose said.'
+    )
+    doc = hand_doc(story, {"Rose": "rose", "Jackie": "jackie", "Mum": "mum", "Doctor": "doctor"})
+    kb = {"rose": "rose_tyler", "jackie": "jackie_tyler", "doctor": "the_doctor"}
+    for c in doc.characters:
+        c.kb = kb.get(c.id)
+        if c.id == "mum":
+            c.name = "Mum"
+    QuotesStage()(doc)
+    assert doc.character("mum") is None
+    assert [m.character for m in doc.mentions if m.text == "Mum"] == ["jackie", "jackie"]
+    assert doc.quotes[0].addressee == "jackie"
+    # without her in the story, "Mum" stays who she was
+    doc = hand_doc(story.replace("Jackie rang", "The phone rang").replace('said Jackie', 'said a voice'), {"Rose": "rose", "Mum": "mum"})
+    for c in doc.characters:
+        c.kb = "rose_tyler" if c.id == "rose" else None
+        c.name = "Mum" if c.id == "mum" else c.name
+    QuotesStage()(doc)
+    assert doc.character("mum") is not None
+
+
 def test_other_quotes_get_no_speaker_and_do_not_count():
     doc = hand_doc('Lois had a "friend" in security.\n\n"Typical," Lois muttered.', CLARK_LOIS)
     QuotesStage()(doc)

@@ -57,8 +57,8 @@ class Entity:
             self.words.update(w.lower() for w in m.words)
             if len(m.words) > len(self.fullest) and not m.title:
                 self.fullest = m.words
-            if m.honorific and m.gender and not self.honorific_gender:
-                self.honorific_gender = m.gender
+            if (m.honorific or m.title) and m.gender and not self.honorific_gender:
+                self.honorific_gender = m.gender  # "Mrs. Kent", and "Mum" alone
             if m.honorific:
                 self.honorifics.add(m.honorific)
 

@@ -51,6 +51,7 @@ class QuotesStage:
         ]
         if narrator:
             name_narrator_from_dialogue(doc, choices, narrator)
+        kin_by_title(doc)
         add_dialogue_mentions(doc)
         recount(doc)
         return doc
@@ -125,19 +126,66 @@ def name_narrator_from_dialogue(doc: Doc, choices: list[Choice], narrator: str) 
     if other is None:
         return
     nar.name = other.name
-    for k, n in other.aliases.items():
-        nar.aliases[k] = nar.aliases.get(k, 0) + n
     nar.gender = nar.gender if nar.gender not in (None, "unknown") else other.gender
     nar.kb, nar.fandom = nar.kb or other.kb, nar.fandom or other.fandom
+    absorb(doc, narrator, named)
+
+
+# what a child calls a parent to their face, with the parent's gender
+KIN_TITLES = {"mum": "female", "mom": "female", "mummy": "female", "mommy": "female", "mama": "female",
+              "mamma": "female", "ma": "female", "dad": "male", "daddy": "male", "papa": "male", "pa": "male"}
+
+
+def kin_by_title(doc: Doc, kb=None) -> None:
+    """"Hiya, Mum." said by Rose: "Mum" is Rose's mother. When the story's KB characters say
+    who that is (Rose Tyler's parent Jackie Tyler) and she is in the story, the character
+    the characters stage made of the bare title is her."""
+    from ..kb import load_kb
+
+    titled = {c.id: KIN_TITLES[c.name.lower()] for c in doc.characters if c.kb is None and c.name.lower() in KIN_TITLES}
+    if not titled:
+        return
+    kb = kb or load_kb()
+    by_kb = {c.kb: c.id for c in doc.characters if c.kb}
+    spans = [(q.start, q.end, q.speaker) for q in doc.quotes if q.speaker]
+    for tid, gender in titled.items():
+        callers: dict[str, int] = {}
+        for m in doc.mentions:
+            if m.character == tid:
+                for a, b, who in spans:
+                    if a <= m.start < b:
+                        callers[who] = callers.get(who, 0) + 1
+        for q in doc.quotes:
+            if q.addressee == tid and q.speaker:
+                callers[q.speaker] = callers.get(q.speaker, 0) + 1
+        if not callers:
+            continue
+        child = doc.character(max(callers, key=callers.__getitem__))
+        kc = kb.character(child.kb) if child is not None and child.kb else None
+        if kc is None:
+            continue
+        parents = [r.other for r in kc.relations if r.kind == "parent" and r.other in by_kb]
+        parents = [p for p in parents if (kb.character(p).gender or "unknown") in (gender, "unknown")]
+        if len(parents) == 1:
+            absorb(doc, by_kb[parents[0]], tid)
+
+
+def absorb(doc: Doc, keep: str, gone: str) -> None:
+    """Character ``gone`` was ``keep`` all along: its mentions, lines and names move over."""
+    k, g = doc.character(keep), doc.character(gone)
+    if k is None or g is None or keep == gone:
+        return
+    for name, n in g.aliases.items():
+        k.aliases[name] = k.aliases.get(name, 0) + n
     for m in doc.mentions:
-        if m.character == named:
-            m.character = narrator
+        if m.character == gone:
+            m.character = keep
     for q in doc.quotes:
-        q.speaker = narrator if q.speaker == named else q.speaker
-        q.addressee = narrator if q.addressee == named else q.addressee
+        q.speaker = keep if q.speaker == gone else q.speaker
+        q.addressee = keep if q.addressee == gone else q.addressee
         if q.speaker == q.addressee:
             q.addressee = None
-    doc.characters = [c for c in doc.characters if c.id != named]
+    doc.characters = [c for c in doc.characters if c.id != gone]
 
 
 def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
