@@ -353,3 +353,14 @@ def test_mum_alone_is_a_woman_so_the_next_he_is_not_her():
     mum = [c for c in doc.characters if c.name == "Mum"]
     assert len(mum) == 1 and mum[0].gender == "female"
     assert not [m for m in doc.mentions if m.text == "He" and m.character == mum[0].id]
+
+
+def test_the_she_after_a_quotation_is_not_someone_the_quotation_talked_about():
+    text = (
+        "Then the portrait hole swung open and Ginny climbed through it, her broom over one shoulder.\n\n"
+        "'Where've you been?' Ron demanded.\n\n"
+        "'Flying. Madam Hooch said I could, so don't start.' She dropped onto the arm of Harry's chair.\n"
+    )
+    doc, _ = analyse_text(text, name="hooch.txt", stages=["characters"])
+    she = [m for m in doc.mentions if m.text == "She"]
+    assert she and she[0].character in characters_mentioned_as(doc, "Ginny")

@@ -47,6 +47,7 @@ QUOTED_PENALTY = 1.0  # see Resolver.quoted
 # someone only talked about in the dialogue ("Mr. Bingley will be glad") is rarely meant
 SPEAKER_QUOTED_PENALTY = 8.0
 NOMINATIVE = frozenset({"he", "she", "they"})
+QUOTE_CLOSERS = frozenset({'"', "\u201d", "'", "\u2019"})
 
 
 def title_key(honorific: str) -> str:
@@ -130,7 +131,7 @@ class Resolver:
         agree, the antecedent must not be in the same clause nor described otherwise)."""
         best, best_score = None, -1e9
         # "replied he": the parser may call a nominative pronoun after its verb an object
-        speaker = (m.role == "subj" or m.key in NOMINATIVE) and self._speech_verb(m.head)
+        speaker = (m.role == "subj" or m.key in NOMINATIVE) and (self._speech_verb(m.head) or self._beat_after_quote(m))
         pool = self.recent
         if speaker and not strict:
             # a speaker is on the scene: weigh candidates by where the narration last put them,
@@ -168,6 +169,15 @@ class Resolver:
             best.add(m)
             self._touch(best, m)
         return best
+
+    def _beat_after_quote(self, m: MentionCand) -> bool:
+        """A subject pronoun opening the narration right after a quotation in its paragraph
+        ("'... so don't start.' She dropped onto the arm of his chair"): the one who acts
+        there is on the scene, like a speech tag's, not someone the quotation talked about."""
+        if m.in_quote or m.role != "subj" or m.t0 < 1:
+            return False
+        prev = self.tokens[m.t0 - 1]
+        return prev.text in QUOTE_CLOSERS and prev.para == self.tokens[m.t0].para
 
     def _speech_verb(self, i: int) -> bool:
         """Whether token ``i`` hangs from a speech verb ("said he", "she replied")."""
