@@ -156,3 +156,14 @@ def test_a_fic_typed_in_lowercase_still_knows_its_canon_characters(analyse):
     assert said['"theres wine"'] == "tartaglia"  # "childe", lowercase, is Tartaglia
     assert said['"is there wine? tell me there\'s wine,"'] == "venti"
     assert not [c for c in doc.characters if '"' in c.name]  # no words of the quotation in a name
+
+
+@pytest.mark.model
+def test_the_voice_of_someone_named_only_there_is_theirs(analyse):
+    story = (
+        "Peeta ate his bread in silence while Katniss watched the fields go by.\n\n"
+        '"Ten minutes, and then I want both of you in the observation car!" Effie\'s voice carried from '
+        "somewhere down the corridor.\n"
+    )
+    doc, _ = analyse(story, name="effie.txt")
+    assert _said(doc)['"Ten minutes, and then I want both of you in the observation car!"'] == ("Effie", "explicit")

@@ -227,6 +227,8 @@ def _subject(ix: DocIndex, verb: int, window: list[int], mentions: list[Mention]
                 for g in ix.children.get(c, ()):
                     if toks[g].dep == "poss":
                         m = ix.mention_at_token(g, mentions)
+                        if m is None and toks[g].pos == "PROPN":
+                            m = ix.speaker_phrase(g)  # "Effie's voice carried": Effie, though unlisted
                     elif toks[g].dep == "prep" and toks[g].lower == "of":
                         for o in ix.children.get(g, ()):
                             if toks[o].dep == "pobj":
