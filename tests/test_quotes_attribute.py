@@ -106,6 +106,17 @@ def test_the_subject_of_the_beat_speaks_not_the_people_it_acts_on(story):
     assert speakers(doc)[-1] == "sam"
 
 
+def test_the_subject_of_the_main_clause_acts_not_one_in_a_clause_inside_it():
+    # "he looked at me as if I were real": he acts; the "I" of the as-if clause does not
+    story = (
+        "Peeta and I sat down across from him.\n\n"
+        '"She can shoot," Peeta said.\n\n'
+        'Haymitch put his glass down, and for the first time he looked at me as if I were real. "Shoot what?"'
+    )
+    cast = {"I": "narrator", "me": "narrator", "Peeta": "peeta", "Haymitch": "haymitch", "he": "haymitch", "his": "haymitch"}
+    assert speakers(hand_doc(story, cast, profile="full")) == ["peeta", "haymitch"]
+
+
 def test_first_person_narrator_tag():
     doc = hand_doc(
         'I found Clark on the porch. I sat down beside him and I waited.\n\n"You\'re up early," I said.',

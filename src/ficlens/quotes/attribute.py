@@ -238,16 +238,32 @@ def _beat_subject(ix: DocIndex, narr, f: Found) -> str | None:
     nearest before the quotation ("Sam twists around in his seat. "You do this every time.""),
     else the first one after it; objects ("looks at Dean") do not count."""
     toks = ix.doc.tokens
-    before = after = None
+    before = before_main = after = None
     for m in narr:
         i = bisect.bisect_right(ix.tok_starts, m.end - 1) - 1
         if i < 0 or toks[i].dep not in ("nsubj", "nsubjpass"):
             continue
         if m.end <= f.start:
             before = m.character
+            if _main_clause(toks, i):
+                before_main = m.character  # "he looked at me as if I were real": he, not I
         elif after is None:
             after = m.character
-    return before if before is not None else after
+    return before_main or before or after
+
+
+def _main_clause(toks, i: int) -> bool:
+    """Whether subject token ``i`` belongs to its sentence's main verb (or one joined to it)."""
+    h = toks[i].head
+    for _ in range(3):
+        if h < 0 or h >= len(toks):
+            return False
+        if toks[h].dep == "ROOT":
+            return True
+        if toks[h].dep != "conj":
+            return False
+        h = toks[h].head
+    return False
 
 
 def _tags_ahead(ix: DocIndex, tags: list[Tag | None]) -> dict[int, tuple[str | None, str | None]]:
