@@ -170,3 +170,19 @@ def test_the_second_half_of_a_split_speech_is_speech_even_in_lowercase():
 def test_a_short_tag_between_two_quotes_keeps_the_second_one_speech():
     text = "She stopped at the door. \u201cNot now,\u201d she said to him quietly \u201cmaybe later.\u201d"
     assert [k for _, k in quotes_in(text)] == ["speech", "speech"]
+
+
+def test_em_dash_narration_after_a_full_stop_is_narration_and_a_name_spoken_to_is_no_tag():
+    text = (
+        "\u2014 That was not a normal noise, \u2014 said Finn.\n\n"
+        "\u2014 It's a normal noise for her. \u2014 Rey didn't look round. \u2014 She's old.\n\n"
+        "\u2014 Slander. Rey, tell him that's slander.\n\n"
+        "\u2014 Poe, what does your side say for fuel?"
+    )
+    assert spans_of(text) == [
+        "\u2014 That was not a normal noise,",
+        "\u2014 It's a normal noise for her.",
+        "\u2014 She's old.",
+        "\u2014 Slander. Rey, tell him that's slander.",
+        "\u2014 Poe, what does your side say for fuel?",
+    ]

@@ -239,7 +239,14 @@ def _dash_quotes(text: str, paras: Sequence[tuple[int, int]]) -> list[Found]:
             rest = text[body_start + m.end() : e].split()
             head = [w.strip(".,!?;:").lower() for w in rest[:3]]
             is_dash = not m.group(0).strip()[:1] in ",.!?"
-            if (is_dash and rest and rest[0][:1].islower()) or any(w in verbs for w in head[:3] if w):
+            # "— It's a normal noise for her. — Rey didn't look round.": after a full stop the
+            # dash opens narration, capitalised or not; "— Slander. Rey, tell him": a name
+            # with a comma is spoken to, and "tell" is no tag
+            before = text[body_start : body_start + m.start()].rstrip()
+            after_stop = is_dash and before[-1:] in (".", "!", "?")
+            said_to = m.group(0).strip() == "," and re.search(r"(?:^|[.!?]\s+)[A-Z][\w'-]*$", before)
+            vocative = (bool(rest) and rest[0].endswith(",")) or bool(said_to)
+            if (is_dash and rest and (rest[0][:1].islower() or after_stop)) or (not vocative and any(w in verbs for w in head[:3] if w)):
                 end = body_start + m.start() + (0 if is_dash else 1)
                 break
         out.append(Found(s, _trim_end(text, s, end), pi, pi, "dash"))
