@@ -136,7 +136,7 @@ class QuoteAttributor:
             # is no vocative
             sid = self_identified(ix, qi)
             voc = [m.character for m in vocatives(ix, qi) if m.character != sid]
-            base = self._base_features(ix, qi, tag, voc, sal.advance(f.para))
+            base = self._base_features(ix, qi, tag, voc, sid, sal.advance(f.para))
             if tag is None or tag.subject is None:
                 for key, who in zip(("next_tag", "next2_tag"), ahead.get(qi, ())):
                     if who is not None:
@@ -170,7 +170,7 @@ class QuoteAttributor:
 
     # ------------------------------------------------------------------ features
 
-    def _base_features(self, ix: DocIndex, qi: int, tag: Tag | None, voc: list[str], salience: Counter):
+    def _base_features(self, ix: DocIndex, qi: int, tag: Tag | None, voc: list[str], sid: str | None, salience: Counter):
         """Features that do not depend on the conversation's history."""
         f = ix.quotes[qi]
         feats: dict[str, dict[str, float]] = {}
@@ -218,7 +218,6 @@ class QuoteAttributor:
                 feats.setdefault(m.character, {})["recent"] = 1.0
         if ix.narrator:
             feats.setdefault(ix.narrator, {})["narrator"] = 1.0
-        sid = self_identified(ix, qi)
         if sid:
             feats.setdefault(sid, {})["self_id"] = 1.0
         for c, _ in salience.most_common(3):
