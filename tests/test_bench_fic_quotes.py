@@ -51,13 +51,18 @@ def test_the_bench_scores_speakers_addressees_and_not_speech_on_a_real_analysis(
     assert [e["story"] for e in res["errors"]] == ["wrong.txt"]
 
 
-def test_the_command_rejects_a_missing_folder(tmp_path: Path):
-    from typer.testing import CliRunner
+def _cli(args, capsys) -> tuple[int, str]:
+    from ficlens.cli import main
 
-    from ficlens.cli import app
+    with pytest.raises(SystemExit) as stop:
+        main(args)
+    err = capsys.readouterr().err
+    return stop.value.code, err
 
-    r = CliRunner().invoke(app, ["bench", "fic-quotes", "--data", str(tmp_path / "nope")])
-    assert r.exit_code != 0 and "Traceback" not in r.output
+
+def test_the_command_rejects_a_missing_folder_in_one_line(tmp_path: Path, capsys):
+    code, err = _cli(["bench", "fic-quotes", "--data", str(tmp_path / "nope")], capsys)
+    assert code != 0 and err.startswith("error: no such folder") and "Traceback" not in err
 
 
 def test_a_markdown_story_is_scored_on_the_text_the_analysis_reads(tmp_path: Path):
@@ -69,3 +74,9 @@ def test_a_markdown_story_is_scored_on_the_text_the_analysis_reads(tmp_path: Pat
     (tmp_path / "spn.md").write_text(md, encoding="utf-8")
     res = bench.run_bench(tmp_path)
     assert res["detection_recall"] == 1.0 and res["speaker_accuracy"] == 1.0
+
+
+def test_a_story_that_is_not_utf8_is_a_one_line_error(tmp_path: Path, capsys):
+    (tmp_path / "latin1.txt").write_bytes('"Caf\xe9?"[[Sam]] said Sam.'.encode("latin-1"))
+    code, err = _cli(["bench", "fic-quotes", "--data", str(tmp_path)], capsys)
+    assert code != 0 and err.strip() == "error: latin1.txt: an annotated story must be UTF-8"

@@ -102,14 +102,13 @@ def test_bench_runs_end_to_end_with_gold_characters(corpus):
     assert r["speaker_accuracy"]["explicit"] == 1.0
 
 
-def test_bench_command_rejects_a_folder_without_litbank(tmp_path):
-    from typer.testing import CliRunner
+def test_bench_command_rejects_a_folder_without_litbank(tmp_path, capsys):
+    from ficlens.cli import main
 
-    from ficlens.cli import app
-
-    res = CliRunner().invoke(app, ["bench", "litbank-quotes", "--data", str(tmp_path)])
-    assert res.exit_code != 0
-    assert "Traceback" not in res.output
+    with pytest.raises(SystemExit) as stop:
+        main(["bench", "litbank-quotes", "--data", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert stop.value.code != 0 and err.startswith("error: no LitBank") and "Traceback" not in err
 
 
 def test_a_quotation_line_with_its_own_tag_after_a_tagged_one_starts_a_new_paragraph():

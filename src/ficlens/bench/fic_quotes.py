@@ -215,8 +215,11 @@ def _analyse(pipe, path: Path):
     from ..ingest import read_bytes
 
     raw = path.read_bytes()
+    try:
+        plain = MARKER.sub("", raw.decode("utf-8")).encode("utf-8")
+    except UnicodeDecodeError:
+        raise FiclensError(f"{path.name}: an annotated story must be UTF-8") from None
     marked_text, gold = strip_markers(read_bytes(raw, path=path.name).text)
-    plain = MARKER.sub("", raw.decode("utf-8")).encode("utf-8")
     doc = pipe.run(read_bytes(plain, path=path.name))
     if doc.text != marked_text:
         raise FiclensError(f"{path.name}: the markers change how the story reads; keep each right after a closing mark")
