@@ -235,7 +235,8 @@ class QuoteAttributor:
 def _beat_subject(ix: DocIndex, narr, f: Found) -> str | None:
     """Who acts in the quotation's paragraph: the grammatical subject of its narration
     nearest before the quotation ("Sam twists around in his seat. "You do this every time.""),
-    else the first one after it; objects ("looks at Dean") do not count."""
+    a main clause's before a subordinate one's, else the first one after it; objects ("looks
+    at Dean") do not count."""
     toks = ix.doc.tokens
     before = before_main = after = None
     for m in narr:

@@ -131,18 +131,16 @@ def name_narrator_from_dialogue(doc: Doc, choices: list[Choice], narrator: str) 
     absorb(doc, narrator, named)
 
 
-# what a child calls a parent to their face, with the parent's gender
-KIN_TITLES = {"mum": "female", "mom": "female", "mummy": "female", "mommy": "female", "mama": "female",
-              "mamma": "female", "ma": "female", "dad": "male", "daddy": "male", "papa": "male", "pa": "male"}
-
-
 def kin_by_title(doc: Doc, kb=None) -> None:
     """"Hiya, Mum." said by Rose: "Mum" is Rose's mother. When the story's KB characters say
     who that is (Rose Tyler's parent Jackie Tyler) and she is in the story, the character
     the characters stage made of the bare title is her."""
+    from ..coref.lexicon import lexicon
     from ..kb import load_kb
 
-    titled = {c.id: KIN_TITLES[c.name.lower()] for c in doc.characters if c.kb is None and c.name.lower() in KIN_TITLES}
+    nouns = lexicon().nominals  # "mum" -> (female, sg, parent)
+    titled = {c.id: nouns[c.name.lower()][0] for c in doc.characters
+              if c.kb is None and nouns.get(c.name.lower(), (None, None, None))[2] == "parent"}
     if not titled:
         return
     kb = kb or load_kb()
