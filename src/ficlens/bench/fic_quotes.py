@@ -156,11 +156,15 @@ class Tally:
     predicted_speech: int = 0
     predicted_matched: int = 0
     errors: list[dict] = field(default_factory=list)
+    confidence: list[tuple[float, bool]] = field(default_factory=list)  # (speaker confidence, right) per found line
 
     def report(self) -> dict:
         def r(a: int, b: int) -> float:
             return round(a / b, 3) if b else 0.0
 
+        from .tags import reliability
+
+        bins, ece, _n = reliability(self.confidence)
         return {
             "speech_quotations": self.speech,
             "speaker_accuracy": r(self.speaker_right, self.speech),
@@ -171,6 +175,10 @@ class Tally:
             "by_attribution": {k: {"accuracy": r(v[0], v[1]), "n": v[1]} for k, v in sorted(self.by_attribution.items())},
             "addressee_accuracy": r(self.addressee_right, self.addressed),
             "addressees_marked": self.addressed,
+            "speaker_confidence": {
+                "ece": round(ece, 3),
+                "bins": [{"from": b.low, "to": b.high, "n": b.n, "accuracy": round(b.accuracy, 3), "confidence": round(b.confidence, 3)} for b in bins],
+            },
         }
 
 
@@ -195,6 +203,7 @@ def score(doc, gold: list[GoldLine], tally: Tally, name: str = "") -> None:
         tally.found += 1
         ok = q.speaker is not None and q.speaker == who[g.speaker]
         tally.speaker_right += ok
+        tally.confidence.append((q.confidence, bool(ok)))
         slot = tally.by_attribution.setdefault(q.attribution, [0, 0])
         slot[0] += ok
         slot[1] += 1
@@ -265,6 +274,9 @@ def run(
     for how, v in res["by_attribution"].items():
         typer.echo(f"    {how:10}   {v['accuracy']:.3f}  (n={v['n']})")
     typer.echo(f"  addressee      {res['addressee_accuracy']:.3f}  (n={res['addressees_marked']})")
+    conf = res["speaker_confidence"]
+    typer.echo(f"  speaker confidence: ECE {conf['ece']:.3f}; " + ", ".join(
+        f"[{b['from']:.1f}, {b['to']:.1f}) n={b['n']} right {b['accuracy']:.2f}" for b in conf["bins"]))
     for name, r in res["per_story"].items():
         typer.echo(f"  {name:32} speaker {r['speaker_accuracy']:.3f}  (n={r['speech_quotations']})")
     if errors:
