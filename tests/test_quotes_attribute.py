@@ -342,6 +342,22 @@ def test_mum_called_by_a_canon_child_is_their_canon_mother_when_she_is_in_the_st
     assert doc.character("mum") is not None
 
 
+def test_mom_called_by_someone_is_the_story_s_mrs_of_their_surname_without_a_kb():
+    story = (
+        'Mrs. Wheeler knocked on the basement door.\n\n"Dinner in ten minutes!"\n\n'
+        '"Okay, Mom!" Mike Wheeler yelled back.'
+    )
+    doc = hand_doc(story, {"Mrs. Wheeler": "karen", "Mom": "mom", "Mike Wheeler": "mike_wheeler"})
+    for c in doc.characters:
+        if c.id == "karen":
+            c.name, c.aliases = "Wheeler", {"Mrs. Wheeler": 1}
+        elif c.id == "mom":
+            c.name = "Mom"
+    QuotesStage()(doc)
+    assert doc.character("mom") is None
+    assert doc.quotes[-1].speaker == "mike_wheeler" and doc.quotes[-1].addressee == "karen"
+
+
 def test_other_quotes_get_no_speaker_and_do_not_count():
     doc = hand_doc('Lois had a "friend" in security.\n\n"Typical," Lois muttered.', CLARK_LOIS)
     QuotesStage()(doc)

@@ -159,13 +159,37 @@ def kin_by_title(doc: Doc, kb=None) -> None:
         if not callers:
             continue
         child = doc.character(max(callers, key=callers.__getitem__))
-        kc = kb.character(child.kb) if child is not None and child.kb else None
-        if kc is None:
+        if child is None:
             continue
-        parents = [r.other for r in kc.relations if r.kind == "parent" and r.other in by_kb]
-        parents = [p for p in parents if (kb.character(p).gender or "unknown") in (gender, "unknown")]
+        kc = kb.character(child.kb) if child.kb else None
+        parents = [r.other for r in kc.relations if r.kind == "parent" and r.other in by_kb] if kc else []
+        parents = [by_kb[p] for p in parents if (kb.character(p).gender or "unknown") in (gender, "unknown")]
+        if not parents:
+            # no canon to ask: "Okay, Mom!" said by Mike Wheeler is the story's Mrs. Wheeler
+            parents = _titled_by_surname(doc, child, gender, tid)
         if len(parents) == 1:
-            absorb(doc, by_kb[parents[0]], tid)
+            absorb(doc, parents[0], tid)
+
+
+PARENT_HONORIFICS = {"female": ("mrs", "ms"), "male": ("mr",)}
+
+
+def _titled_by_surname(doc: Doc, child: Character, gender: str, skip: str) -> list[str]:
+    """The characters called Mrs. (or Mr.) and the child's surname."""
+    words = child.name.split()
+    if len(words) < 2:
+        return []
+    surname, hons = words[-1].lower(), PARENT_HONORIFICS.get(gender, ())
+    out = []
+    for c in doc.characters:
+        if c.id in (skip, child.id):
+            continue
+        for form in (c.name, *c.aliases):
+            w = form.lower().replace(".", "").split()
+            if len(w) == 2 and w[0] in hons and w[1] == surname:
+                out.append(c.id)
+                break
+    return out
 
 
 def absorb(doc: Doc, keep: str, gone: str) -> None:
