@@ -261,7 +261,10 @@ def run(
     errors: bool = typer.Option(False, "--errors", help="List every line attributed wrongly."),
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
 ) -> None:
-    """Speaker and addressee accuracy on annotated fan-fiction scenes (tests/fixtures/dialogue)."""
+    """Speaker and addressee accuracy on annotated fan-fiction scenes (tests/fixtures/dialogue).
+
+    After each quotation's closing mark a story names its speaker between double square brackets, then ">" and the addressee if any ("narrator" for the first-person narrator, "-" for a quotation that is not speech). The markers are cut out and the story analysed as `ficlens analyze` would.
+    """
     if not data.is_dir():
         raise FiclensError(f"no such folder: {data}")
     res = run_bench(data)
