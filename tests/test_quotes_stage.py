@@ -167,3 +167,20 @@ def test_the_voice_of_someone_named_only_there_is_theirs(analyse):
     )
     doc, _ = analyse(story, name="effie.txt")
     assert _said(doc)['"Ten minutes, and then I want both of you in the observation car!"'] == ("Effie", "explicit")
+
+
+@pytest.mark.model
+def test_a_canon_pet_name_said_to_someone_names_who_is_spoken_to(analyse):
+    story = (
+        "Fandom: Good Omens\n\n"
+        "Crowley was sprawled on the sofa in the back room of the bookshop. Aziraphale came back from the door.\n\n"
+        '"You lied. To a customer. About a hymnal," said Crowley.\n\n'
+        '"It was a very small lie," said Aziraphale.\n\n'
+        '"It was a lie about a hymnal, angel."\n'
+    )
+    doc, _ = analyse(story, name="angel.txt")
+    kb = {c.id: c.kb for c in doc.characters}
+    q = doc.quotes[-1]
+    assert kb.get(q.addressee) == "aziraphale" and kb.get(q.speaker) == "crowley_go"
+    angel = [m for m in doc.mentions if m.text == "angel"]  # the canon lists it lowercase, as fans write it
+    assert angel and kb.get(angel[0].character) == "aziraphale"

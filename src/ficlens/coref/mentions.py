@@ -284,7 +284,7 @@ def find_names(doc: Doc, lex: Lexicon, in_quote: list[bool], kb_aliases: dict | 
             taken[k] = True
     spans.extend(_missed_names(doc, lex, taken, vocab, in_quote))
     if kb_aliases:
-        spans.extend(_kb_alias_spans(doc, taken, kb_aliases, lowercase=_lowercase_styled(doc), lex=lex))
+        spans.extend(_kb_alias_spans(doc, taken, kb_aliases, lowercase=_lowercase_styled(doc), lex=lex, in_quote=in_quote))
     spans.sort()
     # "Netherfield Park" once makes "Netherfield" a place wherever it stands alone
     # ("Wayne Manor" leaves "Wayne" to Bruce Wayne: a surname of a person named in full)
@@ -466,10 +466,11 @@ def _lowercase_styled(doc: Doc) -> bool:
 
 
 def _kb_alias_spans(doc: Doc, taken: list[bool], aliases: dict[str, list[tuple[str, ...]]], *, lowercase: bool = False,
-                    lex: Lexicon | None = None) -> list:
+                    lex: Lexicon | None = None, in_quote: list[bool] | None = None) -> list:
     """Token sequences matching KB aliases of the fandoms in play ("the Blur", "Supes"); in a
     text typed in lowercase, also an alias of one word no name list or lexicon knows as
-    anything else ("childe", "venti")."""
+    anything else ("childe", "venti"); and a canon pet name said to someone ("It was a lie,
+    angel.": Aziraphale) in any case."""
     toks = doc.tokens
     out = []
     n = len(toks)
@@ -487,6 +488,8 @@ def _kb_alias_spans(doc: Doc, taken: list[bool], aliases: dict[str, list[tuple[s
                 if not looks and lowercase and lex is not None and len(seq) == 1 and len(seq[0]) >= 4:
                     w = seq[0]
                     looks = w not in lex.not_names and w not in lex.nominals and w not in lex.pronouns and toks[i].pos in ("PROPN", "NOUN", "")
+                if not looks and in_quote is not None and in_quote[i] and _is_vocative(doc, i, k, in_quote):
+                    looks = True
                 if looks and not any(taken[i:k]):
                     out.append((i, k, "kb"))
                     for m in range(i, k):
