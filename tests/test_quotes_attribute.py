@@ -314,6 +314,7 @@ def test_a_narration_pronoun_misresolved_to_the_narrators_name_does_not_stop_the
     cast = {"I": "narrator", "my": "narrator", "Clark": "clark", "his": "clark", "he": "clark", "Lana": "lana", "her": "lana", "Chloe": "chloe"}
     doc = hand_doc(story, cast)
     QuotesStage()(doc)
+    validate_analysis(contract.to_json(doc))
     assert doc.character("narrator").name == "Lana"
     assert doc.character("lana") is None
 
@@ -330,6 +331,7 @@ def test_mum_called_by_a_canon_child_is_their_canon_mother_when_she_is_in_the_st
         if c.id == "mum":
             c.name = "Mum"
     QuotesStage()(doc)
+    validate_analysis(contract.to_json(doc))
     assert doc.character("mum") is None
     assert [m.character for m in doc.mentions if m.text == "Mum"] == ["jackie", "jackie"]
     assert doc.quotes[0].addressee == "jackie"
@@ -339,6 +341,7 @@ def test_mum_called_by_a_canon_child_is_their_canon_mother_when_she_is_in_the_st
         c.kb = "rose_tyler" if c.id == "rose" else None
         c.name = "Mum" if c.id == "mum" else c.name
     QuotesStage()(doc)
+    validate_analysis(contract.to_json(doc))
     assert doc.character("mum") is not None
 
 
@@ -354,6 +357,7 @@ def test_mom_called_by_someone_is_the_story_s_mrs_of_their_surname_without_a_kb(
         elif c.id == "mom":
             c.name = "Mom"
     QuotesStage()(doc)
+    validate_analysis(contract.to_json(doc))
     assert doc.character("mom") is None
     assert doc.quotes[-1].speaker == "mike_wheeler" and doc.quotes[-1].addressee == "karen"
 
