@@ -184,3 +184,22 @@ def test_a_canon_pet_name_said_to_someone_names_who_is_spoken_to(analyse):
     assert kb.get(q.addressee) == "aziraphale" and kb.get(q.speaker) == "crowley_go"
     angel = [m for m in doc.mentions if m.text == "angel"]  # the canon lists it lowercase, as fans write it
     assert angel and kb.get(angel[0].character) == "aziraphale"
+
+
+@pytest.mark.model
+def test_a_voice_from_the_dark_is_whoever_the_answer_calls_by_name(analyse):
+    story = (
+        "I came down the stairs for a glass of water. Kacchan was at the stove, and Uraraka was behind me. "
+        "Todoroki had gone to bed hours ago, I thought.\n\n"
+        "\u201cGet out,\u201d Kacchan said.\n\n"
+        "\u201cHe\u2019s lying,\u201d a calm voice said from the dark.\n\n"
+        "I jumped. \u201cTodoroki-kun! Why are you sitting in the dark?\u201d\n\n"
+        "Todoroki shrugged from the armchair by the window.\n"
+    )
+    doc, _ = analyse(story, name="voice.txt")
+    name = {c.id: c.name for c in doc.characters}
+    said = {doc.text[q.start : q.end]: (name.get(q.speaker), name.get(q.addressee)) for q in doc.quotes}
+    assert said["\u201cHe\u2019s lying,\u201d"][0] == "Todoroki Shouto"  # three canon names: MHA is in play
+    # "Todoroki-kun!" is said to Todoroki: the suffix does not hide the vocative
+    assert said["\u201cTodoroki-kun! Why are you sitting in the dark?\u201d"][1] == "Todoroki Shouto"
+    assert not [c for c in doc.characters if c.name.lower().endswith("voice")]

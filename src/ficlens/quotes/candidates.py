@@ -28,6 +28,8 @@ FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})
 SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "yourselves", "ya", "y'all"})
 _SELF_ID_RE = re.compile(r"\b(?:it's|it is|it\u2019s|this is|i'm|i\u2019m|i am|my name is|name's|name\u2019s)\s+$", re.IGNORECASE)
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
+# Japanese honorifics fans keep on names ("Todoroki-kun", "Kakashi-sensei")
+HONORIFIC_SUFFIX = re.compile(r"^-(?:kun|chan|san|sama|senpai|sensei|dono|kohai|nii|nee)\b", re.IGNORECASE)
 VOICE_NOUNS = frozenset({"voice", "voices", "words", "tone", "reply", "answer", "lips", "mouth", "whisper", "cry", "shout"})
 # ... of which only these speak for their owner: "a voice called" with no owner is a speaker
 OWNED_VOICE = frozenset({"words", "tone", "reply", "answer", "lips", "mouth"})
@@ -418,7 +420,7 @@ def vocatives(ix: DocIndex, qi: int) -> list[Mention]:
         if m.kind not in ("name", "alias", "nominal"):
             continue
         before = text[q.start : m.start].rstrip()
-        after = text[m.end : q.end].lstrip()
+        after = HONORIFIC_SUFFIX.sub("", text[m.end : q.end]).lstrip()  # "Todoroki-kun!"
         opened = len(before) <= 1 or before[-1] in ",.!?\u2026\u2014" or before.lower().endswith(("hey", "oh", "hi", "thanks", "yes", "no", "dear", "my dear"))
         closed = (after[:1] in (",", "!", "?", ".", "\u2026", "\u2014") or len(after) <= 1)
         if opened and closed:

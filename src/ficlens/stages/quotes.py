@@ -51,6 +51,7 @@ class QuotesStage:
         ]
         if narrator:
             name_narrator_from_dialogue(doc, choices, narrator)
+        name_voices(doc, choices)
         kin_by_title(doc)
         add_dialogue_mentions(doc)
         recount(doc)
@@ -129,6 +130,27 @@ def name_narrator_from_dialogue(doc: Doc, choices: list[Choice], narrator: str) 
     nar.gender = nar.gender if nar.gender not in (None, "unknown") else other.gender
     nar.kb, nar.fandom = nar.kb or other.kb, nar.fandom or other.fandom
     absorb(doc, narrator, named)
+
+
+def name_voices(doc: Doc, choices: list[Choice]) -> None:
+    """'"He's lying," a voice said from the dark.' then '"Todoroki! Why are you sitting in the
+    dark?"': the voice was the one the answer calls by name. A speaker the tag named only as
+    a voice takes the name the next turn addresses (one name, not its speaker)."""
+    from ..quotes.candidates import VOICE_NOUNS
+
+    for i, c in enumerate(choices[:-1]):
+        voice = doc.character(c.speaker) if c.speaker else None
+        if voice is None or voice.kb or voice.name.lower().split()[-1] not in VOICE_NOUNS:
+            continue
+        nxt = choices[i + 1]
+        called = {v for v in nxt.vocatives if v != nxt.speaker}
+        if len(called) != 1 or doc.quotes[i + 1].para <= doc.quotes[i].para:
+            continue
+        (who,) = called
+        if sum(q.speaker == voice.id for q in doc.quotes) == 1:
+            absorb(doc, who, voice.id)  # the voice speaks once: it was them all along
+        else:
+            doc.quotes[i].speaker = who
 
 
 def kin_by_title(doc: Doc, kb=None) -> None:
