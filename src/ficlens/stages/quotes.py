@@ -167,14 +167,14 @@ def kin_by_title(doc: Doc, kb=None) -> None:
         return
     kb = kb or load_kb()
     by_kb = {c.kb: c.id for c in doc.characters if c.kb}
-    spans = [(q.start, q.end, q.speaker) for q in doc.quotes if q.speaker]
+    said = [q for q in doc.quotes if q.speaker]
+    spans = [(q.start, q.end) for q in said]
     for tid, gender in titled.items():
         callers: dict[str, int] = {}
         for m in doc.mentions:
-            if m.character == tid:
-                for a, b, who in spans:
-                    if a <= m.start < b:
-                        callers[who] = callers.get(who, 0) + 1
+            k = _holding(spans, m.start) if m.character == tid else -1
+            if k >= 0:
+                callers[said[k].speaker] = callers.get(said[k].speaker, 0) + 1
         for q in doc.quotes:
             if q.addressee == tid and q.speaker:
                 callers[q.speaker] = callers.get(q.speaker, 0) + 1
@@ -233,10 +233,15 @@ def absorb(doc: Doc, keep: str, gone: str) -> None:
 
 
 def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
+    return _holding(spans, offset) >= 0
+
+
+def _holding(spans: list[tuple[int, int]], offset: int) -> int:
+    """Index of the span (sorted, not overlapping) that holds ``offset``, else -1."""
     import bisect
 
     k = bisect.bisect_right(spans, (offset, float("inf"))) - 1
-    return k >= 0 and offset < spans[k][1]
+    return k if k >= 0 and offset < spans[k][1] else -1
 
 
 def add_dialogue_mentions(doc: Doc) -> None:
