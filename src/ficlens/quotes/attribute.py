@@ -13,7 +13,6 @@ in the length of the work.
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections import Counter, deque
 from collections.abc import Callable
@@ -240,7 +239,7 @@ def _beat_subject(ix: DocIndex, narr, f: Found) -> str | None:
     toks = ix.doc.tokens
     before = before_main = after = None
     for m in narr:
-        i = bisect.bisect_right(ix.tok_starts, m.end - 1) - 1
+        i = ix.token_at(m.end) - 1  # the mention's last token
         if i < 0 or toks[i].dep not in ("nsubj", "nsubjpass"):
             continue
         if m.end <= f.start:
