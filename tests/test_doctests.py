@@ -13,6 +13,7 @@ MODULES = [
     "ficlens.ingest.sniff",
     "ficlens.ingest.decode",
     "ficlens.bench.fic_quotes",
+    "ficlens.structure",
 ]
 
 

@@ -252,3 +252,23 @@ def test_lines_that_are_only_a_name_head_alternating_pov_sections():
     run_pov(doc)
     assert [f.character for f in doc.pov.focal] == ["lois", "clark"]
     assert doc.text[doc.pov.focal[1].start :].startswith("CLARK")
+
+
+def test_pov_lines_hand_the_first_person_from_one_narrator_to_the_next(analyse):
+    # "Mara POV" ... "Tom POV" ... "Mara POV": each section's "I" is its own narrator, in the
+    # narration, in the speech tags and in the focal spans
+    doc, obj = analyse((NARRATIVE / "two_narrators.txt").read_text(), name="two_narrators.txt")
+    ids = {c.name.split()[0].lower(): c.id for c in doc.characters}
+    mara, tom = ids["mara"], ids["tom"]
+    tom_at = doc.text.index("Tom POV")
+    back_at = doc.text.index("Mara POV", tom_at)
+    for m in doc.mentions:
+        if not m.in_quote and doc.text[m.start : m.end] in ("I", "my"):
+            assert m.character == (tom if tom_at < m.start < back_at else mara), doc.text[m.start - 20 : m.end]
+    said = {doc.text[q.start : q.end]: q.speaker for q in doc.quotes}
+    assert said['"You\'re late,"'] == mara
+    assert said['"I brought you something,"'] == tom
+    assert said['"Is it a bribe?"'] == mara
+    assert said['"Only if you\'re on time,"'] == mara
+    assert [f.character for f in doc.pov.focal] == [mara, tom, mara]
+    assert obj["pov"]["focal"][1]["character"] == tom

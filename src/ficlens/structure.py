@@ -236,3 +236,22 @@ def find_scenes(text: str, body: Span, chapters: list[Chapter]) -> list[Span]:
                 scenes.append(Span(s, e))
             cursor = b.end
     return scenes
+
+
+def pov_switches(text: str, notes) -> list[tuple[int, str]]:
+    """``(offset, name)`` of each POV line among a work's notes ("Annabeth POV" ... "Percy
+    POV"), in reading order: where a story told by several first-person narrators hands the
+    "I" from one to the next.
+
+    >>> from ficlens.model import Note
+    >>> t = "Ann POV\\n\\nI ran.\\n\\nBo's POV\\n\\nI hid."
+    >>> pov_switches(t, [Note("pov", 0, 7), Note("author_note", 9, 15), Note("pov", 17, 25)])
+    [(0, 'Ann'), (17, 'Bo')]
+    """
+    out = []
+    for n in sorted(notes, key=lambda n: n.start):
+        if n.kind == "pov":
+            name = pov_name(text[n.start : n.end])
+            if name:
+                out.append((n.start, name))
+    return out

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..kb import KB, KBCharacter
 from ..model import Doc
+from ..structure import pov_switches
 from ..text import merge_spans
 from . import mentions as mdet
 from .cluster import Entity, cluster_names, link_kb, live, merge, reassign_shared_names
@@ -190,14 +192,48 @@ def resolve(doc: Doc, kb: KB | None = None, *, nominals: bool = True, lex: Lexic
     found.extend(noms)
     rank = {"name": 0, "pronoun": 1, "nominal": 2}
     found.sort(key=lambda m: (m.start, rank[m.kind], -m.end))
-    narrator = _make_narrator(doc, entities, pronouns, kb, active)
-    _resolve_in_order(doc, found, entities, lex, kb, narrator)
+    narrators = _make_narrators(doc, entities, pronouns, kb, active)
+    _resolve_in_order(doc, found, entities, lex, kb, narrators)
     place_words = _drop_place_nicknames(doc, entities, lex)
     return Resolution(entities=entities, mentions=found, in_quote=in_quote, fandoms=active, place_words=place_words)
 
 
 def _is_narration_i(m: MentionCand) -> bool:
     return m.kind == "pronoun" and m.person == 1 and not m.in_quote and m.number == "sg"
+
+
+def _make_narrators(doc: Doc, entities: list[Entity], pronouns: list[MentionCand], kb: KB | None, active) -> list[tuple[int, Entity]]:
+    """``(offset, narrator)`` from where each first-person narrator takes over, in order.
+
+    One narrator for most stories; a story whose POV lines hand the "I" from one character
+    to another ("Annabeth POV" ... "Percy POV") gets one per name, each named by its line
+    (and the same person again when their name comes back), for every section that says "I".
+    """
+    switches = pov_switches(doc.text, doc.metadata.notes)
+    mine = [p for p in pronouns if _is_narration_i(p)]
+    if len({name.lower() for _, name in switches}) < 2 or not mine:
+        one = _make_narrator(doc, entities, pronouns, kb, active)
+        return [(0, one)] if one is not None else []
+    starts = [at for at, _ in switches]
+    says_i = {max(0, bisect_right(starts, p.start) - 1) for p in mine}
+    by_name: dict[str, Entity] = {}
+    out: list[tuple[int, Entity]] = []
+    for k, (at, name) in enumerate(switches):
+        if k not in says_i:
+            continue  # a third-person section under its POV line: nobody says "I" there
+        e = by_name.get(name.lower())
+        if e is None:
+            e = Entity(idx=len(entities), narrator=True)
+            entities.append(e)
+            e.mentions.append(mine[0])  # provisional, as in ``_make_narrator``
+            _name_narrator(doc, entities, e, kb, active, mine, note=name)
+            e.mentions = [m for m in e.mentions if m is not mine[0]]
+            mine[0].entity = -1
+            while e.merged_into >= 0:
+                e = entities[e.merged_into]
+            by_name[name.lower()] = e
+        out.append((0 if not out else at, e))
+    return out
 
 
 def _make_narrator(doc: Doc, entities: list[Entity], pronouns: list[MentionCand], kb: KB | None, active) -> Entity | None:
@@ -216,8 +252,9 @@ def _make_narrator(doc: Doc, entities: list[Entity], pronouns: list[MentionCand]
     return narrator
 
 
-def _resolve_in_order(doc: Doc, found: list[MentionCand], entities: list[Entity], lex: Lexicon, kb: KB | None, narrator: Entity | None) -> None:
+def _resolve_in_order(doc: Doc, found: list[MentionCand], entities: list[Entity], lex: Lexicon, kb: KB | None, narrators: list[tuple[int, Entity]]) -> None:
     res = Resolver(entities, lex, doc.tokens)
+    takeover = [at for at, _ in narrators]
 
     def new_entity(m: MentionCand, owner: Entity | None) -> Entity:
         target = None
@@ -240,7 +277,8 @@ def _resolve_in_order(doc: Doc, found: list[MentionCand], entities: list[Entity]
             _title_names_the_figure(res, entities, m)
             res.observe(m)
         elif m.kind == "pronoun":
-            if narrator is not None and _is_narration_i(m):
+            if narrators and _is_narration_i(m):
+                narrator = narrators[max(0, bisect_right(takeover, m.start) - 1)][1]
                 narrator.add(m)
                 res._touch(narrator, m)  # so "my mother" finds its owner, the same mother each time
             elif m.person == 3 and (m.number == "sg" or m.key == "themself"):
@@ -319,11 +357,11 @@ def kb_for_name(kb: KB | None, name: str, active: dict[str, float]) -> KBCharact
     return found[0] if len(found) == 1 else None
 
 
-def _name_narrator(doc: Doc, entities: list[Entity], narrator: Entity, kb: KB | None, active: dict[str, float], mine: list[MentionCand]) -> None:
-    """Give the first-person narrator a name: POV note, else self-naming ("My name is Lana"),
-    else the name others call them in dialogue."""
+def _name_narrator(doc: Doc, entities: list[Entity], narrator: Entity, kb: KB | None, active: dict[str, float], mine: list[MentionCand], note: str | None = None) -> None:
+    """Give the first-person narrator a name: POV note (``note``: the section's POV line),
+    else self-naming ("My name is Lana"), else the name others call them in dialogue."""
     target = None
-    note = (doc.metadata.pov_note or "").strip()
+    note = (note or doc.metadata.pov_note or "").strip()
     if note:
         words = {w.lower() for w in note.split()}
         target = next((e for e in live(entities) if not e.narrator and e.words & words), None)

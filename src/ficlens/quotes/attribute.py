@@ -113,7 +113,7 @@ class QuoteAttributor:
         self,
         doc: Doc,
         found: list[Found],
-        narrator: str | None,
+        narrator: str | None | list[tuple[int, str | None]],
         *,
         oracle: Callable[[int], str | None] | None = None,
     ) -> tuple[list[Choice], DocIndex]:
@@ -187,8 +187,8 @@ class QuoteAttributor:
                 near = _antecedent(ix, f.para, subj.start, g)
                 if near is not None:
                     feats.setdefault(near, {})["tag_pron_near"] = 1.0
-        elif tag is not None and ix.narrator and _first_person_tag(ix, tag):
-            feats.setdefault(ix.narrator, {})["tag_first"] = 1.0  # "said I" in a first-person story
+        elif tag is not None and (me := ix.narrator_at(f.start)) and _first_person_tag(ix, tag):
+            feats.setdefault(me, {})["tag_first"] = 1.0  # "said I" in a first-person story
         elif tag is not None:
             # "he cried out" with a "he" the characters stage left unresolved: resolve it here
             g = _tag_pronoun_gender(ix, tag)
@@ -215,8 +215,8 @@ class QuoteAttributor:
         for p in range(max(0, f.para - RECENT_SPAN), f.para):
             for m in ix.narration.get(p, ()):
                 feats.setdefault(m.character, {})["recent"] = 1.0
-        if ix.narrator:
-            feats.setdefault(ix.narrator, {})["narrator"] = 1.0
+        if me := ix.narrator_at(f.start):
+            feats.setdefault(me, {})["narrator"] = 1.0
         if sid:
             feats.setdefault(sid, {})["self_id"] = 1.0
         for c, _ in salience.most_common(3):

@@ -61,7 +61,8 @@ class DocIndex:
 
     doc: Doc
     quotes: list[Found]
-    narrator: str | None = None
+    narrator: str | None = None  # the first-person narrator (the first, when POV lines hand it on)
+    narrators: list[tuple[int, str | None]] = field(default_factory=list)  # (offset, narrator from there)
     para_starts: list[int] = field(default_factory=list)
     tok_starts: list[int] = field(default_factory=list)
     narration: dict[int, list[Mention]] = field(default_factory=dict)  # para -> mentions
@@ -77,8 +78,12 @@ class DocIndex:
     quote_starts: list[int] = field(default_factory=list)
 
     @classmethod
-    def build(cls, doc: Doc, quotes: list[Found], narrator: str | None) -> DocIndex:
-        ix = cls(doc, quotes, narrator)
+    def build(cls, doc: Doc, quotes: list[Found], narrator: str | None | list[tuple[int, str | None]]) -> DocIndex:
+        """``narrator``: the first-person narrator, or ``(offset, narrator)`` pairs for a story
+        whose POV lines hand the "I" from one character to another."""
+        narrators = narrator if isinstance(narrator, list) else [(0, narrator)] if narrator else []
+        first = next((who for _, who in narrators if who), None)
+        ix = cls(doc, quotes, first, narrators)
         ix.aliases = {a.lower(): c.id for c in doc.characters for a in (c.name, *c.aliases)}
         ix.genders = {c.id: c.gender for c in doc.characters}
         ix.quoted_paras = {p for q in quotes if q.kind != "other" for p in range(q.para, q.last_para + 1)}
@@ -96,6 +101,11 @@ class DocIndex:
                 ix.children.setdefault(t.head, []).append(t.i)
         return ix
 
+    def narrator_at(self, offset: int) -> str | None:
+        """Who "I" is in the narration at ``offset`` (None in a third-person story or section)."""
+        k = bisect.bisect_right([at for at, _ in self.narrators], offset) - 1
+        return self.narrators[max(0, k)][1] if self.narrators else None
+
     def speaker_phrase(self, head: int) -> Mention | None:
         """A speaker the characters stage did not list ("said the nurse", "asked Curtis"):
         an alias of a known character when it is one, else an extra character, the same
@@ -103,8 +113,9 @@ class DocIndex:
         toks = self.doc.tokens
         if toks[head].lower in lexicon().pronouns:
             # "said I": the narrator; "cried she": a pronoun is no one's name
-            if toks[head].text == "I" and self.narrator:
-                return Mention(toks[head].start, toks[head].end, self.narrator, "pronoun", "I", False)
+            me = self.narrator_at(toks[head].start) if toks[head].text == "I" else None
+            if me:
+                return Mention(toks[head].start, toks[head].end, me, "pronoun", "I", False)
             return None
         lo = head
         for c in self.children.get(head, ()):

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from ..model import Character, Doc, Focal, Mention, Token
+from ..structure import pov_switches
 from .lexicon import lexicon
 from .text import ParagraphIndex, Spans, character_names, dialogue, heading, sections
 
@@ -266,6 +267,9 @@ def infer_focal(
 ) -> list[Focal]:
     """Focal character per section, adjacent sections with the same focal merged."""
     if person == "first":
+        handed = _narrators_by_pov_line(doc, secs)
+        if handed:
+            return _merge(handed)
         if narrator is None or not secs:
             return []
         return [Focal(narrator, secs[0][0], secs[-1][1], 0.9)]
@@ -293,6 +297,27 @@ def infer_focal(
         conf = _sigmoid(4.0 * (share - 0.35) + 0.6 * math.log1p(top - runner) - 0.3)
         out.append(Focal(cid, s, e, round(min(0.95, conf), 4)))
     return _merge(out)
+
+
+def _narrators_by_pov_line(doc: Doc, secs: list[tuple[int, int, list[Token]]]) -> list[Focal]:
+    """In a first-person story whose POV lines hand the "I" on ("Annabeth POV" ... "Percy
+    POV"), each section's focal character is whoever its narration's "I" is; [] for a
+    story with one narrator (or none of those lines)."""
+    switches = pov_switches(doc.text, doc.metadata.notes)
+    if len({name.lower() for _, name in switches}) < 2:
+        return []
+    at = [s for s, _ in switches]
+    votes: list[Counter] = [Counter() for _ in switches]
+    for m in doc.mentions:
+        if not m.in_quote and m.kind == "pronoun" and (m.text or doc.text[m.start : m.end]).lower() in _FIRST_NARR:
+            votes[max(0, bisect_right(at, m.start) - 1)][m.character] += 1
+    out = []
+    for s, e, _ in secs:
+        v = votes[max(0, bisect_right(at, s) - 1)]
+        if v:
+            (cid, n), *_ = v.most_common(1)
+            out.append(Focal(cid, s, e, round(min(0.95, 0.6 + 0.35 * n / sum(v.values())), 4)))
+    return out
 
 
 _PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "himself": "male",
