@@ -364,3 +364,13 @@ def test_the_she_after_a_quotation_is_not_someone_the_quotation_talked_about():
     doc, _ = analyse_text(text, name="hooch.txt", stages=["characters"])
     she = [m for m in doc.mentions if m.text == "She"]
     assert she and she[0].character in characters_mentioned_as(doc, "Ginny")
+
+
+def test_a_name_the_parser_reads_as_a_plural_noun_is_a_person_wherever_it_stands():
+    # the small model tags "Giles turned another page" as NNS, a plural noun; "Giles" is never
+    # written in lower case and keeps acting, so each sentence-opening "Giles" is him
+    doc, _ = analysed("library_night")
+    c = chars("library_night")
+    assert "giles" in c and c["giles"].gender == "male"
+    assert c["giles"].aliases.get("Giles", 0) >= 6
+    assert {m.character for m in doc.mentions if m.text == "Willow"} == {"willow"}

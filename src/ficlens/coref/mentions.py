@@ -347,6 +347,26 @@ def _add_untagged_names(doc: Doc, lex: Lexicon, vocab: dict[str, int]) -> None:
         low = w.lower()
         if n >= 2 and w not in other and low not in lex.not_names and low not in lex.honorifics and w not in lex.titles and not w.isupper():
             vocab.setdefault(w, 1)
+    # the small model reads rare given names as common nouns ("Giles shut the book": NNS,
+    # "Willow slid off the counter": NN): a capitalised word that is never written in lower
+    # case and acts as a subject again and again, or that NER called a person once, is a name
+    # wherever it stands, at a sentence's start too
+    lower = {t.text for t in doc.tokens if t.text.islower()}
+    caps: dict[str, int] = {}
+    acting: dict[str, int] = {}
+    toks = doc.tokens
+    for t in toks:
+        w = t.text
+        if len(w) > 2 and w[:1].isupper() and w[1:].islower() and w.isalpha():
+            caps[w] = caps.get(w, 0) + 1
+            if t.dep == "nsubj" and t.pos in ("NOUN", "PROPN") and 0 <= t.head < len(toks) and toks[t.head].pos == "VERB":
+                acting[w] = acting.get(w, 0) + 1
+    for w, n in caps.items():
+        low = w.lower()
+        if n < MIN_ACTING or low in lower or low in lex.not_names or low in lex.honorifics or low in lex.nominals or w in lex.titles:
+            continue
+        if vocab.get(w, 0) == 1 or (w not in vocab and acting.get(w, 0) >= MIN_ACTING):
+            vocab[w] = 2
 
 
 MIN_ACTING = 3  # times an unlabelled proper noun must be a verb's subject to count as a name
