@@ -374,3 +374,16 @@ def test_a_name_the_parser_reads_as_a_plural_noun_is_a_person_wherever_it_stands
     assert "giles" in c and c["giles"].gender == "male"
     assert c["giles"].aliases.get("Giles", 0) >= 6
     assert {m.character for m in doc.mentions if m.text == "Willow"} == {"willow"}
+
+
+def test_a_noun_before_a_name_is_not_part_of_the_name():
+    # NER reads "the band flyer Xander had been using" as a person "flyer Xander"
+    c = chars("band_flyer")
+    assert set(c) == {"xander"} and "flyer Xander" not in c["xander"].aliases
+
+
+def test_a_title_ending_a_sentence_does_not_take_the_next_sentences_first_word():
+    # "... from Engineering, Doctor. It says ...": "Doctor. It" is no name, nor "Captain. Then"
+    c = chars("bridge_doctor")
+    assert not any("." in form for x in c.values() for form in x.aliases if not form.startswith("Mr."))
+    assert {"it", "then"}.isdisjoint(c)

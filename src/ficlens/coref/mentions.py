@@ -119,6 +119,8 @@ def _clean_person_span(doc: Doc, lex: Lexicon, t0: int, t1: int, vocab: set[str]
             t0 += 1
         elif t1 - t0 > 1 and low.endswith("ing") and lex.name_gender(low) is None and toks[t0].pos in ("VERB", "", "NOUN", "PROPN"):
             t0 += 1
+        elif t1 - t0 > 1 and w[:1].islower() and low not in NAME_PARTICLES and any(t.text[:1].isupper() for t in toks[t0 + 1 : t1]):
+            t0 += 1  # "the band flyer Xander had been using": a noun before the name is not part of it
         else:
             break
     if t0 >= t1:
@@ -135,11 +137,26 @@ def _clean_person_span(doc: Doc, lex: Lexicon, t0: int, t1: int, vocab: set[str]
     return t0, t1
 
 
+# lower-case words that belong inside a name ("Ludwig van Beethoven", "Maria de la Cruz")
+NAME_PARTICLES = frozenset("de da di del della der den van von le la du al el bin ibn ter ten y dos das".split())
+
+
+def _abbreviation_dot(toks, j: int) -> bool:
+    """Whether the "." at token ``j`` ends an abbreviated honorific ("Mr", "Dr", "Capt") of
+    the same sentence as what follows, not a sentence ("... said the Doctor. It hummed")."""
+    if j < 1 or toks[j].text != "." or j + 1 >= len(toks):
+        return False
+    word = toks[j - 1].text
+    return len(word) <= 4 and word[:1].isupper() and toks[j + 1].sent == toks[j - 1].sent
+
+
 def _with_honorific(doc: Doc, lex: Lexicon, t0: int) -> tuple[int, str | None]:
     """Extend a name start back over an honorific ("Mr." "Darcy")."""
     toks = doc.tokens
     j = t0 - 1
     if j >= 0 and toks[j].text == "." and j - 1 >= 0:
+        if not _abbreviation_dot(toks, j):
+            return t0, None
         j -= 1
     if j >= 0 and toks[j].text.lower().rstrip(".") in lex.honorifics and _cap(toks[j]):
         return j, toks[j].text.lower().rstrip(".")
@@ -409,6 +426,8 @@ def _honorific_spans(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
             continue
         j = i + 1
         if j < n and toks[j].text == ".":
+            if not _abbreviation_dot(toks, j):
+                continue  # "said the Doctor. It hummed": the sentence ended
             j += 1
         k = j
         while k < n and toks[k].text[:1].isupper() and toks[k].text.isalpha():
