@@ -82,3 +82,14 @@ def test_a_story_that_is_not_utf8_is_a_one_line_error(tmp_path: Path, capsys):
     (tmp_path / "latin1.txt").write_bytes('"Caf\xe9?"[[Sam]] said Sam.'.encode("latin-1"))
     code, err = _cli(["bench", "fic-quotes", "--data", str(tmp_path)], capsys)
     assert code != 0 and err.strip() == "error: latin1.txt: an annotated story must be UTF-8"
+
+
+def test_a_character_linked_to_the_kb_answers_to_its_canon_names_too():
+    # Hetalia's "North Italy" goes by "Italy" in canon though the story only called him
+    # "Feliciano": the annotator's "Italy" is him; an unlinked character has only its own forms
+    from ficlens.model import Character
+
+    linked = Character(id="north_italy", name="North Italy", aliases={"Feliciano": 7}, kb="north_italy")
+    unlinked = Character(id="north_italy", name="North Italy", aliases={"Feliciano": 7})
+    assert bench.called(linked, "Italy", None) and not bench.called(unlinked, "Italy", None)
+    assert bench.cast(["Italy"], [linked], None) == {"Italy": "north_italy"}

@@ -203,3 +203,22 @@ def test_a_voice_from_the_dark_is_whoever_the_answer_calls_by_name(analyse):
     # "Todoroki-kun!" is said to Todoroki: the suffix does not hide the vocative
     assert said["\u201cTodoroki-kun! Why are you sitting in the dark?\u201d"][1] == "Todoroki Shouto"
     assert not [c for c in doc.characters if c.name.lower().endswith("voice")]
+
+
+@pytest.mark.model
+def test_a_voice_on_the_intercom_signs_on_and_off_with_its_own_name(analyse):
+    # "Scott here." / "... Scott out.": the name is who speaks, not who is spoken to
+    story = (
+        "Captain Rourke leaned over the arm of her chair and keyed the intercom. Ensign Pell watched the screen. "
+        "Jack Harper had been down in Engineering all shift.\n\n"
+        '"Bridge to Engineering," Rourke said.\n\n'
+        "The speaker hissed. Then, over the clatter of the engine room: \"Harper here. Go ahead, Captain.\"\n\n"
+        '"How long until the relays are back?"\n\n'
+        '"Ten minutes if nothing else catches fire. Harper out."\n\n'
+        "Rourke sat back. Pell didn't say anything.\n"
+    )
+    doc, _ = analyse(story, name="intercom.txt")
+    said = _said(doc)
+    for line in ('"Harper here. Go ahead, Captain."', '"Ten minutes if nothing else catches fire. Harper out."'):
+        speaker, _ = said[line]
+        assert speaker is not None and "Harper" in speaker, (line, speaker)

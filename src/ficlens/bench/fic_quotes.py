@@ -74,8 +74,19 @@ def strip_markers(marked: str) -> tuple[str, list[GoldLine]]:
 
 
 def _forms(character) -> dict[str, int]:
+    """The names a character goes by in the analysis (display name, aliases with their
+    counts) and, when it is linked to the fandom KB, the canon names it has there (count 0:
+    "Italy" is Hetalia's "North Italy" though the story only said "Feliciano")."""
     forms = dict(character.aliases)
     forms.setdefault(character.name, 0)
+    if getattr(character, "kb", None):
+        from ..kb import load_kb
+
+        entry = load_kb().character(character.kb)
+        if entry is not None:
+            for form in (entry.name, entry.first_name, *entry.aliases):
+                if form:
+                    forms.setdefault(form, 0)
     return forms
 
 

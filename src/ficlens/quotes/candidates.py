@@ -27,6 +27,8 @@ SUBJECT_REACH = 4  # tokens between a speech verb and its subject in a tag
 FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})
 SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "yourselves", "ya", "y'all"})
 _SELF_ID_RE = re.compile(r"\b(?:it's|it is|it\u2019s|this is|i'm|i\u2019m|i am|my name is|name's|name\u2019s)\s+$", re.IGNORECASE)
+_SIGN_ON_RE = re.compile(r"[ \t]+(?:here|speaking|out)[ \t]*[.!,\u2014-]|[ \t]+to[ \t]+(?:the[ \t]+)?[A-Z]")
+_SENTENCE_OPEN_RE = re.compile(r"(?:^|[.!?][ \t]+|[\"'\u201c\u2018\u2014][ \t]*)$")
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 # Japanese honorifics fans keep on names ("Todoroki-kun", "Kakashi-sensei")
 HONORIFIC_SUFFIX = re.compile(r"^-(?:kun|chan|san|sama|senpai|sensei|dono|kohai|nii|nee)\b", re.IGNORECASE)
@@ -444,7 +446,12 @@ def self_identified(ix: DocIndex, qi: int) -> str | None:
     text = ix.doc.text
     q = ix.quotes[qi]
     for m in ix.in_quote.get(qi, ()):
-        if m.kind in ("name", "alias") and _SELF_ID_RE.search(text[max(q.start, m.start - 14) : m.start]):
+        if m.kind not in ("name", "alias"):
+            continue
+        if _SELF_ID_RE.search(text[max(q.start, m.start - 14) : m.start]):
+            return m.character
+        # on a radio or an intercom: "Scott here.", "Kirk to Engineering.", "... Scott out."
+        if _SIGN_ON_RE.match(text, m.end) and _SENTENCE_OPEN_RE.search(text[max(q.start, m.start - 4) : m.start]):
             return m.character
     return None
 
