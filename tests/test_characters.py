@@ -387,3 +387,13 @@ def test_a_title_ending_a_sentence_does_not_take_the_next_sentences_first_word()
     c = chars("bridge_doctor")
     assert not any("." in form for x in c.values() for form in x.aliases if not form.startswith("Mr."))
     assert {"it", "then"}.isdisjoint(c)
+
+
+def test_someone_a_question_only_imagines_takes_no_pronouns():
+    # "what do you get a girl who already owns every book ...? ... She has three lamps.":
+    # the girl is nobody in particular; "she" is Harriet, whose birthday it is
+    doc, _ = analysed("birthday_question")
+    c = chars("birthday_question")
+    assert not any("girl" in k for k in c)
+    she = [m.character for m in doc.mentions if m.text in ("She", "her") and not m.in_quote]
+    assert she and set(she) == {"harriet"}

@@ -485,7 +485,9 @@ def _vocab_word(doc: Doc, lex: Lexicon, i: int, vocab: dict[str, int], low: dict
     if not word.isalpha():
         return False
     if word in vocab:
-        return vocab[word] >= 2 or not _sent_start(doc, i)
+        # "Harriet's birthday was on Saturday": a possessive opening a sentence is the name too
+        owned = i + 1 < len(doc.tokens) and doc.tokens[i + 1].text in ("'s", "\u2019s")
+        return vocab[word] >= 2 or not _sent_start(doc, i) or owned
     if t.ent_type in blocked:
         return False
     if word[:1].isupper() and word.endswith("s") and vocab.get(word[:-1], 0) >= 2:

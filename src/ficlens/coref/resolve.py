@@ -198,6 +198,14 @@ def resolve(doc: Doc, kb: KB | None = None, *, nominals: bool = True, lex: Lexic
     return Resolution(entities=entities, mentions=found, in_quote=in_quote, fandoms=active, place_words=place_words)
 
 
+def _asked(doc: Doc, m: MentionCand) -> bool:
+    """Whether mention ``m`` stands in a sentence that ends with a question mark."""
+    if not 0 <= m.sent < len(doc.sentences):
+        return False
+    end = doc.tokens[doc.sentences[m.sent].last_token - 1] if doc.sentences[m.sent].last_token > 0 else None
+    return end is not None and "?" in end.text
+
+
 def _is_narration_i(m: MentionCand) -> bool:
     return m.kind == "pronoun" and m.person == 1 and not m.in_quote and m.number == "sg"
 
@@ -288,6 +296,8 @@ def _resolve_in_order(doc: Doc, found: list[MentionCand], entities: list[Entity]
             elif m.person == 1 and m.number == "pl" and not m.in_quote:
                 res.we(m, new_entity)
         elif m.kind == "nominal" and m.number == "sg":
+            if not m.in_quote and not m.definite and _asked(doc, m):
+                continue  # "what do you get a girl who has everything?": nobody in particular
             res.nominal(m, new_entity)
         elif m.kind == "nominal" and not m.in_quote:
             res.plural(m, new_entity)
