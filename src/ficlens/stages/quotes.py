@@ -21,7 +21,7 @@ from ..quotes.candidates import FIRST_PERSON, SECOND_PERSON
 from ..quotes.detect import Found, find_quotations
 from ..quotes.fallback import thin_characters
 from ..quotes.ranker import Ranker
-from ..structure import pov_switches
+from ..tagging.text import pov_line_narrators
 
 GENERIC_NARRATOR_NAMES = frozenset({"narrator", "i", "me", "the narrator"})
 
@@ -105,27 +105,12 @@ def find_narrator(doc: Doc, found: list[Found]) -> str | None:
 def find_narrators(doc: Doc, found: list[Found]) -> list[tuple[int, str | None]]:
     """``(offset, narrator)`` from where each first-person narrator takes over: one for most
     stories (``find_narrator``); where POV lines hand the story from one "I" to another
-    ("Annabeth POV" ... "Percy POV"), each section's is whoever its narration's "I" is (None
-    for a section told in the third person)."""
-    import bisect
-
-    switches = pov_switches(doc.text, doc.metadata.notes)
-    if len({name.lower() for _, name in switches}) < 2:
-        one = find_narrator(doc, found)
-        return [(0, one)] if one else []
-    starts = [f.start for f in found]
-    at = [s for s, _ in switches]
-    counts: list[dict[str, int]] = [{} for _ in switches]
-    for m in doc.mentions:
-        if m.in_quote or doc.text[m.start : m.end].lower() not in FIRST_PERSON:
-            continue
-        k = bisect.bisect_right(starts, m.start) - 1
-        if k >= 0 and m.start < found[k].end:
-            continue
-        sec = counts[max(0, bisect.bisect_right(at, m.start) - 1)]
-        sec[m.character] = sec.get(m.character, 0) + 1
-    out = [(0 if k == 0 else s, max(c, key=c.__getitem__) if c else None) for k, (s, c) in enumerate(zip(at, counts))]
-    return out if any(who for _, who in out) else []
+    ("Annabeth POV" ... "Percy POV"), each section's own (``pov_line_narrators``)."""
+    handed = pov_line_narrators(doc)
+    if handed:
+        return handed
+    one = find_narrator(doc, found)
+    return [(0, one)] if one else []
 
 
 def name_narrator_from_dialogue(doc: Doc, choices: list[Choice], narrator: str) -> None:

@@ -19,9 +19,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from ..model import Character, Doc, Focal, Mention, Token
-from ..structure import pov_switches
 from .lexicon import lexicon
-from .text import ParagraphIndex, Spans, character_names, dialogue, heading, sections
+from .text import ParagraphIndex, Spans, character_names, dialogue, heading, pov_line_narrators, sections
 
 # pronoun rates per narration word that mark a person (calibrated on LitBank, see bench tags)
 FIRST_RATE = 0.012
@@ -301,22 +300,17 @@ def infer_focal(
 
 def _narrators_by_pov_line(doc: Doc, secs: list[tuple[int, int, list[Token]]]) -> list[Focal]:
     """In a first-person story whose POV lines hand the "I" on ("Annabeth POV" ... "Percy
-    POV"), each section's focal character is whoever its narration's "I" is; [] for a
-    story with one narrator (or none of those lines)."""
-    switches = pov_switches(doc.text, doc.metadata.notes)
-    if len({name.lower() for _, name in switches}) < 2:
+    POV"), each section's focal character is its own narrator; [] for a story with one
+    narrator (or none of those lines)."""
+    handed = pov_line_narrators(doc)
+    if not handed:
         return []
-    at = [s for s, _ in switches]
-    votes: list[Counter] = [Counter() for _ in switches]
-    for m in doc.mentions:
-        if not m.in_quote and m.kind == "pronoun" and (m.text or doc.text[m.start : m.end]).lower() in _FIRST_NARR:
-            votes[max(0, bisect_right(at, m.start) - 1)][m.character] += 1
+    at = [s for s, _ in handed]
     out = []
     for s, e, _ in secs:
-        v = votes[max(0, bisect_right(at, s) - 1)]
-        if v:
-            (cid, n), *_ = v.most_common(1)
-            out.append(Focal(cid, s, e, round(min(0.95, 0.6 + 0.35 * n / sum(v.values())), 4)))
+        who = handed[max(0, bisect_right(at, s) - 1)][1]
+        if who:
+            out.append(Focal(who, s, e, 0.9))
     return out
 
 

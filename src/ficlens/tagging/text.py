@@ -18,6 +18,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
 from ..model import Doc, Paragraph, Sentence, Token
+from ..structure import pov_switches
 from ..text import merge_spans
 
 _QUOTE_RE = re.compile(
@@ -205,3 +206,24 @@ def sections(doc: Doc) -> list[tuple[int, int]]:
 
 def window(tokens: Sequence[Token], i: int, before: int, after: int) -> Sequence[Token]:
     return tokens[max(0, i - before) : i + after + 1]
+
+
+_FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})
+
+
+def pov_line_narrators(doc: Doc) -> list[tuple[int, str | None]]:
+    """``(offset, character)`` from where each POV line hands the first person on ("Annabeth
+    POV" ... "Percy POV"): whoever the narration's "I" is in that section (the characters stage
+    resolved it), None for a section told in the third person. [] for a story with fewer than
+    two such names, or with no "I" under them."""
+    switches = pov_switches(doc.text, doc.metadata.notes)
+    if len({name.lower() for _, name in switches}) < 2:
+        return []
+    at = [s for s, _ in switches]
+    votes: list[dict[str, int]] = [{} for _ in switches]
+    for m in doc.mentions:
+        if not m.in_quote and m.kind == "pronoun" and (m.text or doc.text[m.start : m.end]).lower() in _FIRST_PERSON:
+            v = votes[max(0, bisect_right(at, m.start) - 1)]
+            v[m.character] = v.get(m.character, 0) + 1
+    out = [(0 if k == 0 else s, max(v, key=v.__getitem__) if v else None) for k, (s, v) in enumerate(zip(at, votes))]
+    return out if any(who for _, who in out) else []
