@@ -350,8 +350,18 @@ def _add_untagged_names(doc: Doc, lex: Lexicon, vocab: dict[str, int]) -> None:
     twice and never tagged as anything else, join the name vocabulary."""
     counts: dict[str, int] = {}
     other: set[str] = set()
-    for i, t in enumerate(doc.tokens):
+    toks = doc.tokens
+    lower: set[str] = set()  # words written in lower case somewhere
+    caps: dict[str, int] = {}  # "Giles": capitalised, lower case after the first letter
+    acting: dict[str, int] = {}  # ... as the subject of a verb
+    for i, t in enumerate(toks):
         w = t.text
+        if w.islower():
+            lower.add(w)
+        elif len(w) > 2 and w[:1].isupper() and w[1:].islower() and w.isalpha():
+            caps[w] = caps.get(w, 0) + 1
+            if t.dep == "nsubj" and t.pos in ("NOUN", "PROPN") and 0 <= t.head < len(toks) and toks[t.head].pos == "VERB":
+                acting[w] = acting.get(w, 0) + 1
         if t.ent_type and t.ent_type != "PERSON":
             other.add(w)
         elif t.pos == "PROPN" and not t.ent_type and w[:1].isupper() and w.isalpha() and len(w) > 2 and not _sent_start(doc, i):
@@ -368,16 +378,6 @@ def _add_untagged_names(doc: Doc, lex: Lexicon, vocab: dict[str, int]) -> None:
     # "Willow slid off the counter": NN): a capitalised word that is never written in lower
     # case and acts as a subject again and again, or that NER called a person once, is a name
     # wherever it stands, at a sentence's start too
-    lower = {t.text for t in doc.tokens if t.text.islower()}
-    caps: dict[str, int] = {}
-    acting: dict[str, int] = {}
-    toks = doc.tokens
-    for t in toks:
-        w = t.text
-        if len(w) > 2 and w[:1].isupper() and w[1:].islower() and w.isalpha():
-            caps[w] = caps.get(w, 0) + 1
-            if t.dep == "nsubj" and t.pos in ("NOUN", "PROPN") and 0 <= t.head < len(toks) and toks[t.head].pos == "VERB":
-                acting[w] = acting.get(w, 0) + 1
     for w, n in caps.items():
         low = w.lower()
         if n < MIN_ACTING or low in lower or low in lex.not_names or low in lex.honorifics or low in lex.nominals or w in lex.titles:

@@ -229,18 +229,9 @@ def _make_narrators(doc: Doc, entities: list[Entity], pronouns: list[MentionCand
     for k, (at, name) in enumerate(switches):
         if k not in says_i:
             continue  # a third-person section under its POV line: nobody says "I" there
-        e = by_name.get(name.lower())
-        if e is None:
-            e = Entity(idx=len(entities), narrator=True)
-            entities.append(e)
-            e.mentions.append(mine[0])  # provisional, as in ``_make_narrator``
-            _name_narrator(doc, entities, e, kb, active, mine, note=name)
-            e.mentions = [m for m in e.mentions if m is not mine[0]]
-            mine[0].entity = -1
-            while e.merged_into >= 0:
-                e = entities[e.merged_into]
-            by_name[name.lower()] = e
-        out.append((0 if not out else at, e))
+        if name.lower() not in by_name:
+            by_name[name.lower()] = _new_narrator(doc, entities, kb, active, mine, note=name)
+        out.append((0 if not out else at, by_name[name.lower()]))
     return out
 
 
@@ -249,10 +240,15 @@ def _make_narrator(doc: Doc, entities: list[Entity], pronouns: list[MentionCand]
     mine = [p for p in pronouns if _is_narration_i(p)]
     if not mine or (len(mine) < MIN_NARRATOR_I and not doc.metadata.pov_note):
         return None  # a stray "I" in a letter or an unquoted thought is not a narrator
+    return _new_narrator(doc, entities, kb, active, mine)
+
+
+def _new_narrator(doc: Doc, entities: list[Entity], kb: KB | None, active, mine: list[MentionCand], note: str | None = None) -> Entity:
+    """A narrator entity, named (``_name_narrator``) and merged into the character it is."""
     narrator = Entity(idx=len(entities), narrator=True)
     entities.append(narrator)
     narrator.mentions.append(mine[0])  # provisional: makes it live; the real adds come in order
-    _name_narrator(doc, entities, narrator, kb, active, mine)
+    _name_narrator(doc, entities, narrator, kb, active, mine, note=note)
     narrator.mentions = [m for m in narrator.mentions if m is not mine[0]]
     mine[0].entity = -1
     while narrator.merged_into >= 0:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ..model import Character, Doc, Focal, Mention, Token
 from .lexicon import lexicon
-from .text import ParagraphIndex, Spans, character_names, dialogue, heading, pov_line_narrators, sections
+from .text import FIRST_PERSON, ParagraphIndex, Spans, character_names, dialogue, heading, pov_line_narrators, sections
 
 # pronoun rates per narration word that mark a person (calibrated on LitBank, see bench tags)
 FIRST_RATE = 0.012
@@ -369,7 +369,6 @@ def _merge(focals: list[Focal]) -> list[Focal]:
 
 # ----------------------------------------------------------------------------- narrator
 
-_FIRST_NARR = {"i", "me", "my", "mine", "myself"}
 
 
 def infer_narrator(doc: Doc, quotes: Spans) -> tuple[str | None, float]:
@@ -382,7 +381,7 @@ def infer_narrator(doc: Doc, quotes: Spans) -> tuple[str | None, float]:
     """
     votes: Counter = Counter()
     for m in doc.mentions:
-        if not m.in_quote and m.kind == "pronoun" and (m.text or doc.text[m.start : m.end]).lower() in _FIRST_NARR:
+        if not m.in_quote and m.kind == "pronoun" and (m.text or doc.text[m.start : m.end]).lower() in FIRST_PERSON:
             votes[m.character] += 1
     placeholder = None
     if votes:

@@ -208,7 +208,7 @@ def window(tokens: Sequence[Token], i: int, before: int, after: int) -> Sequence
     return tokens[max(0, i - before) : i + after + 1]
 
 
-_FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})
+FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})  # a narrator's own words
 
 
 def pov_line_narrators(doc: Doc) -> list[tuple[int, str | None]]:
@@ -222,7 +222,7 @@ def pov_line_narrators(doc: Doc) -> list[tuple[int, str | None]]:
     at = [s for s, _ in switches]
     votes: list[dict[str, int]] = [{} for _ in switches]
     for m in doc.mentions:
-        if not m.in_quote and m.kind == "pronoun" and (m.text or doc.text[m.start : m.end]).lower() in _FIRST_PERSON:
+        if not m.in_quote and m.kind == "pronoun" and (m.text or doc.text[m.start : m.end]).lower() in FIRST_PERSON:
             v = votes[max(0, bisect_right(at, m.start) - 1)]
             v[m.character] = v.get(m.character, 0) + 1
     out = [(0 if k == 0 else s, max(v, key=v.__getitem__) if v else None) for k, (s, v) in enumerate(zip(at, votes))]
