@@ -272,3 +272,32 @@ def test_pov_lines_hand_the_first_person_from_one_narrator_to_the_next(analyse):
     assert said['"Only if you\'re on time,"'] == mara
     assert [f.character for f in doc.pov.focal] == [mara, tom, mara]
     assert obj["pov"]["focal"][1]["character"] == tom
+
+
+def test_name_only_headings_hand_the_first_person_on_and_the_other_narrator_is_he(analyse):
+    # "~ NELL ~" ... "~ OSKAR ~" ... "~ NELL ~": lines that are only a name head each
+    # first-person section; in Oskar's section Nell is "she" and in Nell's Oskar is "he"
+    doc, obj = analyse((NARRATIVE / "name_headings.txt").read_text(), name="name_headings.txt")
+    ids = {c.name.split()[0].lower(): c.id for c in doc.characters}
+    nell, oskar = ids["nell"], ids["oskar"]
+    assert [f.character for f in doc.pov.focal] == [nell, oskar, nell]
+    said = {doc.text[q.start : q.end]: q.speaker for q in doc.quotes}
+    assert said['"You\'re early,"'] == nell
+    assert said['"Let me try,"'] == oskar  # "I say" in Oskar's section
+    assert said['"You\'ll break it."'] == nell
+    assert said['"Beginner\'s luck,"'] == nell  # "she says" in Oskar's section: Nell, the other narrator
+    assert said['"Wake up,"'] == nell
+    he = [m for m in doc.mentions if doc.text[m.start : m.end] == "He" and not m.in_quote]
+    assert he and all(m.character == oskar for m in he)
+    validate_analysis(obj)
+
+
+def test_place_headings_do_not_name_a_first_person_narrator(analyse):
+    story = ("Postcards\n\nLONDON\n\nI got off the train at six. Mum had told me to take a taxi.\n\n"
+             '"Single to Camden, please," I said to the driver.\n\nPARIS\n\n'
+             "Three days later I sat outside a cafe, writing to Mum. I told her London had been grey.\n\n"
+             '"You are waiting for someone?" the waiter asked.\n\n"No," I said. "Just writing."\n')
+    doc, _ = analyse(story, name="postcards.txt")
+    assert not any(c.name.lower() in ("london", "paris") for c in doc.characters)
+    narrators = {m.character for m in doc.mentions if doc.text[m.start : m.end] == "I" and not m.in_quote}
+    assert len(narrators) == 1

@@ -122,6 +122,30 @@ def test_a_pov_switch_inside_the_story_is_a_scene_break_and_a_pov_note():
     assert [(n.kind, text[n.start : n.end]) for n in work.metadata.notes] == [("pov", "Clark POV:")]
 
 
+def test_lines_that_are_only_a_name_head_pov_sections_when_the_story_uses_them_so():
+    text = ("Two Keys\n\nNELL\n\nI waited for Oskar at the shop.\n\n~ OSKAR ~\n\n"
+            "I brought coffee for Nell.\n\nLater\n\nWe ate.\n")
+    work = apply_front_matter(Work(text, Source(None, "txt", ""), Span(0, 0)))
+    assert [(n.kind, text[n.start : n.end]) for n in work.metadata.notes] == [("pov", "NELL"), ("pov", "~ OSKAR ~")]
+    assert work.metadata.pov_note == "Nell"
+    assert [text[s.start : s.end] for s in work.scenes] == ["I waited for Oskar at the shop.", "I brought coffee for Nell.\n\nLater\n\nWe ate."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Title\n\nNELL\n\nI waited at the shop.\n\nOSKAR\n\nI brought coffee.\n",  # names never used in the story
+        "Title\n\nLater\n\nI waited for Later.\n\nMeanwhile\n\nI brought coffee, Meanwhile.\n",  # words of time
+        "Title\n\nNELL\n\nI waited for Oskar and Nell.\n",  # one heading is no convention
+        # a hard-wrapped paragraph whose last line is a name
+        "Title\n\nI waited at the shop for my friend\nOskar\n\nand then for\nNell\n\nthe end of it, Oskar and Nell.\n",
+    ],
+)
+def test_a_name_alone_on_a_line_is_no_pov_heading_without_the_convention(text):
+    work = apply_front_matter(Work(text, Source(None, "txt", ""), Span(0, 0)))
+    assert [n.kind for n in work.metadata.notes if n.kind == "pov"] == []
+
+
 def test_examples_have_the_chapters_and_scenes_their_headings_and_breaks_make():
     work = read(EXAMPLES / "smallville_long_way_home.txt")
     assert [c.title for c in work.chapters] == ["Chapter 1", "Chapter 2"]

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from . import frontmatter_patterns as fp
 from .frontmatter_fields import fill_metadata
 from .model import Chapter, Metadata, Span, Work
-from .structure import classify_line, find_breaks, find_chapters, find_scenes, is_bare_heading
+from .structure import classify_line, find_breaks, find_chapters, find_scenes, is_bare_heading, name_lines
 from .text import line_spans, strip_span
 
 # fields whose value is free text that may run on over several paragraphs
@@ -374,13 +374,18 @@ def apply_front_matter(work: Work) -> Work:
 
 
 def _pov_switches(text: str, chapters: list[Chapter]) -> list[Item]:
-    """'Clark POV:' lines inside chapters: scene breaks that also note whose viewpoint follows."""
+    """'Clark POV:' lines inside chapters, and lines that are only a name where the story heads
+    its sections with them ('JOHN' ... 'SHERLOCK'): scene breaks that also note whose viewpoint
+    follows."""
     out = []
     for ch in chapters:
         for b in find_breaks(text, Span(ch.start, ch.end)):
             if b.kind == "pov":
                 out.append(Item("pov", b.start, b.end, b.value or "", where="chapter"))
-    return out
+    if chapters:
+        for b in name_lines(text, Span(chapters[0].start, chapters[-1].end)):
+            out.append(Item("pov", b.start, b.end, b.value or "", where="chapter"))
+    return sorted(out, key=lambda it: it.start)
 
 
 def declare_line(line: str, metadata: Metadata, *, first: bool = False) -> str | None:

@@ -41,7 +41,7 @@ from functools import lru_cache
 
 from .model import Chapter, Span
 from .resources import load_json
-from .text import line_spans, strip_span
+from .text import is_hard_wrapped, line_spans, strip_span
 
 # characters a separator line may be made of (plus spaces); letters only as "xXx"/"oOo" runs
 _SEP_SYMBOLS = set("*~=_#+-—–.·•<>°^|/\\:§¤♦◆◇●○★☆♥❤❦❧✿%@&")
@@ -227,9 +227,11 @@ def find_chapters(text: str, body: Span) -> list[Chapter]:
 def find_scenes(text: str, body: Span, chapters: list[Chapter]) -> list[Span]:
     """Scenes: chapter prose split at separator and POV lines, without those lines."""
     scenes: list[Span] = []
+    named = name_lines(text, body)
     for ch in chapters or [Chapter(body.start, body.end)]:
         cursor = ch.start
         cuts = [b for b in find_breaks(text, Span(ch.start, ch.end)) if b.kind in ("separator", "pov")]
+        cuts = sorted(cuts + [b for b in named if ch.start <= b.start < ch.end], key=lambda b: b.start)
         for b in cuts + [BreakLine("end", ch.end, ch.end)]:
             s, e = strip_span(text, cursor, b.start)
             if e > s:
@@ -238,10 +240,64 @@ def find_scenes(text: str, body: Span, chapters: list[Chapter]) -> list[Span]:
     return scenes
 
 
-def pov_switches(text: str, notes) -> list[tuple[int, str]]:
+_LINE_END = frozenset(".!?\"'\u201d\u2019\u2026:;)*~-_=#>]")  # what a line before a heading ends with
+_NAME_LINE = re.compile(r"^(?:[A-Z][A-Za-z'’-]{1,19}|[A-Z][a-z'’-]+ [A-Z][a-z'’-]+)$")
+
+
+def name_lines(text: str, body: Span) -> list[BreakLine]:
+    """Lines that are only a name ("JOHN", "~ Sherlock ~") where a story heads its POV sections
+    with them: two or more such lines, each its own paragraph, each name also written in the
+    prose (one of them mid-sentence, as names are), none a word of time ("Later", "Meanwhile"). Which of them are
+    people is for the characters stage to tell (a place heading is a name too).
+
+    >>> t = "JOHN\\n\\nI woke. Then Sherlock called.\\n\\nSHERLOCK\\n\\nI said, John.\\n\\nLater\\n\\nNo."
+    >>> [(b.value, t[b.start:b.end]) for b in name_lines(t, Span(0, len(t)))]
+    [('John', 'JOHN'), ('Sherlock', 'SHERLOCK')]
+    """
+    wrapped = is_hard_wrapped(text, body.start, body.end)
+    lines = line_spans(text, body.start, body.end)
+    found = []
+    for i, (s, e) in enumerate(lines):
+        name = line_name(text[s:e])
+        if name is None:
+            continue
+        before = text[lines[i - 1][0] : lines[i - 1][1]] if i else ""
+        if before and before[-1] not in _LINE_END and not classify_line(before):
+            continue  # a sentence running on: a wrapped paragraph's last word on a line of its own
+        alone = i + 1 == len(lines) or text.count("\n", e, lines[i + 1][0]) >= 2
+        if wrapped and not alone:
+            continue
+        found.append(BreakLine("pov", s, e, name))
+    if len(found) < 2:
+        return []
+    prose = text[body.start : body.end]
+    keep = [b for b in found if b.value.lower() not in _TIME_WORDS and re.search(rf"\b{re.escape(b.value)}\b", prose)]
+    mid = any(re.search(rf"(?:[a-z,;]|—)[ \t]+{re.escape(b.value)}\b", prose) for b in keep)
+    return keep if len(keep) >= 2 and mid else []
+
+
+# one-word lines that head a section by time, not by whose it is
+_TIME_WORDS = frozenset(
+    "later meanwhile now then before after earlier afterwards morning evening night noon midnight today "
+    "tonight tomorrow yesterday present past flashback interlude end fin elsewhere".split()
+)
+
+
+def line_name(raw: str) -> str | None:
+    """The name a line consists of ("JOHN" -> "John", "~ Sherlock ~"), else None."""
+    if len(raw) > 30 or raw[-1:] in ".!?,;\"”’…" or classify_line(raw):
+        return None
+    core = _strip_decor(raw)
+    if not _NAME_LINE.match(core):
+        return None
+    return " ".join(w.capitalize() if w.isupper() else w for w in core.split())
+
+
+def pov_switches(text: str, notes, people: set[str] | None = None) -> list[tuple[int, str]]:
     """``(offset, name)`` of each POV line among a work's notes ("Annabeth POV" ... "Percy
     POV"), in reading order: where a story told by several first-person narrators hands the
-    "I" from one to the next.
+    "I" from one to the next. A line that is only a name ("JOHN") counts when the name is one
+    of ``people`` (lower-cased names of the story's characters), never without them.
 
     >>> from ficlens.model import Note
     >>> t = "Ann POV\\n\\nI ran.\\n\\nBo's POV\\n\\nI hid."
@@ -251,7 +307,11 @@ def pov_switches(text: str, notes) -> list[tuple[int, str]]:
     out = []
     for n in sorted(notes, key=lambda n: n.start):
         if n.kind == "pov":
-            name = pov_name(text[n.start : n.end])
+            line = text[n.start : n.end]
+            name = pov_name(line)
+            if name is None and people:
+                bare = line_name(line)
+                name = bare if bare and bare.split()[0].lower() in people else None
             if name:
                 out.append((n.start, name))
     return out

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from ..model import Doc, Token
+from ..structure import line_name, pov_name
 from .lexicon import INDEFINITE_PEOPLE, Lexicon
 
 PLACE_PREPS = frozenset(
@@ -384,6 +385,13 @@ def _add_untagged_names(doc: Doc, lex: Lexicon, vocab: dict[str, int]) -> None:
             continue
         if vocab.get(w, 0) == 1 or (w not in vocab and acting.get(w, 0) >= MIN_ACTING):
             vocab[w] = 2
+    # a name heading a POV section ("SHERLOCK", "Lana's POV") is someone's, wherever it stands
+    for n in doc.metadata.notes:
+        line = doc.text[n.start : n.end]
+        name = n.kind == "pov" and (pov_name(line) or line_name(line))
+        for w in (name or "").split():
+            if w.isalpha() and w.lower() not in lower and w not in other and w.lower() not in lex.not_names and w not in lex.titles:
+                vocab[w] = max(vocab.get(w, 0), 2)
 
 
 MIN_ACTING = 3  # times an unlabelled proper noun must be a verb's subject to count as a name

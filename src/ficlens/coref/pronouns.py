@@ -97,6 +97,9 @@ class Resolver:
         self.titled: dict[str, int] = {}  # "captain" -> the entity last named "Captain Smollett"
         self.last_group: tuple[int, int, bool] | None = None  # (entity, sentence, last was pronoun)
         self.last_we: tuple[int, int] | None = None
+        # in a story told by several narrators in turn, the one telling this section: the others
+        # are "he" and "she" here like anyone else (None: every narrator is "I" throughout)
+        self.telling: Entity | None = None
 
     def _touch(self, e: Entity, m: MentionCand) -> None:
         self.recent[e.idx] = (m.sent, m.para, m.role, m.head)
@@ -143,7 +146,7 @@ class Resolver:
             if dist > window or dist < 0:
                 continue
             e = self._live(idx)
-            if e.narrator:
+            if e.narrator and (self.telling is None or self._live(self.telling.idx) is e):
                 continue
             g = entity_gender(e, self.lex)
             if m.gender and g and g != m.gender:

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from ..kb import KB, KBCharacter
 from ..model import Doc
-from ..structure import pov_switches
+from ..structure import line_name, pov_name, pov_switches
 from ..text import merge_spans
 from . import mentions as mdet
 from .cluster import Entity, cluster_names, link_kb, live, merge, reassign_shared_names
@@ -217,7 +217,7 @@ def _make_narrators(doc: Doc, entities: list[Entity], pronouns: list[MentionCand
     to another ("Annabeth POV" ... "Percy POV") gets one per name, each named by its line
     (and the same person again when their name comes back), for every section that says "I".
     """
-    switches = pov_switches(doc.text, doc.metadata.notes)
+    switches = pov_switches(doc.text, doc.metadata.notes, _people(entities))
     mine = [p for p in pronouns if _is_narration_i(p)]
     if len({name.lower() for _, name in switches}) < 2 or not mine:
         one = _make_narrator(doc, entities, pronouns, kb, active)
@@ -233,6 +233,21 @@ def _make_narrators(doc: Doc, entities: list[Entity], pronouns: list[MentionCand
             by_name[name.lower()] = _new_narrator(doc, entities, kb, active, mine, note=name)
         out.append((0 if not out else at, by_name[name.lower()]))
     return out
+
+
+def _people(entities: list[Entity]) -> set[str]:
+    """Lower-cased words of the names the story's characters go by."""
+    return {w for e in live(entities) if not e.narrator and any(m.kind == "name" for m in e.mentions) for w in e.words}
+
+
+def _declared(doc: Doc, entities: list[Entity]) -> str:
+    """The work's POV note, unless it is only a name line ("LONDON") that names nobody."""
+    note = doc.metadata.pov_note or ""
+    for n in doc.metadata.notes:
+        line = doc.text[n.start : n.end]
+        if n.kind == "pov" and not pov_name(line) and line_name(line) == note:
+            return note if note.split()[0].lower() in _people(entities) else ""
+    return note
 
 
 def _make_narrator(doc: Doc, entities: list[Entity], pronouns: list[MentionCand], kb: KB | None, active) -> Entity | None:
@@ -272,7 +287,10 @@ def _resolve_in_order(doc: Doc, found: list[MentionCand], entities: list[Entity]
             target.gender_votes[m.gender] += 1
         return target
 
+    several = len({id(e) for _, e in narrators}) > 1
     for m in found:
+        if several:
+            res.telling = narrators[max(0, bisect_right(takeover, m.start) - 1)][1]
         if m.kind == "name":
             host = res.appositive_host(m)
             if host is not None and m.entity >= 0 and not host.narrator and not any(x.kind == "name" for x in host.mentions):
@@ -367,7 +385,7 @@ def _name_narrator(doc: Doc, entities: list[Entity], narrator: Entity, kb: KB | 
     """Give the first-person narrator a name: POV note (``note``: the section's POV line),
     else self-naming ("My name is Lana"), else the name others call them in dialogue."""
     target = None
-    note = (note or doc.metadata.pov_note or "").strip()
+    note = (note or _declared(doc, entities)).strip()
     if note:
         words = {w.lower() for w in note.split()}
         target = next((e for e in live(entities) if not e.narrator and e.words & words), None)

@@ -216,7 +216,7 @@ def pov_line_narrators(doc: Doc) -> list[tuple[int, str | None]]:
     POV" ... "Percy POV"): whoever the narration's "I" is in that section (the characters stage
     resolved it), None for a section told in the third person. [] for a story with fewer than
     two such names, or with no "I" under them."""
-    switches = pov_switches(doc.text, doc.metadata.notes)
+    switches = pov_switches(doc.text, doc.metadata.notes, character_names(doc))
     if len({name.lower() for _, name in switches}) < 2:
         return []
     at = [s for s, _ in switches]
