@@ -222,3 +222,46 @@ def test_a_voice_on_the_intercom_signs_on_and_off_with_its_own_name(analyse):
     for line in ('"Harper here. Go ahead, Captain."', '"Ten minutes if nothing else catches fire. Harper out."'):
         speaker, _ = said[line]
         assert speaker is not None and "Harper" in speaker, (line, speaker)
+
+
+@pytest.mark.model
+def test_a_speaker_the_tag_only_describes_is_the_one_the_reply_calls_by_name(analyse):
+    # "my brother said" ... "It's six in the morning, Danny.": the brother is Danny, a
+    # name the page had not used yet, so his later lines are Danny's too
+    story = (
+        "My phone went off while I was still scraping ice from the windscreen. I wedged it under my chin.\n\n"
+        '"Did I wake you?" my brother said.\n\n'
+        '"It\'s six in the morning, Danny. Of course you didn\'t wake me. I\'m at work."\n\n'
+        '"Mum wants to know about Sunday."\n\n'
+        "I kept scraping. Danny waited, breathing down the line the way he always had when he wanted something.\n\n"
+        '"Tell her I\'ll come," I said.\n'
+    )
+    doc, _ = analyse(story, name="brother.txt")
+    said = _said(doc)
+    danny = said['"Did I wake you?"'][0]
+    assert danny is not None and "Danny" in danny
+    assert said['"Mum wants to know about Sunday."'][0] == danny
+    assert not [c for c in doc.characters if c.name.lower() == "my brother"]
+
+
+@pytest.mark.model
+def test_a_name_the_dialogue_talks_about_does_not_name_the_narrator(analyse):
+    # a sleeper calls the narrator by his late wife's name, and a colleague explains who that
+    # was: the narrator is the one the colleague calls by name, not the wife
+    story = (
+        "The ward was quiet by three. Marcus had his feet on the desk and a pen behind each ear.\n\n"
+        '"You look wrecked, Ines," he said, when I came back from the pharmacy.\n\n'
+        '"Thanks. You look lovely too."\n\n'
+        "Bed four was awake again. I went in with the torch turned low. Mr. Abbot was half asleep, reaching for the rail.\n\n"
+        '"Ruth. Ruth, you left the gate open."\n\n'
+        '"The gate\'s shut, Mr. Abbot," I told him. "Go back to sleep."\n\n'
+        '"Ruth, the dog will get out."\n\n'
+        "Back at the desk Marcus did not look up.\n\n"
+        '"Ruth was his wife," he said. "He asks for her most nights."\n'
+    )
+    doc, _ = analyse(story, name="ward.txt")
+    names = {c.id: c.name for c in doc.characters}
+    narrator = next(m.character for m in doc.mentions if doc.text[m.start : m.end] == "I" and not m.in_quote)
+    assert names[narrator] != "Ruth"
+    said = _said(doc)
+    assert said['"Thanks. You look lovely too."'][0] == names[narrator]

@@ -428,6 +428,8 @@ def _addressed_name(doc: Doc, entities: list[Entity], mine: list[MentionCand]) -
         names = [m for m in e.mentions if m.kind == "name"]
         if not names or any(not m.in_quote for m in names):
             continue
+        if any(m.role == "subj" and not m.vocative for m in names):
+            continue  # "Bea was his wife": talked about in the third person, so not the one listening
         score = 0
         for m in names:
             alone = m.t0 > 0 and toks[m.t0 - 1].text in mdet.OPENERS and m.t1 + 2 < len(toks) and toks[m.t1].text == "," and toks[m.t1 + 1].text in ('"', "”") and toks[m.t1 + 2].text == "I"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from ..model import Character, Doc, Mention, Quote
 from ..quotes.attribute import Choice, QuoteAttributor, addressees
-from ..quotes.candidates import FIRST_PERSON, SECOND_PERSON
+from ..quotes.candidates import FIRST_PERSON, SECOND_PERSON, vocatives
 from ..quotes.detect import Found, find_quotations
 from ..quotes.fallback import thin_characters
 from ..quotes.ranker import Ranker
@@ -46,6 +46,9 @@ class QuotesStage:
         narrator = narrators[0][1] if len(narrators) == 1 else None
         choices, ix = self.attributor.attribute(doc, found, narrators)
         add_tag_speakers(doc, ix)
+        if name_described_speakers(doc, found, choices, ix):
+            choices, ix = self.attributor.attribute(doc, found, narrators)  # with the merged cast
+            add_tag_speakers(doc, ix)
         addr = addressees(choices, found, ix)
         doc.quotes = [
             Quote(f.start, f.end, c.speaker, a, c.kind, c.attribution, round(c.confidence, 4), f.para)
@@ -127,11 +130,12 @@ def name_narrator_from_dialogue(doc: Doc, choices: list[Choice], narrator: str) 
     # "Get OUT, Deku." is not the narrator's)
     in_narration = {m.character for m in doc.mentions if m.kind in ("name", "alias") and not m.in_quote and not _inside(spans, m.start)}
     spoke = {c.conv for c in choices if c.speaker == narrator}
+    about = _talked_about(doc)
     votes: dict[str, int] = {}
     for c in choices:
         if c.speaker and c.speaker != narrator and c.conv in spoke:
             for v in c.vocatives:
-                if v != c.speaker and v not in in_narration:
+                if v != c.speaker and v not in in_narration and v not in about:
                     votes[v] = votes.get(v, 0) + 1
     if not votes:
         return
@@ -143,6 +147,57 @@ def name_narrator_from_dialogue(doc: Doc, choices: list[Choice], narrator: str) 
     nar.gender = nar.gender if nar.gender not in (None, "unknown") else other.gender
     nar.kb, nar.fandom = nar.kb or other.kb, nar.fandom or other.fandom
     absorb(doc, narrator, named)
+
+
+def _talked_about(doc: Doc) -> set[str]:
+    """Characters the dialogue makes the subject of a sentence ("Bea was his wife"): someone
+    the speakers talk about, so not the narrator they are talking to."""
+    import bisect
+
+    starts = [t.start for t in doc.tokens]
+    out = set()
+    for m in doc.mentions:
+        if m.in_quote and m.kind in ("name", "alias"):
+            k = bisect.bisect_left(starts, m.start)
+            toks = doc.tokens[k : bisect.bisect_left(starts, m.end, lo=k)]
+            after = doc.tokens[k + len(toks)].text if k + len(toks) < len(doc.tokens) else ""
+            if any(t.dep in ("nsubj", "nsubjpass") for t in toks) and after not in (",", ".", "!", "?"):
+                out.add(m.character)
+    return out
+
+
+def name_described_speakers(doc: Doc, found: list[Found], choices: list[Choice], ix) -> bool:
+    """'"Are you at work?" my sister said.' then '"It's two in the morning, Meera."': a speaker
+    the tag names only by a description ("my sister", "the waiter") is the one the next
+    paragraph's reply calls by name, when that name is not on the page yet (nobody named
+    Meera was there to be spoken to). Merges the two characters; True when any merged."""
+    first_seen: dict[str, int] = {}
+    for m in doc.mentions:
+        if not m.in_quote:
+            first_seen.setdefault(m.character, m.start)
+    merged = False
+    for i, c in enumerate(choices[:-1]):
+        desc = doc.character(c.speaker) if c.speaker and c.attribution == "explicit" else None
+        if desc is None or desc.kb or not desc.name[:1].islower() or desc.name.lower() in GENERIC_NARRATOR_NAMES:
+            continue
+        if any(m.character == desc.id and m.kind in ("name", "alias") for m in doc.mentions):
+            continue
+        # called by name, not asked about: "Dorian Gray? Is that his name?"
+        called = {m.character for m in vocatives(ix, i + 1) if m.character != desc.id
+                  and doc.text[m.end : m.end + 1] != "?"}
+        if len(called) != 1 or found[i + 1].para != found[i].para + 1:
+            continue
+        (who,) = called
+        named = doc.character(who)
+        if named is None or first_seen.get(who, len(doc.text)) < found[i + 1].start or _clash(desc, named):
+            continue
+        absorb(doc, who, desc.id)
+        merged = True
+    return merged
+
+
+def _clash(a: Character, b: Character) -> bool:
+    return a.gender in ("male", "female") and b.gender in ("male", "female") and a.gender != b.gender
 
 
 def name_voices(doc: Doc, choices: list[Choice]) -> None:
