@@ -265,3 +265,17 @@ def test_a_name_the_dialogue_talks_about_does_not_name_the_narrator(analyse):
     assert names[narrator] != "Ruth"
     said = _said(doc)
     assert said['"Thanks. You look lovely too."'][0] == names[narrator]
+
+
+@pytest.mark.model
+def test_a_line_the_phone_says_is_someones_not_a_phone_characters(analyse):
+    story = (
+        "Sam had the phone on the bed between them, on speaker. Bobby had been talking for ten minutes.\n\n"
+        '"Check the windows," Bobby said.\n\n'
+        '"We checked them," Dean said.\n\n'
+        '"Then check them again, you idjits," said the phone.\n'
+    )
+    doc, _ = analyse(story, name="speaker.txt")
+    assert not [c for c in doc.characters if c.name.lower() in ("phone", "the phone")]
+    speaker, how = _said(doc)['"Then check them again, you idjits,"']
+    assert how != "explicit"  # not a tag naming its speaker: whoever is on the line

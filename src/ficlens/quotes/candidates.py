@@ -35,6 +35,9 @@ HONORIFIC_SUFFIX = re.compile(r"^-(?:kun|chan|san|sama|senpai|sensei|dono|kohai|
 VOICE_NOUNS = frozenset({"voice", "voices", "words", "tone", "reply", "answer", "lips", "mouth", "whisper", "cry", "shout"})
 # ... of which only these speak for their owner: "a voice called" with no owner is a speaker
 OWNED_VOICE = frozenset({"words", "tone", "reply", "answer", "lips", "mouth"})
+# things a voice comes out of: "said the phone" is said by whoever is on the line
+DEVICE_NOUNS = frozenset({"phone", "telephone", "cellphone", "speakerphone", "radio", "intercom", "receiver", "line",
+                          "comm", "comms", "communicator", "walkie", "walkie-talkie", "headset", "earpiece", "tannoy"})
 SOMEONE = (INDEFINITE_PEOPLE - {"nobody"}) | {"another"}  # "said another": a speaker the tag alone names
 NOMINAL_POS = ("NOUN", "PROPN", "ADJ")  # "said another private": the small tagger calls some nouns adjectives
 INVERTED_DEPS = ("dobj", "attr", "npadvmod", "dep", "appos", "oprd")
@@ -250,6 +253,8 @@ def _subject(ix: DocIndex, verb: int, window: list[int], mentions: list[Mention]
                                 m = ix.mention_at_token(o, mentions) or m
             if toks[c].lower in written_nouns():
                 return None  # "the sign said": written, nobody speaks
+            if toks[c].lower in DEVICE_NOUNS and not any(toks[g].dep == "poss" for g in ix.children.get(c, ())):
+                return None  # "said the phone": whoever is on the line, as if untagged
             if m is None and (toks[c].pos in NOMINAL_POS or toks[c].lower in SOMEONE) and toks[c].lower not in OWNED_VOICE:
                 m = ix.speaker_phrase(c)  # "said the nurse", "cried a voice", "said another"
             if m is not None:
