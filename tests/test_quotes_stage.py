@@ -279,3 +279,18 @@ def test_a_line_the_phone_says_is_someones_not_a_phone_characters(analyse):
     assert not [c for c in doc.characters if c.name.lower() in ("phone", "the phone")]
     speaker, how = _said(doc)['"Then check them again, you idjits,"']
     assert how != "explicit"  # not a tag naming its speaker: whoever is on the line
+
+
+@pytest.mark.model
+def test_a_voice_from_the_hall_is_the_common_word_name_the_answer_calls(analyse):
+    # "will" is a word too, but ", Will!" at the end of a line is someone; and "a voice called
+    # from the hall" is a tag though the parser hangs "called" on "voice"
+    story = (
+        "Ted set the tin down. Beard leaned on the door. Nobody will touch it, Ted thought.\n\n"
+        '"He rehearsed in the car," Beard said.\n\n'
+        '"Ten minutes, gaffer!" a voice called from the hall.\n\n'
+        '"Thank you kindly, Will!" Ted called back over his shoulder.\n'
+    )
+    doc, _ = analyse(story, name="hall.txt")
+    assert "Will" in {c.name for c in doc.characters}
+    assert _said(doc)['"Ten minutes, gaffer!"'] == ("Will", "explicit")

@@ -385,6 +385,14 @@ def _add_untagged_names(doc: Doc, lex: Lexicon, vocab: dict[str, int]) -> None:
             continue
         if vocab.get(w, 0) == 1 or (w not in vocab and acting.get(w, 0) >= MIN_ACTING):
             vocab[w] = 2
+    # a given name said to someone at the end of a line ("Thank you kindly, Will!") is a name,
+    # though the word is a common one elsewhere ("will")
+    for i in range(1, len(toks) - 2):
+        w = toks[i].text
+        if (toks[i - 1].text == "," and toks[i + 1].text in ("!", ".", "?") and toks[i + 2].text in ('"', "\u201d", "\u2019", "'")
+                and w[:1].isupper() and w[1:].islower() and w.isalpha() and w not in other
+                and lex.name_gender(w) is not None and w.lower() not in lex.not_names and w.lower() not in lex.honorifics):
+            vocab[w] = max(vocab.get(w, 0), 2)
     # a name heading a POV section ("SHERLOCK", "Lana's POV") is someone's, wherever it stands
     for n in doc.metadata.notes:
         line = doc.text[n.start : n.end]

@@ -213,6 +213,10 @@ def _without_marks(toks: list[Token], out: list[int]) -> list[int]:
 
 def _subject(ix: DocIndex, verb: int, window: list[int], mentions: list[Mention]) -> Mention | None:
     toks = ix.doc.tokens
+    head = toks[verb].head
+    if ix.children and toks[verb].dep == "acl" and head == verb - 1 and toks[head].pos in NOMINAL_POS and not ix.quoted(toks[head].start):
+        # '"Ten minutes!" a voice called from the hall': the parser hung the verb on the noun
+        return ix.mention_at_token(head, mentions) or ix.speaker_phrase(head)
     if ix.children:
         # with a parse: the verb's nominal subject ("Clark said", "said the nurse")
         heads = [verb]
