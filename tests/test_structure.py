@@ -169,3 +169,10 @@ def test_a_title_on_the_line_after_a_bare_chapter_heading_joins_the_heading():
         # a one-line opening sentence is prose, not a subtitle
         ("Chapter 2", "Lois hid.\n\nShe waited."),
     ]
+
+
+def test_a_name_line_opening_a_story_headed_by_names_is_its_first_pov_line_not_its_title():
+    text = "JOHN\n\nI waited for Sherlock at the flat.\n\nSHERLOCK\n\nI kept John waiting.\n"
+    work = apply_front_matter(Work(text, Source(None, "txt", ""), Span(0, 0)))
+    assert work.metadata.title is None
+    assert [text[n.start : n.end] for n in work.metadata.notes if n.kind == "pov"] == ["JOHN", "SHERLOCK"]

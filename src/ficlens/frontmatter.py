@@ -354,6 +354,8 @@ def apply_front_matter(work: Work) -> Work:
     h, items = _scan_head(units, 0, len(units), top=True)
     if h >= len(units):
         h, items = 0, []  # nothing but front matter: keep it all as the story rather than lose it
+    if h == 1 and [it.field for it in items] == ["title"] and any(b.start == units[0].start for b in name_lines(text, Span(units[0].start, e))):
+        h, items = 0, []  # "JOHN" opening a story whose sections are headed by names: no title, a POV line
     chapters = find_chapters(text, Span(units[h].start, e))
     kept: list[Chapter] = []
     chapter_items: list[Item] = []

@@ -271,6 +271,8 @@ def name_lines(text: str, body: Span) -> list[BreakLine]:
     if len(found) < 2:
         return []
     prose = text[body.start : body.end]
+    for b in found:  # the heading lines themselves are not the prose that uses the names
+        prose = prose[: b.start - body.start] + " " * (b.end - b.start) + prose[b.end - body.start :]
     keep = [b for b in found if b.value.lower() not in _TIME_WORDS and re.search(rf"\b{re.escape(b.value)}\b", prose)]
     mid = any(re.search(rf"(?:[a-z,;]|—)[ \t]+{re.escape(b.value)}\b", prose) for b in keep)
     return keep if len(keep) >= 2 and mid else []
