@@ -294,3 +294,16 @@ def test_a_voice_from_the_hall_is_the_common_word_name_the_answer_calls(analyse)
     doc, _ = analyse(story, name="hall.txt")
     assert "Will" in {c.name for c in doc.characters}
     assert _said(doc)['"Ten minutes, gaffer!"'] == ("Will", "explicit")
+
+
+@pytest.mark.model
+def test_what_characters_call_each_other_instead_of_a_name_is_no_character(analyse):
+    story = (
+        "Zoro caught him by the back of the shirt and hauled him onto the deck.\n\n"
+        '"Got you," Zoro grunted. "Idiot."\n\n'
+        '"Shishishi, okay!" Luffy said. "Thanks, Zoro."\n'
+    )
+    doc, _ = analyse(story, name="deck.txt")
+    names = {c.name for c in doc.characters}
+    assert not names & {"Idiot", "Shishishi"}
+    assert _said(doc)['"Shishishi, okay!"'][0] == "Luffy"
