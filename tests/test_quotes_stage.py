@@ -307,3 +307,16 @@ def test_what_characters_call_each_other_instead_of_a_name_is_no_character(analy
     names = {c.name for c in doc.characters}
     assert not names & {"Idiot", "Shishishi"}
     assert _said(doc)['"Shishishi, okay!"'][0] == "Luffy"
+
+
+@pytest.mark.model
+def test_a_gesture_whose_subject_is_a_hand_is_its_owners_not_a_hands_line(analyse):
+    story = (
+        "The storm came in fast.\n\n"
+        '"It\'ll blow over," Usopp had said, not ten minutes earlier, with his hands on his hips and his nose '
+        'pointed at the horizon. "Trust me. My left knee has never once been wrong about the weather."\n\n'
+        "Then the first wave came over the rail.\n"
+    )
+    doc, _ = analyse(story, name="knee.txt")
+    assert not [c for c in doc.characters if "hand" in c.name.lower()]
+    assert _said(doc)['"Trust me. My left knee has never once been wrong about the weather."'][0] == "Usopp"

@@ -35,6 +35,11 @@ HONORIFIC_SUFFIX = re.compile(r"^-(?:kun|chan|san|sama|senpai|sensei|dono|kohai|
 VOICE_NOUNS = frozenset({"voice", "voices", "words", "tone", "reply", "answer", "lips", "mouth", "whisper", "cry", "shout"})
 # ... of which only these speak for their owner: "a voice called" with no owner is a speaker
 OWNED_VOICE = frozenset({"words", "tone", "reply", "answer", "lips", "mouth"})
+# parts of a body that can do what a speech verb says ("his hands pointed", "her eyes pleaded")
+# but never speak: the owner does, if anyone
+BODY_NOUNS = frozenset({"hand", "hands", "arm", "arms", "eye", "eyes", "head", "face", "finger", "fingers", "shoulder",
+                        "shoulders", "nose", "chin", "brow", "brows", "eyebrow", "eyebrows", "gaze", "hip", "hips",
+                        "foot", "feet", "leg", "legs", "body", "heart", "gut", "expression"})
 # things a voice comes out of: "said the phone" is said by whoever is on the line
 DEVICE_NOUNS = frozenset({"phone", "telephone", "cellphone", "speakerphone", "radio", "intercom", "receiver", "line",
                           "comm", "comms", "communicator", "walkie", "walkie-talkie", "headset", "earpiece", "tannoy"})
@@ -244,6 +249,15 @@ def _subject(ix: DocIndex, verb: int, window: list[int], mentions: list[Mention]
                 if kids:
                     c = kids[-1]
             m = ix.mention_at_token(c, mentions)
+            if m is None and toks[c].lower in BODY_NOUNS:
+                # "with his hands on his hips, pointed": a gesture, its owner's
+                owner = [g for g in ix.children.get(c, ()) if toks[g].dep == "poss"]
+                if not owner:
+                    continue
+                m = ix.mention_at_token(owner[0], mentions)
+                if m is not None:
+                    return m
+                continue
             if m is None and toks[c].lower in VOICE_NOUNS:
                 # "Clark's voice called", "cried the voice of John Reed": the owner speaks
                 for g in ix.children.get(c, ()):
