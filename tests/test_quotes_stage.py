@@ -320,3 +320,18 @@ def test_a_gesture_whose_subject_is_a_hand_is_its_owners_not_a_hands_line(analys
     doc, _ = analyse(story, name="knee.txt")
     assert not [c for c in doc.characters if "hand" in c.name.lower()]
     assert _said(doc)['"Trust me. My left knee has never once been wrong about the weather."'][0] == "Usopp"
+
+
+@pytest.mark.model
+def test_a_voice_is_whoever_the_next_paragraph_brings_onto_the_page(analyse):
+    story = (
+        "Stede folded the letter along its old creases. Lucius sniffed. Jim glared at the knife.\n\n"
+        "'Did he make it home?' Jim asked.\n\n"
+        "'I don't know,' Stede said.\n\n"
+        "'It's a letter,' said a voice from the stairs, flat as a plank.\n\n"
+        "Mary Bonnet came down the last three steps into the light, her shawl pulled tight.\n\n"
+        "'Half the men on that brig wrote the same drivel.'\n"
+    )
+    doc, _ = analyse(story, name="stairs.txt")
+    assert _said(doc)["'It's a letter,'"][0] == "Mary Bonnet"
+    assert not [c for c in doc.characters if c.name.lower().endswith("voice")]

@@ -213,12 +213,33 @@ def name_voices(doc: Doc, choices: list[Choice]) -> None:
         nxt = choices[i + 1]
         called = {v for v in nxt.vocatives if v != nxt.speaker}
         if len(called) != 1 or doc.quotes[i + 1].para <= doc.quotes[i].para:
+            called = _arrives_after(doc, doc.quotes[i].para)
+        if len(called) != 1:
             continue
         (who,) = called
         if sum(q.speaker == voice.id for q in doc.quotes) == 1:
             absorb(doc, who, voice.id)  # the voice speaks once: it was them all along
         else:
             doc.quotes[i].speaker = who
+
+
+ARRIVAL_QUIET_PARAS = 10  # paragraphs someone must have been off the page to arrive
+
+
+def _arrives_after(doc: Doc, para: int) -> set[str]:
+    """'"It's a letter," said a voice from the stairs.' then 'Izzy Hands came down the last
+    three steps': the one the next paragraph's narration opens on, when it is all narration
+    and they had not been on the page for a while."""
+    if para + 1 >= len(doc.paragraphs) or any(q.para == para + 1 and q.kind != "other" for q in doc.quotes):
+        return set()
+    nxt = doc.paragraphs[para + 1]
+    first = next((m for m in doc.mentions if nxt.start <= m.start < nxt.end and m.kind in ("name", "alias") and not m.in_quote), None)
+    if first is None or doc.text[nxt.start : first.start].strip():
+        return set()  # not the paragraph's opening words
+    since = doc.paragraphs[max(0, para - ARRIVAL_QUIET_PARAS)].start
+    if any(m.character == first.character and since <= m.start < nxt.start for m in doc.mentions):
+        return set()
+    return {first.character}
 
 
 def kin_by_title(doc: Doc, kb=None) -> None:
