@@ -71,6 +71,14 @@ def test_relations_are_stored_on_both_sides(kb):
     assert [r.kind for r in kb.canon_relation("lois_lane", "clark_kent")] == ["spouse"]
 
 
+def test_canon_relations_tie_characters_who_share_a_canon(kb):
+    # a short id ("crowley") must not tie Good Omens' angel to Supernatural's demon; Batman and
+    # Superman share DC canons, so their friendship stands
+    crossed = [(c.id, r.other) for c in kb.characters.values() for r in c.relations
+               if r.other in kb.characters and not set(kb.characters[r.other].fandoms) & set(c.fandoms)]
+    assert crossed == []
+
+
 def test_character_tag_synonyms_include_every_name(kb):
     syn = kb.synonyms("Superman")
     assert {"Clark Kent", "Kal-El", "Superman", "Clark"} <= syn
