@@ -335,3 +335,16 @@ def test_a_voice_is_whoever_the_next_paragraph_brings_onto_the_page(analyse):
     doc, _ = analyse(story, name="stairs.txt")
     assert _said(doc)["'It's a letter,'"][0] == "Mary Bonnet"
     assert not [c for c in doc.characters if c.name.lower().endswith("voice")]
+
+
+@pytest.mark.model
+def test_a_speech_verb_that_only_times_the_line_does_not_tag_it(analyse):
+    # "before Holt even finished the sentence" says when Amy spoke, not that Holt did
+    story = (
+        "Holt stood by the board. Amy sat at her desk.\n\n"
+        '"Kevin turns fifty-five on Saturday," Holt said.\n\n'
+        'Amy had her legal pad out before Holt even finished the sentence. "I would be honored to help coordinate."\n'
+    )
+    doc, _ = analyse(story, name="pad.txt")
+    speaker, how = _said(doc)['"I would be honored to help coordinate."']
+    assert speaker == "Amy" and how != "explicit"

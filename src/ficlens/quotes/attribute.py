@@ -240,15 +240,31 @@ def _beat_subject(ix: DocIndex, narr, f: Found) -> str | None:
     before = before_main = after = None
     for m in narr:
         i = ix.token_at(m.end) - 1  # the mention's last token
-        if i < 0 or toks[i].dep not in ("nsubj", "nsubjpass"):
+        lost = i >= 0 and _lost_subject(ix, ix.token_at(m.start), i)
+        if i < 0 or toks[i].dep not in ("nsubj", "nsubjpass") and not lost:
             continue
         if m.end <= f.start:
             before = m.character
-            if _main_clause(toks, i):
+            if lost or _main_clause(toks, i):
                 before_main = m.character  # "he looked at me as if I were real": he, not I
         elif after is None:
             after = m.character
     return before_main or before or after
+
+
+def _lost_subject(ix: DocIndex, first: int, i: int) -> bool:
+    """"Amy had her legal pad out": a name (tokens ``first``..``i``) opening its sentence that
+    the parser hung on the main verb as something else, the verb left with no subject."""
+    toks = ix.doc.tokens
+    h = toks[i].head
+    if not (0 <= h < len(toks)) or toks[h].dep != "ROOT" or toks[h].pos not in ("VERB", "AUX") or h < i:
+        return False
+    if toks[i].dep not in ("npadvmod", "nmod", "dep", "compound", "appos") or toks[i].sent < 0:
+        return False
+    start = ix.doc.sentences[toks[i].sent].first_token
+    if any(toks[k].pos != "PUNCT" for k in range(start, first)):
+        return False
+    return not any(toks[c].dep in ("nsubj", "nsubjpass", "expl") for c in ix.children.get(h, ()))
 
 
 def _main_clause(toks, i: int) -> bool:

@@ -354,12 +354,18 @@ def _voice_verb(ix: DocIndex, ti: int) -> bool:
 
 
 def _not_a_tag_verb(ix: DocIndex, ti: int) -> bool:
-    """A speech word that does not tag anything: a noun ("examined the writing") or a bare
-    gerund ("I could not help laughing"); "was saying" (with its auxiliary) still tags."""
+    """A speech word that does not tag anything: a noun ("examined the writing"), a bare
+    gerund ("I could not help laughing"; "was saying", with its auxiliary, still tags), a
+    clause that only times the sentence ("before Holt finished")."""
     t = ix.doc.tokens[ti]
     if t.pos == "NOUN":
         return True
+    if t.dep == "advcl" and any(ix.doc.tokens[c].dep == "mark" and ix.doc.tokens[c].lower in TIME_MARKS for c in ix.children.get(ti, ())):
+        return True  # "Amy had her pad out before Holt even finished": when, not who speaks
     return t.tag == "VBG" and not any(ix.doc.tokens[c].dep in ("aux", "auxpass") for c in ix.children.get(ti, ()))
+
+
+TIME_MARKS = frozenset({"before", "after", "until", "till", "since", "once"})
 
 
 def _it_names_writing(ix: DocIndex, verb: int, para: int) -> bool:
