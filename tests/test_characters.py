@@ -397,3 +397,15 @@ def test_someone_a_question_only_imagines_takes_no_pronouns():
     assert not any("girl" in k for k in c)
     she = [m.character for m in doc.mentions if m.text in ("She", "her") and not m.in_quote]
     assert she and set(she) == {"harriet"}
+
+
+def test_a_name_that_acts_as_a_person_is_one_after_at_or_to():
+    # "at" and "to" make a name a place only when nothing says it is someone: Terry leans,
+    # shrugs and talks elsewhere, so "turned to look at Terry" is him
+    story = ("Terry leaned over the partition, protein shake in hand. Rosa ignored him.\n\n"
+             "\"Someone reliable,\" Jake said. \"Someone with zero flair.\"\n\n"
+             "Everyone turned to look at Terry.\n\n"
+             "\"Why is everybody looking at Terry?\" Terry asked.\n")
+    doc, _ = analyse_text(story, name="terry.txt")
+    at = doc.text.index("look at Terry") + len("look at ")
+    assert any(m.start == at and m.character == "terry" for m in doc.mentions)

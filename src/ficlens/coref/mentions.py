@@ -309,6 +309,10 @@ def find_names(doc: Doc, lex: Lexicon, in_quote: list[bool], kb_aliases: dict | 
     surnames = {toks[t1 - 1].lower for t0, t1, _ in spans if t1 - t0 > 1}
     estates = {t.lower for t in toks if t.dep == "compound" and t.pos == "PROPN" and 0 <= t.head < len(toks)
                and toks[t.head].pos == "PROPN" and toks[t.head].lower in PLACE_HEADS} - surnames
+    # a name that acts as a person somewhere ("Terry leaned over the partition") is one after
+    # "at"/"to" too ("Everyone turned to look at Terry")
+    acting = {t.text for t in toks if t.dep in ("nsubj", "nsubjpass") and t.ent_type == "PERSON"
+              and 0 <= t.head < len(toks) and toks[t.head].pos == "VERB"}
     out = []
     for t0, t1, source in spans:
         if t1 - t0 == 1 and toks[t0].lower in estates:
@@ -316,7 +320,8 @@ def find_names(doc: Doc, lex: Lexicon, in_quote: list[bool], kb_aliases: dict | 
         # only a preposition makes a person's name a place: the small model's GPE/ORG labels
         # on rare names ("Groll", "Bea Orwell") are too often wrong to trust
         place = toks[t0 - 1].text.lower() in PLACE_PREPS if t0 > 0 else False
-        if place and toks[t0 - 1].text.lower() in PERSON_PREPS and (lex.name_gender(toks[t0].text) or (source == "ner" and t1 - t0 > 1)):
+        if place and toks[t0 - 1].text.lower() in PERSON_PREPS and (
+                lex.name_gender(toks[t0].text) or (source == "ner" and t1 - t0 > 1) or toks[t0].text in acting):
             place = False  # "proposed to Robert", "the daughter of Agnes": people follow these too
         if place and not _is_vocative(doc, t0, t1, in_quote):
             continue
