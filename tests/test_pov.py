@@ -303,3 +303,20 @@ def test_place_headings_do_not_name_a_first_person_narrator(analyse):
     assert not any(c.name.lower() in ("london", "paris") for c in doc.characters)
     narrators = {m.character for m in doc.mentions if doc.text[m.start : m.end] == "I" and not m.in_quote}
     assert len(narrators) == 1
+
+
+def test_a_story_told_in_the_second_person_has_you_as_its_narrator(analyse):
+    # "you say", "you tell Maren": the reader's stand-in speaks and is spoken to; others'
+    # names for them ("Captain") are a role, not who they are
+    doc, obj = analyse((NARRATIVE / "second_person.txt").read_text(), name="second_person.txt")
+    assert doc.pov.person == "second"
+    you = doc.pov.narrator
+    assert you is not None and doc.character(you).name not in ("Maren", "Tobiah", "Captain")
+    said = {doc.text[q.start : q.end]: q.speaker for q in doc.quotes}
+    assert said['"They\'re settled,"'] == you
+    assert said['"The cold is a state of mind,"'] == you
+    assert said['"We cross at first light,"'] == you
+    assert said['"None of us like the cold,"'] != you
+    narration_you = [m.character for m in doc.mentions if not m.in_quote and doc.text[m.start : m.end] in ("you", "You", "your")]
+    assert narration_you and set(narration_you) == {you}
+    validate_analysis(obj)

@@ -192,8 +192,9 @@ def resolve(doc: Doc, kb: KB | None = None, *, nominals: bool = True, lex: Lexic
     found.extend(noms)
     rank = {"name": 0, "pronoun": 1, "nominal": 2}
     found.sort(key=lambda m: (m.start, rank[m.kind], -m.end))
-    narrators = _make_narrators(doc, entities, pronouns, kb, active)
-    _resolve_in_order(doc, found, entities, lex, kb, narrators)
+    person = narrating_person(pronouns)
+    narrators = _make_narrators(doc, entities, pronouns, kb, active, person)
+    _resolve_in_order(doc, found, entities, lex, kb, narrators, person)
     place_words = _drop_place_nicknames(doc, entities, lex)
     return Resolution(entities=entities, mentions=found, in_quote=in_quote, fandoms=active, place_words=place_words)
 
@@ -206,11 +207,21 @@ def _asked(doc: Doc, m: MentionCand) -> bool:
     return end is not None and "?" in end.text
 
 
-def _is_narration_i(m: MentionCand) -> bool:
-    return m.kind == "pronoun" and m.person == 1 and not m.in_quote and m.number == "sg"
+def _is_narration_i(m: MentionCand, person: int = 1) -> bool:
+    """A narrator's own pronoun: "I" in the narration, or "you" in a story told in the second
+    person (``person`` 2)."""
+    return m.kind == "pronoun" and m.person == person and not m.in_quote and m.number == "sg"
 
 
-def _make_narrators(doc: Doc, entities: list[Entity], pronouns: list[MentionCand], kb: KB | None, active) -> list[tuple[int, Entity]]:
+def narrating_person(pronouns: list[MentionCand]) -> int:
+    """2 for a story told in the second person ("You pull your cloak tighter"): its narration
+    says "you" far more than "I"; else 1."""
+    i = sum(1 for p in pronouns if _is_narration_i(p, 1))
+    you = sum(1 for p in pronouns if _is_narration_i(p, 2))
+    return 2 if you >= 2 * MIN_NARRATOR_I and you > 2 * i else 1
+
+
+def _make_narrators(doc: Doc, entities: list[Entity], pronouns: list[MentionCand], kb: KB | None, active, person: int = 1) -> list[tuple[int, Entity]]:
     """``(offset, narrator)`` from where each first-person narrator takes over, in order.
 
     One narrator for most stories; a story whose POV lines hand the "I" from one character
@@ -218,9 +229,9 @@ def _make_narrators(doc: Doc, entities: list[Entity], pronouns: list[MentionCand
     (and the same person again when their name comes back), for every section that says "I".
     """
     switches = pov_switches(doc.text, doc.metadata.notes, _people(entities))
-    mine = [p for p in pronouns if _is_narration_i(p)]
+    mine = [p for p in pronouns if _is_narration_i(p, person)]
     if len({name.lower() for _, name in switches}) < 2 or not mine:
-        one = _make_narrator(doc, entities, pronouns, kb, active)
+        one = _make_narrator(doc, entities, pronouns, kb, active, person)
         return [(0, one)] if one is not None else []
     starts = [at for at, _ in switches]
     says_i = {max(0, bisect_right(starts, p.start) - 1) for p in mine}
@@ -250,20 +261,22 @@ def _declared(doc: Doc, entities: list[Entity]) -> str:
     return note
 
 
-def _make_narrator(doc: Doc, entities: list[Entity], pronouns: list[MentionCand], kb: KB | None, active) -> Entity | None:
+def _make_narrator(doc: Doc, entities: list[Entity], pronouns: list[MentionCand], kb: KB | None, active, person: int = 1) -> Entity | None:
     """The first-person narrator (before pronouns are resolved, so "he" never lands on it)."""
-    mine = [p for p in pronouns if _is_narration_i(p)]
+    mine = [p for p in pronouns if _is_narration_i(p, person)]
     if not mine or (len(mine) < MIN_NARRATOR_I and not doc.metadata.pov_note):
         return None  # a stray "I" in a letter or an unquoted thought is not a narrator
-    return _new_narrator(doc, entities, kb, active, mine)
+    return _new_narrator(doc, entities, kb, active, mine, named=person == 1)
 
 
-def _new_narrator(doc: Doc, entities: list[Entity], kb: KB | None, active, mine: list[MentionCand], note: str | None = None) -> Entity:
+def _new_narrator(doc: Doc, entities: list[Entity], kb: KB | None, active, mine: list[MentionCand], note: str | None = None,
+                  named: bool = True) -> Entity:
     """A narrator entity, named (``_name_narrator``) and merged into the character it is."""
     narrator = Entity(idx=len(entities), narrator=True)
     entities.append(narrator)
     narrator.mentions.append(mine[0])  # provisional: makes it live; the real adds come in order
-    _name_narrator(doc, entities, narrator, kb, active, mine, note=note)
+    if named:  # a second-person "you" is the reader's stand-in: whatever others call them is a role
+        _name_narrator(doc, entities, narrator, kb, active, mine, note=note)
     narrator.mentions = [m for m in narrator.mentions if m is not mine[0]]
     mine[0].entity = -1
     while narrator.merged_into >= 0:
@@ -271,7 +284,7 @@ def _new_narrator(doc: Doc, entities: list[Entity], kb: KB | None, active, mine:
     return narrator
 
 
-def _resolve_in_order(doc: Doc, found: list[MentionCand], entities: list[Entity], lex: Lexicon, kb: KB | None, narrators: list[tuple[int, Entity]]) -> None:
+def _resolve_in_order(doc: Doc, found: list[MentionCand], entities: list[Entity], lex: Lexicon, kb: KB | None, narrators: list[tuple[int, Entity]], person: int = 1) -> None:
     res = Resolver(entities, lex, doc.tokens)
     takeover = [at for at, _ in narrators]
 
@@ -299,7 +312,7 @@ def _resolve_in_order(doc: Doc, found: list[MentionCand], entities: list[Entity]
             _title_names_the_figure(res, entities, m)
             res.observe(m)
         elif m.kind == "pronoun":
-            if narrators and _is_narration_i(m):
+            if narrators and _is_narration_i(m, person):
                 narrator = narrators[max(0, bisect_right(takeover, m.start) - 1)][1]
                 narrator.add(m)
                 res._touch(narrator, m)  # so "my mother" finds its owner, the same mother each time

@@ -371,6 +371,22 @@ def _merge(focals: list[Focal]) -> list[Focal]:
 
 
 
+def _reader(doc: Doc) -> str | None:
+    """The "you" a second-person story is told to and about (the characters stage made one
+    character of the narration's "you"), else None."""
+    votes: Counter = Counter()
+    for m in doc.mentions:
+        if not m.in_quote and m.kind == "pronoun" and (m.text or doc.text[m.start : m.end]).lower() in SECOND_PERSON:
+            votes[m.character] += 1
+    if not votes:
+        return None
+    cid, n = votes.most_common(1)[0]
+    return cid if n >= 3 and n >= 0.6 * sum(votes.values()) else None
+
+
+SECOND_PERSON = frozenset({"you", "your", "yours", "yourself"})
+
+
 def infer_narrator(doc: Doc, quotes: Spans) -> tuple[str | None, float]:
     """The character a first-person narrator is, with a confidence.
 
@@ -504,6 +520,8 @@ def analyse(doc: Doc) -> None:
     narrator = None
     if person in ("first", "mixed"):
         narrator, _ = infer_narrator(doc, quotes)
+    elif person == "second":
+        narrator = _reader(doc)
     pov = doc.pov
     pov.person, pov.person_confidence = person, (pconf if person else None)
     pov.tense, pov.tense_confidence = tense, (tconf if tense else None)
