@@ -348,3 +348,26 @@ def test_a_speech_verb_that_only_times_the_line_does_not_tag_it(analyse):
     doc, _ = analyse(story, name="pad.txt")
     speaker, how = _said(doc)['"I would be honored to help coordinate."']
     assert speaker == "Amy" and how != "explicit"
+
+
+@pytest.mark.model
+def test_a_first_name_the_narrators_company_calls_them_is_the_narrators_too(analyse):
+    # the clerk says "Mr. Quill", the widow "Ned": both name the narrator, who says "I"
+    story = (
+        "The office smelled of cold coffee. I hung my hat on the rack and sat down across from the widow. "
+        "Her clerk stood by the window and watched me like I might steal the blotter.\n\n"
+        '"You\'re late, Mr. Quill," the clerk said.\n\n'
+        '"I\'m on time," I said. "Your clock\'s slow."\n\n'
+        "The widow smiled at me over her gloves.\n\n"
+        '"Don\'t mind him, Ned. May I call you Ned?"\n\n'
+        '"You just did," I said.\n\n'
+        '"Then tell me who took the letters, Ned."\n\n'
+        '"I\'d like to know that myself."\n'
+    )
+    doc, _ = analyse(story, name="quill.txt")
+    narrator = doc.pov.narrator
+    assert narrator is not None
+    assert not [c for c in doc.characters if c.id != narrator and ("Quill" in c.name or c.name == "Ned")]
+    assert {"Ned", "Mr. Quill"} <= set(doc.character(narrator).aliases)
+    late = next(q for q in doc.quotes if doc.text[q.start : q.end] == '"You\'re late, Mr. Quill,"')
+    assert late.addressee == narrator

@@ -46,7 +46,10 @@ class QuotesStage:
         narrator = narrators[0][1] if len(narrators) == 1 else None
         choices, ix = self.attributor.attribute(doc, found, narrators)
         add_tag_speakers(doc, ix)
-        if name_described_speakers(doc, found, choices, ix):
+        merged = name_described_speakers(doc, found, choices, ix)
+        if narrator:
+            merged = narrator_called(doc, found, choices, narrator) or merged
+        if merged:
             choices, ix = self.attributor.attribute(doc, found, narrators)  # with the merged cast
             add_tag_speakers(doc, ix)
         addr = addressees(choices, found, ix)
@@ -147,6 +150,32 @@ def name_narrator_from_dialogue(doc: Doc, choices: list[Choice], narrator: str) 
     nar.gender = nar.gender if nar.gender not in (None, "unknown") else other.gender
     nar.kb, nar.fandom = nar.kb or other.kb, nar.fandom or other.fandom
     absorb(doc, narrator, named)
+
+
+def narrator_called(doc: Doc, found: list[Found], choices: list[Choice], narrator: str) -> bool:
+    """'"You're early, Mr. Dorsey."' ... '"I was home, Cal. May I call you Cal?"': a name the
+    narrator's company calls them by, that is nobody else's (only ever said as a vocative,
+    never in the narration, never speaking), is one more name of the narrator's. Merges;
+    True when any merged."""
+    nar = doc.character(narrator)
+    if nar is None or not any(m.character == narrator and m.kind in ("name", "alias") for m in doc.mentions):
+        return False  # an unnamed narrator is named from dialogue later (name_narrator_from_dialogue)
+    spans = sorted((f.start, f.end) for f in found if f.kind != "other")
+    seen = {m.character for m in doc.mentions if not m.in_quote and not _inside(spans, m.start)}
+    speakers = {c.speaker for c in choices if c.speaker}
+    spoke = {c.conv for c in choices if c.speaker == narrator}
+    about = _talked_about(doc)  # "Bea was his wife": someone else, though the sleeper calls the nurse so
+    called = set()
+    for c in choices:
+        if c.speaker and c.speaker != narrator and c.conv in spoke:
+            called |= {v for v in c.vocatives if v not in (c.speaker, narrator) and v not in seen | speakers | about}
+    merged = False
+    for v in sorted(called):
+        other = doc.character(v)
+        if other is not None and not other.kb and not _clash(nar, other):
+            absorb(doc, narrator, v)
+            merged = True
+    return merged
 
 
 def _talked_about(doc: Doc) -> set[str]:
