@@ -371,3 +371,16 @@ def test_a_first_name_the_narrators_company_calls_them_is_the_narrators_too(anal
     assert {"Ned", "Mr. Quill"} <= set(doc.character(narrator).aliases)
     late = next(q for q in doc.quotes if doc.text[q.start : q.end] == '"You\'re late, Mr. Quill,"')
     assert late.addressee == narrator
+
+
+@pytest.mark.model
+def test_a_tag_verb_the_parser_hangs_on_the_sentence_shares_its_subject(analyse):
+    # "Bolin leaned toward Asami and stage-whispered": the parser makes "whispered" a clause
+    # of its own with no subject; it is Bolin's, not the nearest name's (Asami)
+    story = (
+        "Mako cleared his throat. Korra stared at him.\n\n"
+        '"That was also on duty."\n\n'
+        'Bolin leaned toward Asami and stage-whispered, "He practiced that on the boat. I told him he sounds like a butler."\n'
+    )
+    doc, _ = analyse(story, name="butler.txt")
+    assert _said(doc)['"He practiced that on the boat. I told him he sounds like a butler."'] == ("Bolin", "explicit")

@@ -229,8 +229,9 @@ def _subject(ix: DocIndex, verb: int, window: list[int], mentions: list[Mention]
         for _ in range(3):
             # "Clark turned to Lois and said": the subject of "turned"; "Lois shrugged and
             # turned away, saying": the subject of the verb the participle hangs from
-            if toks[h].dep not in ("conj", "advcl") or toks[h].head < 0 or (toks[h].dep == "advcl" and toks[h].tag != "VBG"):
-                break
+            own = any(toks[c].dep in SUBJECT_DEPS for c in ix.children.get(h, ()))
+            if toks[h].dep not in ("conj", "advcl") or toks[h].head < 0 or (toks[h].dep == "advcl" and toks[h].tag != "VBG" and own):
+                break  # "Bolin leaned toward Asami and stage-whispered" (advcl, no subject): Bolin's
             h = toks[h].head
             heads.append(h)
         for c in (c for h in heads for c in ix.children.get(h, ())):
