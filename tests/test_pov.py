@@ -308,7 +308,7 @@ def test_place_headings_do_not_name_a_first_person_narrator(analyse):
 def test_a_story_told_in_the_second_person_has_you_as_its_narrator(analyse):
     # "you say", "you tell Maren": the reader's stand-in speaks and is spoken to; others'
     # names for them ("Captain") are a role, not who they are
-    doc, obj = analyse((NARRATIVE / "second_person.txt").read_text(), name="second_person.txt")
+    doc, obj = analyse((NARRATIVE / "second_person_camp.txt").read_text(), name="second_person_camp.txt")
     assert doc.pov.person == "second"
     you = doc.pov.narrator
     assert you is not None and doc.character(you).name not in ("Maren", "Tobiah", "Captain")
