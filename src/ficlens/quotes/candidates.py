@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 
 from ..coref.lexicon import INDEFINITE_PEOPLE, lexicon
 from ..model import Doc, Mention, Token
+from ..tagging.text import FIRST_PERSON
 from .detect import Found
 from .lexicon import speech_verbs, thought_verbs, written_nouns, written_verbs
 
 TAG_WINDOW = 9  # tokens of narration read on each side of a quotation for a tag
 SUBJECT_REACH = 4  # tokens between a speech verb and its subject in a tag
-FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})
 SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "yourselves", "ya", "y'all"})
 _SELF_ID_RE = re.compile(r"\b(?:it's|it is|it\u2019s|this is|i'm|i\u2019m|i am|my name is|name's|name\u2019s)\s+$", re.IGNORECASE)
 _SIGN_ON_RE = re.compile(r"[ \t]+(?:here|speaking|out)[ \t]*[.!,\u2014-]|[ \t]+to[ \t]+(?:the[ \t]+)?[A-Z]")

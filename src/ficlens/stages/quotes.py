@@ -129,17 +129,7 @@ def name_narrator_from_dialogue(doc: Doc, choices: list[Choice], narrator: str) 
     if nar is None or any(m.character == narrator and m.kind in ("name", "alias") for m in doc.mentions):
         return
     spans = sorted((q.start, q.end) for q in doc.quotes if q.kind != "other")
-    # named in the narration (a pronoun there may be misresolved: "His shoulders climb" after
-    # "Get OUT, Deku." is not the narrator's)
-    in_narration = {m.character for m in doc.mentions if m.kind in ("name", "alias") and not m.in_quote and not _inside(spans, m.start)}
-    spoke = {c.conv for c in choices if c.speaker == narrator}
-    about = _talked_about(doc)
-    votes: dict[str, int] = {}
-    for c in choices:
-        if c.speaker and c.speaker != narrator and c.conv in spoke:
-            for v in c.vocatives:
-                if v != c.speaker and v not in in_narration and v not in about:
-                    votes[v] = votes.get(v, 0) + 1
+    votes = _calling_narrator(doc, choices, narrator, spans)
     if not votes:
         return
     named = max(votes, key=votes.__getitem__)
@@ -161,21 +151,31 @@ def narrator_called(doc: Doc, found: list[Found], choices: list[Choice], narrato
     if nar is None or not any(m.character == narrator and m.kind in ("name", "alias") for m in doc.mentions):
         return False  # an unnamed narrator is named from dialogue later (name_narrator_from_dialogue)
     spans = sorted((f.start, f.end) for f in found if f.kind != "other")
-    seen = {m.character for m in doc.mentions if not m.in_quote and not _inside(spans, m.start)}
     speakers = {c.speaker for c in choices if c.speaker}
-    spoke = {c.conv for c in choices if c.speaker == narrator}
-    about = _talked_about(doc)  # "Bea was his wife": someone else, though the sleeper calls the nurse so
-    called = set()
-    for c in choices:
-        if c.speaker and c.speaker != narrator and c.conv in spoke:
-            called |= {v for v in c.vocatives if v not in (c.speaker, narrator) and v not in seen | speakers | about}
     merged = False
-    for v in sorted(called):
+    for v in sorted(_calling_narrator(doc, choices, narrator, spans)):
         other = doc.character(v)
-        if other is not None and not other.kb and not _clash(nar, other):
+        if other is not None and v not in speakers and not other.kb and not _clash(nar, other):
             absorb(doc, narrator, v)
             merged = True
     return merged
+
+
+def _calling_narrator(doc: Doc, choices: list[Choice], narrator: str, spans: list[tuple[int, int]]) -> dict[str, int]:
+    """Votes for the names others call out in the conversations the narrator speaks in, of
+    characters the narration never names (a pronoun there may be misresolved: "His shoulders
+    climb" after "Get OUT, Deku." is not the narrator's) and the dialogue never talks about
+    ("Bea was his wife": someone else, though a sleeper calls the nurse so)."""
+    in_narration = {m.character for m in doc.mentions if m.kind in ("name", "alias") and not m.in_quote and not _inside(spans, m.start)}
+    about = _talked_about(doc)
+    spoke = {c.conv for c in choices if c.speaker == narrator}
+    votes: dict[str, int] = {}
+    for c in choices:
+        if c.speaker and c.speaker != narrator and c.conv in spoke:
+            for v in c.vocatives:
+                if v != c.speaker and v not in in_narration and v not in about:
+                    votes[v] = votes.get(v, 0) + 1
+    return votes
 
 
 def _talked_about(doc: Doc) -> set[str]:

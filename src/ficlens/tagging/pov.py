@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ..model import Character, Doc, Focal, Mention, Token
 from .lexicon import lexicon
-from .text import FIRST_PERSON, ParagraphIndex, Spans, character_names, dialogue, heading, pov_line_narrators, sections
+from .text import FIRST_PERSON, SECOND_PERSON, ParagraphIndex, Spans, character_names, dialogue, heading, pov_line_narrators, sections
 
 # pronoun rates per narration word that mark a person (calibrated on LitBank, see bench tags)
 FIRST_RATE = 0.012
@@ -383,8 +383,6 @@ def _reader(doc: Doc) -> str | None:
     cid, n = votes.most_common(1)[0]
     return cid if n >= 3 and n >= 0.6 * sum(votes.values()) else None
 
-
-SECOND_PERSON = frozenset({"you", "your", "yours", "yourself"})
 
 
 def infer_narrator(doc: Doc, quotes: Spans) -> tuple[str | None, float]:

@@ -209,6 +209,7 @@ def window(tokens: Sequence[Token], i: int, before: int, after: int) -> Sequence
 
 
 FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})  # a narrator's own words
+SECOND_PERSON = frozenset({"you", "your", "yours", "yourself"})  # ... in a story told in the second person
 
 
 def pov_line_narrators(doc: Doc) -> list[tuple[int, str | None]]:
