@@ -91,7 +91,15 @@ def _forms(character) -> dict[str, int]:
 
 
 def _fits(form: str, gold: str) -> bool:
+    """``form`` (a name the analysis uses) begins with the annotator's ``gold`` name; an
+    article does not count ("the guard" is the annotator's "Guard").
+
+    >>> _fits("Dean Winchester", "Dean"), _fits("the guard", "Guard"), _fits("Deanna", "Dean")
+    (True, True, False)
+    """
     n, g = form.casefold().split(), gold.casefold().split()
+    if len(n) > 1 and n[0] in ("the", "a", "an"):
+        n = n[1:]
     return bool(g) and n[: len(g)] == g
 
 
