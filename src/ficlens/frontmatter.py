@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from . import frontmatter_patterns as fp
 from .frontmatter_fields import fill_metadata
 from .model import Chapter, Metadata, Span, Work
-from .structure import classify_line, find_breaks, find_chapters, find_scenes, is_bare_heading, name_lines
+from .structure import BreakLine, classify_line, find_breaks, find_chapters, find_scenes, is_bare_heading, name_lines
 from .text import line_spans, strip_span
 
 # fields whose value is free text that may run on over several paragraphs
@@ -369,13 +369,14 @@ def apply_front_matter(work: Work) -> Work:
     items += chapter_items
     work.chapters = kept
     work.body = Span(kept[0].start, kept[-1].end)
-    work.scenes = find_scenes(text, work.body, kept)
-    items += _pov_switches(text, kept)
+    named = name_lines(text, work.body)
+    work.scenes = find_scenes(text, work.body, kept, named)
+    items += _pov_switches(text, kept, named)
     fill_metadata(work.metadata, sorted(items, key=lambda it: it.start))
     return work
 
 
-def _pov_switches(text: str, chapters: list[Chapter]) -> list[Item]:
+def _pov_switches(text: str, chapters: list[Chapter], named: list[BreakLine]) -> list[Item]:
     """'Clark POV:' lines inside chapters, and lines that are only a name where the story heads
     its sections with them ('JOHN' ... 'SHERLOCK'): scene breaks that also note whose viewpoint
     follows."""
@@ -384,9 +385,8 @@ def _pov_switches(text: str, chapters: list[Chapter]) -> list[Item]:
         for b in find_breaks(text, Span(ch.start, ch.end)):
             if b.kind == "pov":
                 out.append(Item("pov", b.start, b.end, b.value or "", where="chapter"))
-    if chapters:
-        for b in name_lines(text, Span(chapters[0].start, chapters[-1].end)):
-            out.append(Item("pov", b.start, b.end, b.value or "", where="chapter"))
+    for b in named:
+        out.append(Item("pov", b.start, b.end, b.value or "", where="chapter"))
     return sorted(out, key=lambda it: it.start)
 
 

@@ -224,10 +224,11 @@ def find_chapters(text: str, body: Span) -> list[Chapter]:
     return chapters
 
 
-def find_scenes(text: str, body: Span, chapters: list[Chapter]) -> list[Span]:
-    """Scenes: chapter prose split at separator and POV lines, without those lines."""
+def find_scenes(text: str, body: Span, chapters: list[Chapter], named: list[BreakLine] | None = None) -> list[Span]:
+    """Scenes: chapter prose split at separator and POV lines (``named``: the name-only
+    headings, ``name_lines``, found when not given), without those lines."""
     scenes: list[Span] = []
-    named = name_lines(text, body)
+    named = name_lines(text, body) if named is None else named
     for ch in chapters or [Chapter(body.start, body.end)]:
         cursor = ch.start
         cuts = [b for b in find_breaks(text, Span(ch.start, ch.end)) if b.kind in ("separator", "pov")]
@@ -247,8 +248,9 @@ _NAME_LINE = re.compile(r"^(?:[A-Z][A-Za-z'’-]{1,19}|[A-Z][a-z'’-]+ [A-Z][a-
 def name_lines(text: str, body: Span) -> list[BreakLine]:
     """Lines that are only a name ("JOHN", "~ Sherlock ~") where a story heads its POV sections
     with them: two or more such lines, each its own paragraph, each name also written in the
-    prose (one of them mid-sentence, as names are), none a word of time ("Later", "Meanwhile"). Which of them are
-    people is for the characters stage to tell (a place heading is a name too).
+    prose (one of them mid-sentence, as names are), none a word of time ("Later",
+    "Meanwhile"). Which of them are people is for the characters stage to tell (a place
+    heading is a name too).
 
     >>> t = "JOHN\\n\\nI woke. Then Sherlock called.\\n\\nSHERLOCK\\n\\nI said, John.\\n\\nLater\\n\\nNo."
     >>> [(b.value, t[b.start:b.end]) for b in name_lines(t, Span(0, len(t)))]
