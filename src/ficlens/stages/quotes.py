@@ -126,7 +126,7 @@ def name_narrator_from_dialogue(doc: Doc, choices: list[Choice], narrator: str) 
     character never appears in the narration (so it is not someone else on the page).
     """
     nar = doc.character(narrator)
-    if nar is None or any(m.character == narrator and m.kind in ("name", "alias") for m in doc.mentions):
+    if nar is None or _named(doc, narrator):
         return
     spans = sorted((q.start, q.end) for q in doc.quotes if q.kind != "other")
     votes = _calling_narrator(doc, choices, narrator, spans)
@@ -148,7 +148,7 @@ def narrator_called(doc: Doc, found: list[Found], choices: list[Choice], narrato
     never in the narration, never speaking), is one more name of the narrator's. Merges;
     True when any merged."""
     nar = doc.character(narrator)
-    if nar is None or not any(m.character == narrator and m.kind in ("name", "alias") for m in doc.mentions):
+    if nar is None or not _named(doc, narrator):
         return False  # an unnamed narrator is named from dialogue later (name_narrator_from_dialogue)
     spans = sorted((f.start, f.end) for f in found if f.kind != "other")
     speakers = {c.speaker for c in choices if c.speaker}
@@ -209,7 +209,7 @@ def name_described_speakers(doc: Doc, found: list[Found], choices: list[Choice],
         desc = doc.character(c.speaker) if c.speaker and c.attribution == "explicit" else None
         if desc is None or desc.kb or not desc.name[:1].islower() or desc.name.lower() in GENERIC_NARRATOR_NAMES:
             continue
-        if any(m.character == desc.id and m.kind in ("name", "alias") for m in doc.mentions):
+        if _named(doc, desc.id):
             continue
         # called by name, not asked about: "Dorian Gray? Is that his name?"
         called = {m.character for m in vocatives(ix, i + 1) if m.character != desc.id
@@ -223,6 +223,11 @@ def name_described_speakers(doc: Doc, found: list[Found], choices: list[Choice],
         absorb(doc, who, desc.id)
         merged = True
     return merged
+
+
+def _named(doc: Doc, cid: str) -> bool:
+    """Whether the text calls character ``cid`` by a name or alias anywhere."""
+    return any(m.character == cid and m.kind in ("name", "alias") for m in doc.mentions)
 
 
 def _clash(a: Character, b: Character) -> bool:

@@ -374,15 +374,22 @@ def _merge(focals: list[Focal]) -> list[Focal]:
 def _reader(doc: Doc) -> str | None:
     """The "you" a second-person story is told to and about (the characters stage made one
     character of the narration's "you"), else None."""
+    said = _narration_pronouns(doc, SECOND_PERSON)
+    return said[0] if said else None
+
+
+def _narration_pronouns(doc: Doc, words: frozenset[str]) -> tuple[str, float] | None:
+    """The character most of the narration's pronouns in ``words`` belong to, with its share,
+    when it holds three or more of them and 60% or more; else None."""
     votes: Counter = Counter()
     for m in doc.mentions:
-        if not m.in_quote and m.kind == "pronoun" and (m.text or doc.text[m.start : m.end]).lower() in SECOND_PERSON:
+        if not m.in_quote and m.kind == "pronoun" and (m.text or doc.text[m.start : m.end]).lower() in words:
             votes[m.character] += 1
     if not votes:
         return None
     cid, n = votes.most_common(1)[0]
-    return cid if n >= 3 and n >= 0.6 * sum(votes.values()) else None
-
+    share = n / sum(votes.values())
+    return (cid, share) if n >= 3 and share >= 0.6 else None
 
 
 def infer_narrator(doc: Doc, quotes: Spans) -> tuple[str | None, float]:
@@ -393,18 +400,14 @@ def infer_narrator(doc: Doc, quotes: Spans) -> tuple[str | None, float]:
     (vocatives, ``Quote.addressee``) or who names themself ("I'm Jo"), yet whom the
     narration itself never names, since a narrator says "I", not their own name.
     """
-    votes: Counter = Counter()
-    for m in doc.mentions:
-        if not m.in_quote and m.kind == "pronoun" and (m.text or doc.text[m.start : m.end]).lower() in FIRST_PERSON:
-            votes[m.character] += 1
     placeholder = None
-    if votes:
-        cid, n = votes.most_common(1)[0]
-        if n >= 3 and n >= 0.6 * sum(votes.values()):
-            conf = round(min(0.95, 0.6 + 0.35 * n / sum(votes.values())), 4)
-            if not is_anonymous(doc, cid):
-                return cid, conf
-            placeholder = (cid, conf)
+    said = _narration_pronouns(doc, FIRST_PERSON)
+    if said:
+        cid, share = said
+        conf = round(min(0.95, 0.6 + 0.35 * share), 4)
+        if not is_anonymous(doc, cid):
+            return cid, conf
+        placeholder = (cid, conf)
     if doc.metadata.pov_note:
         c = match_character(doc, doc.metadata.pov_note)
         if c is not None:
