@@ -131,6 +131,17 @@ def test_a_single_quoted_line_after_a_tagged_single_quoted_one_continues_its_par
     assert [text[s:e] for s, e in paras] == ["'Let the dog alone,' growled he. 'She is not a pet.'"]
 
 
+def test_a_speech_verb_inside_curly_single_quotes_is_no_tag_of_the_line():
+    # "‘Why do you ask?’": the asking is inside the quotation, so the line carries no tag of
+    # its own and continues the tagged line's paragraph, as a double-quoted one would
+    sentences = [
+        ["‘", "Two", "winters", ",", "’", "said", "Mott", "."],
+        ["‘", "Why", "do", "you", "ask", "?", "’"],
+    ]
+    text, paras, _ = bench.build_text(sentences)
+    assert [text[s:e] for s, e in paras] == ["‘Two winters,’ said Mott. ‘Why do you ask?’"]
+
+
 def test_a_quotation_running_over_two_lines_closes_and_the_narration_after_opens_a_paragraph():
     # LitBank cuts one quotation into sentences; the closing mark on the second line must be
     # read as closing (not as a new opening), or the narration after joins the speech

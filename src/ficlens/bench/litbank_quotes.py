@@ -162,11 +162,13 @@ def _has_own_tag(words: list[str]) -> bool:
     from ..quotes.lexicon import speech_verbs
 
     verbs = speech_verbs()
-    inside = False
+    dbl = sgl = False
     for w, role in zip(words, _marks(words)):
         if w in ('"', "\u201c", "\u201d"):
-            inside = role == "open"
-        elif not inside and w.lower() in verbs:
+            dbl = role == "open"
+        elif role:
+            sgl = role == "open"  # "‘Why do you ask?’": the asking is quoted
+        elif not (dbl or sgl) and w.lower() in verbs:
             return True
     return False
 
