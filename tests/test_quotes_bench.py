@@ -142,6 +142,18 @@ def test_a_speech_verb_inside_curly_single_quotes_is_no_tag_of_the_line():
     assert [text[s:e] for s, e in paras] == ["‘Two winters,’ said Mott. ‘Why do you ask?’"]
 
 
+def test_a_quotation_line_whose_tag_is_the_next_line_is_a_turn_of_its_own():
+    # LitBank puts "I asked again ." on a line of its own after a question; it is the tag of
+    # the line before, so that line does not continue the tagged line's paragraph
+    sentences = [
+        ["\u2018", "Two", "winters", ",", "\u2019", "said", "Mott", "."],
+        ["\u2018", "And", "the", "ice", "?", "\u2019"],
+        ["I", "asked", "again", "."],
+    ]
+    text, paras, _ = bench.build_text(sentences)
+    assert [text[s:e] for s, e in paras] == ["\u2018Two winters,\u2019 said Mott.", "\u2018And the ice?\u2019 I asked again."]
+
+
 def test_a_quotation_running_over_two_lines_closes_and_the_narration_after_opens_a_paragraph():
     # LitBank cuts one quotation into sentences; the closing mark on the second line must be
     # read as closing (not as a new opening), or the narration after joins the speech

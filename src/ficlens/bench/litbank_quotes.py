@@ -149,10 +149,13 @@ def _through_close(sentences: list[list[str]], k: int, reach: int = 6) -> list[s
     what we want," cried Jo')."""
     words: list[str] = []
     inside = False
-    for line in sentences[k : k + reach]:
+    for j, line in enumerate(sentences[k : k + reach]):
         words = words + line
         inside = _quote_state(line, inside)
         if not inside:
+            after = sentences[k + j + 1] if k + j + 1 < len(sentences) else []
+            if after and after[0] not in QUOTE_TOKENS and _is_tag_line(after):
+                words = words + after  # '“Did you ever hear of it?”' / 'I asked again.'
             break
     return words
 
