@@ -319,6 +319,33 @@ def test_a_narration_pronoun_misresolved_to_the_narrators_name_does_not_stop_the
     assert doc.character("lana") is None
 
 
+def test_a_narrator_who_names_their_own_public_face_once_still_takes_the_name_they_are_called():
+    # "the sort of thing Dr. Clark Kent says": one mention in the narration, no "he" there,
+    # never speaking: the narrator's own persona, not someone else on the page
+    story = (
+        "I got to the Planet early and sat at my desk.\n\n"
+        'Lois leaned over the partition. "Clark? You look tired."\n\n'
+        '"Deadlines," I said, which is the sort of thing Clark Kent says.\n\n"Liar," she said.'
+    )
+    cast = {"I": "narrator", "my": "narrator", "Lois": "lois", "she": "lois", "Clark": "clark"}
+    doc = hand_doc(story, cast)
+    QuotesStage()(doc)
+    assert doc.character("narrator").name == "Clark" and doc.character("clark") is None
+    assert doc.quotes[0].addressee == "narrator"
+
+
+def test_someone_the_narration_names_and_calls_he_is_not_the_narrator_however_often_called():
+    story = (
+        "I got to the Planet early and sat at my desk. Clark came in late.\n\n"
+        'Lois leaned over the partition. "Clark? You look tired."\n\n'
+        '"Deadlines," I said. He shrugged.\n\n"Liar," she said.'
+    )
+    cast = {"I": "narrator", "my": "narrator", "Lois": "lois", "she": "lois", "Clark": "clark", "He": "clark"}
+    doc = hand_doc(story, cast)
+    QuotesStage()(doc)
+    assert doc.character("clark") is not None and doc.character("narrator").name != "Clark"
+
+
 def test_mum_called_by_a_canon_child_is_their_canon_mother_when_she_is_in_the_story():
     story = (
         'Jackie rang while the Doctor was under the console.\n\n"Hiya, Mum," said Rose.\n\n'

@@ -166,7 +166,7 @@ def _calling_narrator(doc: Doc, choices: list[Choice], narrator: str, spans: lis
     characters the narration never names (a pronoun there may be misresolved: "His shoulders
     climb" after "Get OUT, Deku." is not the narrator's) and the dialogue never talks about
     ("Bea was his wife": someone else, though a sleeper calls the nurse so)."""
-    in_narration = {m.character for m in doc.mentions if m.kind in ("name", "alias") and not m.in_quote and not _inside(spans, m.start)}
+    in_narration = _on_the_page(doc, spans)
     about = _talked_about(doc)
     spoke = {c.conv for c in choices if c.speaker == narrator}
     votes: dict[str, int] = {}
@@ -176,6 +176,22 @@ def _calling_narrator(doc: Doc, choices: list[Choice], narrator: str, spans: lis
                 if v != c.speaker and v not in in_narration and v not in about:
                     votes[v] = votes.get(v, 0) + 1
     return votes
+
+
+def _on_the_page(doc: Doc, spans: list[tuple[int, int]]) -> set[str]:
+    """Characters the narration shows as someone beside the narrator: named there twice, or
+    named and then a "he" or "she" there. One mention alone is not enough: a first-person
+    narrator may name their own public face ("the sort of thing Dr. Loid Forger says")."""
+    names: dict[str, int] = {}
+    third = set()
+    for m in doc.mentions:
+        if m.in_quote or _inside(spans, m.start):
+            continue
+        if m.kind in ("name", "alias"):
+            names[m.character] = names.get(m.character, 0) + 1
+        elif m.kind == "pronoun" and m.text.lower() not in FIRST_PERSON and m.text.lower() not in SECOND_PERSON:
+            third.add(m.character)
+    return {c for c, n in names.items() if n >= 2 or c in third}
 
 
 def _talked_about(doc: Doc) -> set[str]:
