@@ -346,6 +346,19 @@ def test_someone_the_narration_names_and_calls_he_is_not_the_narrator_however_of
     assert doc.character("clark") is not None and doc.character("narrator").name != "Clark"
 
 
+def test_a_line_calling_the_only_person_on_the_page_is_said_by_whoever_the_next_turns_call():
+    # nobody is named on the page before "It was on the chair, David.": the lines calling
+    # Alexis are David's
+    story = (
+        '"Alexis."\n\nNothing. The lump under the comforter did not move.\n\n'
+        '"Alexis. I know you are awake."\n\n"What do you want? It is seven."\n\n'
+        '"It is eleven, and my sweater smells of bars."\n\n"It was on the chair, David."'
+    )
+    doc = hand_doc(story, {"Alexis": "alexis", "David": "david"}, {"alexis": "female", "david": "male"})
+    got = speakers(doc)
+    assert got[:3] == ["david", "david", "alexis"] and got[4] == "alexis"
+
+
 def test_mum_called_by_a_canon_child_is_their_canon_mother_when_she_is_in_the_story():
     story = (
         'Jackie rang while the Doctor was under the console.\n\n"Hiya, Mum," said Rose.\n\n'

@@ -371,6 +371,11 @@ def _with_history(ix: DocIndex, qi: int, base, st: State, tag: Tag | None, voc: 
             for m in ix.narration.get(p, ()):
                 if m.kind in NAME_KINDS and m.character not in st.participants:
                     feats.setdefault(m.character, {})["arrival"] = 1.0
+    if tag is None and all(c in voc for c in feats):
+        # '"Alexis. I know you're awake."' before anyone else is on the page: whoever the
+        # next turns call by name is there to have said it
+        for c in _called_ahead(ix, qi, voc):
+            feats.setdefault(c, {})
     subj = tag.subject.character if tag is not None and tag.subject is not None else None
     pron = _tag_pronoun_gender(ix, tag)
     for c, d in feats.items():
@@ -397,6 +402,28 @@ def _with_history(ix: DocIndex, qi: int, base, st: State, tag: Tag | None, voc: 
             d["voc_here"] = 1.0
     names = list(feats)
     return names, [feats[c] for c in names]
+
+
+CALLED_AHEAD_TURNS = 6  # quotations ahead whose vocatives may name a speaker nobody introduced
+
+
+def _called_ahead(ix: DocIndex, qi: int, voc: list[str]) -> list[str]:
+    """Characters the next quotations of the same conversation call by name, other than
+    those ``voc`` says this one calls."""
+    paras = ix.doc.paragraphs
+    here = paras[ix.quotes[qi].para]
+    last = ix.quotes[qi].last_para
+    out: list[str] = []
+    for j in range(qi + 1, min(len(ix.quotes), qi + 1 + CALLED_AHEAD_TURNS)):
+        g = ix.quotes[j]
+        there = paras[g.para]
+        if g.para - last - 1 > MAX_GAP or there.scene != here.scene or there.chapter != here.chapter:
+            break
+        for m in vocatives(ix, j):
+            if m.character not in voc and m.character not in out:
+                out.append(m.character)
+        last = g.last_para
+    return out
 
 
 def _asks(ix: DocIndex, qi: int) -> bool:
