@@ -359,6 +359,16 @@ def test_a_line_calling_the_only_person_on_the_page_is_said_by_whoever_the_next_
     assert got[:3] == ["david", "david", "alexis"] and got[4] == "alexis"
 
 
+def test_a_speech_verb_in_a_comparison_tags_nothing():
+    # "as much dignity as a person could manage" / "louder than anyone had shouted": nobody
+    # manages or shouts the line; the beat's subject says it
+    for beat in ("with as much dignity as a person could manage", "louder than a person had ever shouted"):
+        story = f'Rengoku came in.\n\nZenitsu climbed back onto the bench {beat}. "Why were you shouting?"'
+        doc = hand_doc(story, {"Rengoku": "rengoku", "Zenitsu": "zenitsu", "a person": "someone"}, profile="full")
+        ((_, speaker, _, how),) = attribute(doc)
+        assert (speaker, how) == ("zenitsu", "implicit"), beat
+
+
 def test_mum_called_by_a_canon_child_is_their_canon_mother_when_she_is_in_the_story():
     story = (
         'Jackie rang while the Doctor was under the console.\n\n"Hiya, Mum," said Rose.\n\n'

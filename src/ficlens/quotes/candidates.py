@@ -363,10 +363,29 @@ def _not_a_tag_verb(ix: DocIndex, ti: int) -> bool:
         return True
     if t.dep == "advcl" and any(ix.doc.tokens[c].dep == "mark" and ix.doc.tokens[c].lower in TIME_MARKS for c in ix.children.get(ti, ())):
         return True  # "Amy had her pad out before Holt even finished": when, not who speaks
+    if _compares(ix, ti):
+        return True  # "with as much dignity as a person could manage": no one speaks
     return t.tag == "VBG" and not any(ix.doc.tokens[c].dep in ("aux", "auxpass") for c in ix.children.get(ti, ()))
 
 
 TIME_MARKS = frozenset({"before", "after", "until", "till", "since", "once"})
+
+
+def _compares(ix: DocIndex, ti: int) -> bool:
+    """The verb of a comparison: "louder than she had ever shouted", "as much ... as anyone
+    could manage" (an "as" that marks it after an "as" modifying a word before)."""
+    toks = ix.doc.tokens
+    marks = [toks[c].lower for c in ix.children.get(ti, ()) if toks[c].dep == "mark"]
+    if "than" in marks:
+        return True
+    if "as" not in marks:
+        return False
+    j = ti - 1
+    while j >= 0 and toks[j].text not in (".", "!", "?", "\u201c", '"') and not ix.quoted(toks[j].start):
+        if toks[j].lower == "as" and toks[j].dep == "advmod":
+            return True
+        j -= 1
+    return False
 
 
 def _it_names_writing(ix: DocIndex, verb: int, para: int) -> bool:
