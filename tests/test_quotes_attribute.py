@@ -369,6 +369,15 @@ def test_a_speech_verb_in_a_comparison_tags_nothing():
         assert (speaker, how) == ("zenitsu", "implicit"), beat
 
 
+def test_a_name_opening_the_answer_to_what_is_your_name_is_the_speakers_own():
+    story = (
+        'The man seized Pip by the chin.\n\n"Tell us your name!" said the man. "Quick!"\n\n'
+        '"Pip, sir."\n\n"Once more," said the man.'
+    )
+    doc = hand_doc(story, {"Pip": "pip", "the man": "convict"}, {"pip": "male", "convict": "male"})
+    assert speakers(doc)[2] == "pip"
+
+
 def test_mum_called_by_a_canon_child_is_their_canon_mother_when_she_is_in_the_story():
     story = (
         'Jackie rang while the Doctor was under the console.\n\n"Hiya, Mum," said Rose.\n\n'

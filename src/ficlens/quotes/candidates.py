@@ -502,7 +502,16 @@ def self_identified(ix: DocIndex, qi: int) -> str | None:
         # on a radio or an intercom: "Scott here.", "Kirk to Engineering.", "... Scott out."
         if _SIGN_ON_RE.match(text, m.end) and _SENTENCE_OPEN_RE.search(text[max(q.start, m.start - 4) : m.start]):
             return m.character
+        # '"Tell us your name!"' / '"Pip, sir."': a name opening the answer to a question
+        # about one is the speaker's own
+        if len(text[q.start : m.start].strip()) <= 1 and qi > 0 and ix.quotes[qi - 1].last_para < q.para:
+            asked = ix.quotes[qi - 1].last_para
+            if any(_ASKS_NAME_RE.search(text[p.start : p.end]) for p in ix.quotes[max(0, qi - 4) : qi] if p.last_para == asked):
+                return m.character
     return None
+
+
+_ASKS_NAME_RE = re.compile(r"\b(?:your|thy|ur)\s+name\b[^.]*[?!]|\bwho\s+(?:are|r)\s+(?:you|u)\b[^.]*\?", re.IGNORECASE)
 
 
 def first_person_in(tokens: list[Token], ix: DocIndex, qi: int) -> list[Token]:
