@@ -409,3 +409,18 @@ def test_a_name_that_acts_as_a_person_is_one_after_at_or_to():
     doc, _ = analyse_text(story, name="terry.txt")
     at = doc.text.index("look at Terry") + len("look at ")
     assert any(m.start == at and m.character == "terry" for m in doc.mentions)
+
+
+def test_a_name_the_header_declares_is_a_character_though_it_is_a_weekday():
+    story = (
+        "The Vane\nCharacters: Wednesday Addams, Enid Sinclair\nRating: T\n\n* * *\n\n"
+        "The weathervane had pointed south for four mornings.\n\n"
+        "\"Wednesday. Please tell me you are not talking to the rooster,\" Enid said.\n\n"
+        "\"It has a name, Enid.\"\n\n\"Wednesday!\"\n\n"
+        "Enid threw a pillow across the room."
+    )
+    doc, obj = analyse_text(story, name="vane.txt")
+    names = {c.name for c in doc.characters}
+    assert "Wednesday" in {w for n in names for w in n.split()}
+    wednesday = next(c for c in doc.characters if "Wednesday" in c.name)
+    assert sum(1 for m in doc.mentions if m.character == wednesday.id and m.text == "Wednesday") == 2

@@ -12,6 +12,8 @@ Every pass walks the token list once; lookups are dict/set hits, never a regex p
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
@@ -398,6 +400,16 @@ def _add_untagged_names(doc: Doc, lex: Lexicon, vocab: dict[str, int]) -> None:
                 and w[:1].isupper() and w[1:].islower() and w.isalpha() and w not in other
                 and lex.name_gender(w) is not None and w.lower() not in lex.not_names and w.lower() not in lex.honorifics):
             vocab[w] = max(vocab.get(w, 0), 2)
+    # a name the work declares in its characters ("Characters: Wednesday Addams, Xavier
+    # Thorpe") is a name in its text, though a weekday or a word NER does not know (AO3's
+    # "Number Five | The Boy" forms are the knowledge base's to read)
+    for declared in doc.metadata.characters:
+        if "|" in declared:
+            continue
+        for w in re.sub(r"\([^)]*\)", " ", declared).split():
+            if (w.isalpha() and w[:1].isupper() and len(w) > 1 and w.lower() not in lower and w.lower() not in lex.honorifics
+                    and w not in lex.titles):
+                vocab[w] = max(vocab.get(w, 0), 2)
     # a name heading a POV section ("SHERLOCK", "Lana's POV") is someone's, wherever it stands
     for n in doc.metadata.notes:
         line = doc.text[n.start : n.end]
