@@ -43,6 +43,15 @@ def test_a_story_with_no_fandom_markers_is_original_work():
     assert 0.4 < doc.tags.fandoms[0].confidence < 0.9
 
 
+def test_an_unnamed_character_described_as_a_canon_title_links_to_no_canon():
+    # "the boy" is a description, though The Umbrella Academy's Number Five is "The Boy"
+    doc = make_doc((NARRATIVE / "no_fandom.txt").read_text())
+    add_character(doc, "margaret", "Margaret", "female", [], ["she"])
+    add_character(doc, "the_boy", "the boy", "male", ["the boy"], ["he"])
+    run(doc)
+    assert values(doc.tags.fandoms) == ["Original Work"]
+
+
 def test_crossover_reports_both_fandom_families_with_evidence():
     doc = make_doc((NARRATIVE / "crossover.txt").read_text())
     add_character(doc, "bruce", "Bruce Wayne", "male", ["Bruce"], kb="bruce_wayne")

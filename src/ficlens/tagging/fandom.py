@@ -103,7 +103,8 @@ def linked_characters(doc: Doc, kb: Any) -> list[tuple[Any, int, int]]:
     for c in doc.characters:
         kc = kb.characters.get(c.kb) if c.kb else None
         if kc is None:
-            forms = [f for f in (c.name, *c.aliases) if len(f.split()) >= 2]
+            # a description ("the boy") names nobody, though a canon's character is "The Boy"
+            forms = [f for f in (c.name, *c.aliases) if len(f.split()) >= 2 and not f[:1].islower()]
             found = {k.id: k for f in forms for k in kb.find_characters(f)}
             kc = next(iter(found.values())) if len(found) == 1 else None
         if kc is not None:
