@@ -67,6 +67,19 @@ def test_markdown_story_renders_to_text_with_front_matter_metadata(validate):
     analyse_work(w, validate)
 
 
+def test_markdown_front_matter_reads_yaml_block_lists_and_folded_summaries():
+    from ficlens.ingest import read_bytes
+
+    story = (
+        "---\ntitle: Paperwork\ncharacters:\n  - Zagreus\n  - \"Megaera\"\nrelationships:\n- Zagreus/Megaera\n"
+        "tags: [humor, found family]\nsummary: >\n  Hypnos tries keeping\n  a proper log.\nrating: G\n---\n\n" + "The Styx spat him out, warm and red and entirely without ceremony. " * 4 + "\n"
+    )
+    m = read_bytes(story.encode("utf-8"), path="paperwork.md").metadata
+    assert (m.title, m.characters, m.relationships, m.freeform) == (
+        "Paperwork", ["Zagreus", "Megaera"], ["Zagreus/Megaera"], ["humor", "found family"])
+    assert (m.summary, m.rating) == ("Hypnos tries keeping a proper log.", "General Audiences")
+
+
 def test_whitespace_collapses_and_emphasis_offsets_stay_true():
     (b,) = blocks("<p>  He   <i> knew </i>\n that <b>she</b> <em>knew</em>.&nbsp;</p>")
     assert b.text == "He knew that she knew."

@@ -51,18 +51,48 @@ def read(data: bytes, *, path: str | None, sha256: str, max_bytes: int | None = 
     return read_tree(tree, Source(path=path, format=FORMAT, sha256=sha256, encoding=enc), meta)
 
 
+def _entries(block: str) -> list[tuple[str, str, list[str]]]:
+    """(key, value, list of values) per key of a front-matter block: ``key: a, b``,
+    ``key: [a, b]``, a block list (``key:`` then ``  - a`` lines) or a folded text
+    (``summary: >`` then indented lines)."""
+    out: list[tuple[str, list[str]]] = []
+    for line in block.splitlines():
+        item = line.strip()
+        indented = line[:1] in (" ", "\t")
+        if out and item.startswith("- ") and (indented or line.startswith("- ")):
+            out[-1][1].append(item[2:].strip().strip("\"'"))  # "  - Zagreus"
+            continue
+        if out and indented and item and out[-1][1][:1] in ([">"], ["|"]):
+            out[-1][1].append(item)  # the next line of a folded or literal text
+            continue
+        key, sep, value = line.partition(":")
+        if not sep or indented:
+            continue
+        value = value.strip()
+        out.append((key.strip().lower(), [value[:1]] if value in (">", "|", ">-", "|-") else [value] if value else []))
+    result = []
+    for key, parts in out:
+        if parts[:1] in ([">"], ["|"]):
+            value = " ".join(parts[1:]).strip()
+            values = [value] if value else []
+        elif len(parts) == 1:
+            value = parts[0].strip("\"'")
+            values = [v.strip().strip("\"'") for v in value.strip("[]").split(",") if v.strip()]
+        else:
+            values = [v for v in parts if v]
+            value = ", ".join(values)
+        if value:
+            result.append((key, value, values))
+    return result
+
+
 def split_front_matter(text: str) -> tuple[Metadata, str]:
     """(declared metadata, the Markdown after the front-matter block)."""
     meta = Metadata()
     m = _FM_RE.match(text)
     if not m:
         return meta, text
-    for line in m.group(1).splitlines():
-        key, sep, value = line.partition(":")
-        key, value = key.strip().lower(), value.strip().strip("\"'")
-        if not sep or not value:
-            continue
-        values = [v.strip().strip("\"'") for v in value.strip("[]").split(",") if v.strip()]
+    for key, value, values in _entries(m.group(1)):
         if key in _LIST_KEYS:
             field = _LIST_KEYS[key]
             if field == "categories":
