@@ -378,6 +378,21 @@ def test_a_name_opening_the_answer_to_what_is_your_name_is_the_speakers_own():
     assert speakers(doc)[2] == "pip"
 
 
+def test_an_untagged_line_before_a_newcomer_is_named_is_the_newcomers():
+    # '"You're wiping tables."' then 'I know that voice. ... Katara is standing inside the
+    # door': Katara, not the uncle the opening mentioned
+    story = (
+        "Uncle never locks the door. I told him that is how people get robbed.\n\n"
+        'When the bell jingles I do not look up from the table. "We are closed," I say.\n\n'
+        '"You are wiping tables."\n\n'
+        "I know that voice. I straighten too fast. Katara is standing just inside the door.\n\n"
+        '"I am helping," I say.'
+    )
+    cast = {"I": "narrator", "Uncle": "iroh", "him": "iroh", "Katara": "katara"}
+    doc = hand_doc(story, cast, {"iroh": "male", "katara": "female"})
+    assert speakers(doc)[1] == "katara"
+
+
 def test_mum_called_by_a_canon_child_is_their_canon_mother_when_she_is_in_the_story():
     story = (
         'Jackie rang while the Doctor was under the console.\n\n"Hiya, Mum," said Rose.\n\n'

@@ -206,6 +206,12 @@ class QuoteAttributor:
             actor = _beat_subject(ix, narr, f)
             if actor is not None:
                 feats.setdefault(actor, {})["beat_subj"] = 1.0
+        if tag is None and not narr and not voc:
+            # (a line that calls someone is answered, and the next paragraph is often the
+            # one called: '"Kid. Hands."' then 'Grogu ... withdrew one small green hand')
+            comer = _arrives_next(ix, qi)
+            if comer is not None:
+                feats.setdefault(comer, {})["arrival"] = 1.0
         # narration just before may introduce the speaker; a beat in the turn before may
         # name the one addressed
         key = "prev_beat" if f.para - 1 in ix.quoted_paras else "prev_para"
@@ -402,6 +408,31 @@ def _with_history(ix: DocIndex, qi: int, base, st: State, tag: Tag | None, voc: 
             d["voc_here"] = 1.0
     names = list(feats)
     return names, [feats[c] for c in names]
+
+
+ARRIVAL_QUIET_PARAS = 10  # paragraphs someone must have been off the page to arrive
+
+
+def _arrives_next(ix: DocIndex, qi: int) -> str | None:
+    """'"You're wiping tables."' then 'I know that voice. ... Katara is standing just inside
+    the door': the first person the narration after an untagged line names, when that
+    paragraph is all narration and they had not been on the page (nor in a line) for a while."""
+    f = ix.quotes[qi]
+    nxt = f.last_para + 1
+    if nxt >= len(ix.doc.paragraphs) or nxt in ix.quoted_paras:
+        return None
+    first = next((m for m in ix.narration.get(nxt, ()) if m.kind in NAME_KINDS), None)
+    if first is None:
+        return None
+    lo = max(0, f.para - ARRIVAL_QUIET_PARAS)
+    if any(m.character == first.character for p in range(lo, nxt) for m in ix.narration.get(p, ())):
+        return None
+    for j in range(qi, -1, -1):
+        if ix.quotes[j].last_para < lo:
+            break
+        if any(m.character == first.character for m in ix.in_quote.get(j, ())):
+            return None
+    return first.character
 
 
 CALLED_AHEAD_TURNS = 6  # quotations ahead whose vocatives may name a speaker nobody introduced

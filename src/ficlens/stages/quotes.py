@@ -16,7 +16,7 @@ It stands on the ``characters`` stage's characters and mentions; when a document
 from __future__ import annotations
 
 from ..model import Character, Doc, Mention, Quote
-from ..quotes.attribute import Choice, QuoteAttributor, addressees
+from ..quotes.attribute import ARRIVAL_QUIET_PARAS, Choice, QuoteAttributor, addressees
 from ..quotes.candidates import FIRST_PERSON, SECOND_PERSON, vocatives
 from ..quotes.detect import Found, find_quotations
 from ..quotes.fallback import thin_characters
@@ -272,8 +272,6 @@ def name_voices(doc: Doc, choices: list[Choice]) -> None:
         else:
             doc.quotes[i].speaker = who
 
-
-ARRIVAL_QUIET_PARAS = 10  # paragraphs someone must have been off the page to arrive
 
 
 def _arrives_after(doc: Doc, para: int) -> set[str]:
