@@ -122,6 +122,8 @@ def _clean_person_span(doc: Doc, lex: Lexicon, t0: int, t1: int, vocab: set[str]
             t0 += 1
         elif t1 - t0 > 1 and low.endswith("ing") and lex.name_gender(low) is None and toks[t0].pos in ("VERB", "", "NOUN", "PROPN"):
             t0 += 1
+        elif t1 - t0 > 1 and toks[t0].tag == "VB" and toks[t0].pos == "VERB" and lex.name_gender(low) is None:
+            t0 += 1  # "Tell Nick he can come": an imperative before the name
         elif t1 - t0 > 1 and w[:1].islower() and low not in NAME_PARTICLES and any(t.text[:1].isupper() for t in toks[t0 + 1 : t1]):
             t0 += 1  # "the band flyer Xander had been using": a noun before the name is not part of it
         else:
@@ -362,10 +364,11 @@ def _add_untagged_names(doc: Doc, lex: Lexicon, vocab: dict[str, int]) -> None:
     lower: set[str] = set()  # words written in lower case somewhere
     caps: dict[str, int] = {}  # "Giles": capitalised, lower case after the first letter
     acting: dict[str, int] = {}  # ... as the subject of a verb
+    body = doc.body
     for i, t in enumerate(toks):
         w = t.text
-        if w.islower():
-            lower.add(w)
+        if w.islower() and body.start <= t.start < body.end:
+            lower.add(w)  # (an author's note in lower case, "a tori chapter", says nothing)
         elif len(w) > 2 and w[:1].isupper() and w[1:].islower() and w.isalpha():
             caps[w] = caps.get(w, 0) + 1
             if t.dep == "nsubj" and t.pos in ("NOUN", "PROPN") and 0 <= t.head < len(toks) and toks[t.head].pos == "VERB":
@@ -431,7 +434,14 @@ def _human_subjects(doc: Doc, lex: Lexicon) -> set[str]:
     toks = doc.tokens
     out = set()
     acting: dict[str, int] = {}
+    body = doc.body
+    lower = {t.text for t in toks if t.text.islower() and body.start <= t.start < body.end}
     for t in toks:
+        if (t.pos == "NOUN" and not t.ent_type and t.dep == "nsubj" and 0 <= t.head < len(toks)
+                and toks[t.head].lemma.lower() in _HUMAN_VERBS and t.text[:1].isupper() and t.text[1:].islower()
+                and t.text.isalpha() and t.text.lower() not in lower and t.text.lower() not in lex.not_names
+                and t.text.lower() not in lex.nominals and t.text.lower() not in lex.honorifics and not _sent_start(doc, t.i)):
+            out.add(t.text)  # '"...," Tori said': a name the model read as a common noun ("tori", a gate)
         if (t.pos == "PROPN" and t.dep == "nsubj" and t.ent_type != "PERSON" and 0 <= t.head < len(toks)
                 and toks[t.head].pos == "VERB" and t.text[:1].isupper() and not t.text.isupper() and t.text.isalpha()
                 and t.text.lower() not in lex.not_names and t.text.lower() not in lex.nominals):

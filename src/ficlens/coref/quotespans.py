@@ -84,3 +84,35 @@ def _single_quoted(text: str, ps: int, pe: int) -> list[tuple[int, int]]:
         end = closes[k] if k < len(closes) else len(para) - 1
         out.append((ps + o, ps + end + 1))
     return out
+
+
+# "Nick: hey u up?" -- a chat or script line: a name of one to three capitalised words, a
+# colon, the message
+_CHAT_RE = re.compile(r"([A-Z][\w'\u2019.-]*(?: [A-Z][\w'\u2019.-]*){0,2}):[ \t]+(?=\S)")
+_NOT_SPEAKERS = frozenset(
+    "a/n an note notes warning warnings summary rating disclaimer chapter title author authors pairing pairings "
+    "fandom fandoms characters tags pov setting timeline prompt beta edit update ps p.s. tw cw".split()
+)
+MIN_CHAT_LINES = 3  # chat lines a text needs before its "Name:" lines are read as messages
+
+
+def chat_spans(text: str, paragraphs: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The messages of chat or script lines ("Nick: hey u up?"), as spans to read like
+    quotations: their "I" and "you" are the sender's and the reader's, not the narration's.
+    Only where at least ``MIN_CHAT_LINES`` such lines come from names that each send two.
+
+    >>> t = "Nick: hey u up?\\n\\nCharlie: no\\n\\nNick: liar\\n\\nCharlie: i'm asleep\\n\\nWarning: none"
+    >>> paras = [(m.start(), m.end()) for m in re.finditer(r"[^\\n]+", t)]
+    >>> [t[s:e] for s, e in chat_spans(t, paras)]
+    ['hey u up?', 'no', 'liar', "i'm asleep"]
+    """
+    lines: list[tuple[str, int, int]] = []
+    for ps, pe in paragraphs:
+        m = _CHAT_RE.match(text, ps, pe)
+        if m and m.group(1).lower() not in _NOT_SPEAKERS:
+            lines.append((m.group(1), m.end(), pe))
+    counts: dict[str, int] = {}
+    for name, _, _ in lines:
+        counts[name] = counts.get(name, 0) + 1
+    kept = [(s, e) for name, s, e in lines if counts[name] >= 2]
+    return kept if len(kept) >= MIN_CHAT_LINES else []

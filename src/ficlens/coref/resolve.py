@@ -17,7 +17,7 @@ from .cluster import Entity, cluster_names, link_kb, live, merge, reassign_share
 from .lexicon import Lexicon, lexicon
 from .mentions import MentionCand
 from .pronouns import NOMINAL_WINDOW_PARAS, Resolver, entity_gender, title_key
-from .quotespans import quote_spans, token_flags
+from .quotespans import chat_spans, quote_spans, token_flags
 
 _TOKEN_RE = re.compile(r"[\w]+|[^\w\s]")
 # fandom evidence: a fandom is in play when declared, or when its score reaches this with at
@@ -174,21 +174,23 @@ def resolve(doc: Doc, kb: KB | None = None, *, nominals: bool = True, lex: Lexic
     lex = lex or lexicon()
     spans = quote_spans(doc.text, [(p.start, p.end) for p in doc.paragraphs])
     # italics in HTML input are mostly thoughts: dialogue for our purposes ("I should go")
-    spans = merge_spans(spans + [(e.start, e.end) for e in doc.work.emphasis])
+    spans = merge_spans(spans + [(e.start, e.end) for e in doc.work.emphasis] + chat_spans(doc.text, [(p.start, p.end) for p in doc.paragraphs]))
     in_quote = token_flags(doc.tokens, spans)
     active = fandom_evidence(doc, kb) if kb is not None else {}
     aliases = _kb_alias_index(kb, set(active)) if kb is not None and active else None
     places = _kb_places(kb) if kb is not None else frozenset()
-    names = mdet.find_names(doc, lex, in_quote, aliases, places)
+    inside = _story_parts(doc)
+    names = [m for m in mdet.find_names(doc, lex, in_quote, aliases, places) if inside(m.start)]
     entities = cluster_names(names, lex)
     if kb is not None:
         link_kb(entities, kb, active)
     reassign_shared_names(entities, lex)
     taken = {k for m in names for k in range(m.t0, m.t1)}
     found: list[MentionCand] = list(names)
-    pronouns = [p for p in mdet.find_pronouns(doc, lex, in_quote) if p.t0 not in taken]
+    pronouns = [p for p in mdet.find_pronouns(doc, lex, in_quote) if p.t0 not in taken and inside(p.start)]
     found.extend(pronouns)
     noms = mdet.find_nominals(doc, lex, in_quote, taken, subtrees=bool(doc.tokens and doc.tokens[0].dep)) if nominals else []
+    noms = [m for m in noms if inside(m.start)]
     found.extend(noms)
     rank = {"name": 0, "pronoun": 1, "nominal": 2}
     found.sort(key=lambda m: (m.start, rank[m.kind], -m.end))
@@ -197,6 +199,15 @@ def resolve(doc: Doc, kb: KB | None = None, *, nominals: bool = True, lex: Lexic
     _resolve_in_order(doc, found, entities, lex, kb, narrators, person)
     place_words = _drop_place_nicknames(doc, entities, lex)
     return Resolution(entities=entities, mentions=found, in_quote=in_quote, fandoms=active, place_words=place_words)
+
+
+def _story_parts(doc: Doc):
+    """Whether an offset is in the story: its body or a POV note ("Lana POV:"), not an
+    author's note, disclaimer or summary ("i have ideas for a tori chapter", "it all belongs
+    to alice oseman": nobody in the story)."""
+    body = doc.body
+    pov = [(n.start, n.end) for n in doc.metadata.notes if n.kind == "pov"]
+    return lambda offset: body.start <= offset < body.end or any(s <= offset < e for s, e in pov)
 
 
 def _asked(doc: Doc, m: MentionCand) -> bool:

@@ -17,6 +17,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
+from ..coref.quotespans import chat_spans
 from ..model import Doc, Paragraph, Sentence, Token
 from ..structure import pov_switches
 from ..text import merge_spans
@@ -92,7 +93,7 @@ def dialogue(doc: Doc) -> Spans:
     # the quotes stage is the authority on what is speech; the mark scan only adds what it
     # missed (single-quote or dash dialogue in a style it does not read), never removes
     spans = [(q.start, q.end) for q in doc.quotes if q.kind != "other"]
-    spans += fallback_quote_spans(doc) + dash_dialogue_spans(doc)
+    spans += fallback_quote_spans(doc) + dash_dialogue_spans(doc) + chat_spans(doc.text, [(p.start, p.end) for p in doc.paragraphs])
     return Spans(merge_spans(spans))
 
 
