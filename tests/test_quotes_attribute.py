@@ -393,6 +393,18 @@ def test_an_untagged_line_before_a_newcomer_is_named_is_the_newcomers():
     assert speakers(doc)[1] == "katara"
 
 
+def test_a_kin_word_a_child_uses_in_the_third_person_still_names_the_narrator_it_is_said_to():
+    # "Papa fixes the sink" is said to Papa, not about someone else in the room
+    story = (
+        "I came home late and I hung up my coat. Anya was waiting at the table with her poster.\n\n"
+        '"Papa. Anya finished your circle."\n\n"What does it say?" I asked.\n\n'
+        '"Papa fixes the sink. And the door."'
+    )
+    doc = hand_doc(story, {"I": "narrator", "my": "narrator", "Anya": "anya", "her": "anya", "Papa": "papa"}, {"anya": "female"}, profile="full")
+    QuotesStage()(doc)
+    assert doc.character("narrator").name == "Papa" and doc.character("papa") is None
+
+
 def test_mum_called_by_a_canon_child_is_their_canon_mother_when_she_is_in_the_story():
     story = (
         'Jackie rang while the Doctor was under the console.\n\n"Hiya, Mum," said Rose.\n\n'

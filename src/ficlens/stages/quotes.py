@@ -199,10 +199,15 @@ def _talked_about(doc: Doc) -> set[str]:
     the speakers talk about, so not the narrator they are talking to."""
     import bisect
 
+    from ..coref.lexicon import lexicon
+
+    kin = lexicon().nominals
     starts = [t.start for t in doc.tokens]
     out = set()
     for m in doc.mentions:
-        if m.in_quote and m.kind in ("name", "alias"):
+        if m.in_quote and m.kind in ("name", "alias") and kin.get(doc.text[m.start : m.end].lower(), (None,) * 3)[2] is None:
+            # (a child tells Papa what "Papa fixes": a kin word in the third person is said to
+            # them as often as about them)
             k = bisect.bisect_left(starts, m.start)
             toks = doc.tokens[k : bisect.bisect_left(starts, m.end, lo=k)]
             after = doc.tokens[k + len(toks)].text if k + len(toks) < len(doc.tokens) else ""
