@@ -462,3 +462,15 @@ def test_an_imperative_is_no_part_of_a_name_and_a_tag_subject_read_as_a_noun_is_
     doc, _ = analyse_text(story, name="toast.txt")
     names = {c.name for c in doc.characters}
     assert {"Tori", "Nick", "Charlie"} <= names and "Tell Nick" not in names
+
+
+def test_a_name_before_a_present_tense_tag_read_as_a_noun_is_a_mention():
+    story = (
+        "Yor leans around the kitchen doorway. Anya points at the ceiling. Yor looks up. Then Yor frowns.\n\n"
+        '"I could get it down for you," Yor offers, already eyeing the nearest chair.\n\n'
+        "Later Yor climbs onto the chair."
+    )
+    doc, _ = analyse_text(story, name="glue.txt")
+    at = story.index("Yor offers")
+    body = doc.text.index("Yor leans")  # offsets in the analysed text
+    assert any(m.start - body == at and doc.text[m.start : m.end] == "Yor" for m in doc.mentions)

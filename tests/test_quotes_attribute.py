@@ -405,6 +405,17 @@ def test_a_kin_word_a_child_uses_in_the_third_person_still_names_the_narrator_it
     assert doc.character("narrator").name == "Papa" and doc.character("papa") is None
 
 
+def test_a_present_tense_tag_the_parser_reads_as_a_plural_noun_still_tags():
+    # the small model reads '"...," Yor offers' as the noun phrase "Yor offers"
+    story = (
+        'Anya points at the ceiling. Yor looks up.\n\n'
+        '"I could get it down for you," Yor offers, already eyeing the nearest chair.'
+    )
+    doc = hand_doc(story, {"Anya": "anya", "Yor": "yor"}, {"anya": "female", "yor": "female"}, profile="full")
+    ((_, speaker, _, how),) = attribute(doc)
+    assert (speaker, how) == ("yor", "explicit")
+
+
 def test_mum_called_by_a_canon_child_is_their_canon_mother_when_she_is_in_the_story():
     story = (
         'Jackie rang while the Doctor was under the console.\n\n"Hiya, Mum," said Rose.\n\n'

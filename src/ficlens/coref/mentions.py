@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from ..model import Doc, Token
+from ..quotes.lexicon import speech_verbs
 from ..structure import line_name, pov_name
 from .lexicon import INDEFINITE_PEOPLE, Lexicon
 
@@ -192,9 +193,11 @@ def _is_modifier(toks: Sequence[Token], t0: int, t1: int) -> bool:
         return True  # "Netherfield Park", "Kellynch Hall": the name of a place
     if head.pos != "NOUN" or head.ent_type == "PERSON":
         return False
-    if head.dep in ("nsubj", "ROOT") and head.text.endswith("s") and last.head == t1 and (t0 == 0 or toks[t0 - 1].pos not in NP_OPENERS):
-        # "Then Sam shifts against the door": a present-tense verb the parser read as a
-        # plural noun the name modifies; "the Kent farms" and "Luthor's mansions" keep theirs
+    if head.text.endswith("s") and last.head == t1 and (t0 == 0 or toks[t0 - 1].pos not in NP_OPENERS) and (
+            head.dep in ("nsubj", "ROOT") or head.lower in speech_verbs()):
+        # "Then Sam shifts against the door", '"...," Yor offers': a present-tense verb the
+        # parser read as a plural noun the name modifies; "the Kent farms" and "Luthor's
+        # mansions" keep theirs
         return False
     return True
 

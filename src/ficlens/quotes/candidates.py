@@ -360,7 +360,10 @@ def _not_a_tag_verb(ix: DocIndex, ti: int) -> bool:
     clause that only times the sentence ("before Holt finished")."""
     t = ix.doc.tokens[ti]
     if t.pos == "NOUN":
-        return True
+        toks = ix.doc.tokens
+        # '"...," Yor offers': a present-tense tag the parser read as a plural noun after a name
+        return not (ti >= 2 and t.text.endswith("s") and toks[ti - 1].text[:1].isupper()
+                    and toks[ti - 2].text in ('"', "\u201d", "'", "\u2019"))
     if t.dep == "advcl" and any(ix.doc.tokens[c].dep == "mark" and ix.doc.tokens[c].lower in TIME_MARKS for c in ix.children.get(ti, ())):
         return True  # "Amy had her pad out before Holt even finished": when, not who speaks
     if _compares(ix, ti):
