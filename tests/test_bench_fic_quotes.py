@@ -48,6 +48,7 @@ def test_the_bench_scores_speakers_addressees_and_not_speech_on_a_real_analysis(
     assert res["per_story"]["spn.txt"]["speaker_accuracy"] == 1.0
     assert res["per_story"]["wrong.txt"]["speaker_accuracy"] == 0.5  # the annotation says Sam twice
     assert res["not_speech_taken_for_speech"] == "0/2"
+    assert res["stage_errors"] == []  # every stage ran on both stories
     assert [e["story"] for e in res["errors"]] == ["wrong.txt"]
     # every found line's confidence lands in one reliability bin
     assert sum(b["n"] for b in res["speaker_confidence"]["bins"]) == 4

@@ -140,3 +140,19 @@ def test_a_cue_inside_someones_description_is_about_them_and_their_owner_only():
     pairs = {frozenset((r.a, r.b)): r for r in doc.relationships}
     assert pairs[frozenset(("priya", "tom"))].type != "romantic"
     assert frozenset(("priya", "his_wife")) not in pairs or pairs[frozenset(("priya", "his_wife"))].type != "romantic"
+
+
+def test_a_described_character_with_no_owner_named_beside_two_others_does_not_break_the_stage():
+    # "the wife" is a description with a kin cue and no "his"/"her" opening it; the stage
+    # once failed on it (and, recorded as a stage error, left the work with no relationships)
+    from ficlens.model import Mention
+
+    doc = make_doc("Lois and Clark watched the wife walk past. Lois kissed Clark.\n")
+    add_character(doc, "lois", "Lois Lane", "female", ["Lois"])
+    add_character(doc, "clark", "Clark Kent", "male", ["Clark"])
+    add_character(doc, "bride", "the bride", "female", [])
+    at = doc.text.index("the wife")
+    doc.mentions.append(Mention(at, at + len("the wife"), "bride", "nominal", "the wife"))
+    doc.mentions.sort(key=lambda m: m.start)
+    doc = run(doc)
+    assert any({r.a, r.b} == {"lois", "clark"} for r in doc.relationships)

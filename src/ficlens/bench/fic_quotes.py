@@ -263,15 +263,18 @@ def run_bench(folder: Path = FIXTURES, profile: str | None = None) -> dict:
     pipe = default_pipeline(profile=profile)
     total = Tally()
     stories = {}
+    failed: list[str] = []  # a stage that failed on a story is recorded, not raised: say so
     t0 = time.perf_counter()
     for p in paths:
         doc, gold = _analyse(pipe, p)
+        failed += [f"{p.name}: {e['stage']}: {e['error']}" for e in doc.errors]
         one = Tally()
         score(doc, gold, one, p.name)
         score(doc, gold, total, p.name)
         stories[p.name] = one.report()
     out = total.report()
-    out.update({"stories": len(paths), "per_story": stories, "errors": total.errors, "seconds": round(time.perf_counter() - t0, 1)})
+    out.update({"stories": len(paths), "per_story": stories, "errors": total.errors, "stage_errors": failed,
+                "seconds": round(time.perf_counter() - t0, 1)})
     return out
 
 
@@ -304,6 +307,8 @@ def run(
     if errors:
         for e in res["errors"]:
             typer.echo(f"  {e['story']}: gold {e['gold']}, got {e['got']} [{e.get('how', '')}] ...{e['text']!r}")
+    for e in res["stage_errors"]:
+        typer.echo(f"  stage error: {e}")
     typer.echo(f"seconds: {res['seconds']}")
 
 

@@ -161,7 +161,7 @@ def _sentence_cues(doc: Doc, keep: set[str], ev: dict[tuple[str, str], PairEvide
                 if k >= 0 and s.start + a0 < described[k][1]:
                     d0, _, who = described[k]
                     owned[who][t] += cue_tables[t][c]
-                    for o in starts_at.get(d0, ()) - {who}:
+                    for o in starts_at.get(d0, set()) - {who}:
                         owners[who].add(o)
                 else:
                     hits[t] += cue_tables[t][c]
