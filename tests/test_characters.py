@@ -443,8 +443,7 @@ def test_a_texting_fic_keeps_its_notes_out_of_the_cast_and_its_messages_out_of_t
     # the author's note thanks people who are not in the story
     assert not any("Mara" in n or "Oseman" in n for n in names)
     # "Tori said": a name, though the small model reads "Tori" as a common noun
-    assert "Tori" in names
-    tori = next(c for c in doc.characters if c.name == "Tori")
+    tori = next(c for c in doc.characters if c.name.split()[0] == "Tori")  # "Tori Spring" with the KB
     assert any(q.speaker == tori.id for q in doc.quotes)
     # "Tell Nick he can come": the imperative is no part of Nick's name
     assert not any("Tell" in n for n in names)
@@ -461,7 +460,7 @@ def test_an_imperative_is_no_part_of_a_name_and_a_tag_subject_read_as_a_noun_is_
     )
     doc, _ = analyse_text(story, name="toast.txt")
     names = {c.name for c in doc.characters}
-    assert {"Tori", "Nick", "Charlie"} <= names and "Tell Nick" not in names
+    assert {"Tori", "Nick", "Charlie"} <= {n.split()[0] for n in names} and "Tell Nick" not in names
 
 
 def test_a_name_before_a_present_tense_tag_read_as_a_noun_is_a_mention():
