@@ -473,3 +473,14 @@ def test_a_name_before_a_present_tense_tag_read_as_a_noun_is_a_mention():
     at = story.index("Yor offers")
     body = doc.text.index("Yor leans")  # offsets in the analysed text
     assert any(m.start - body == at and doc.text[m.start : m.end] == "Yor" for m in doc.mentions)
+
+
+def test_a_title_said_again_with_its_article_is_the_same_character():
+    story = (
+        "The Commander walked into the tent. Rex saluted.\n\n"
+        '"Report," said the Commander.\n\n"All quiet, sir," Rex said.\n\n'
+        "The Commander nodded and looked at the map. Later the Commander left.\n\n"
+    )
+    doc, _ = analyse_text(story, name="tent.txt")
+    commanders = [c for c in doc.characters if "Commander" in c.name]
+    assert len(commanders) == 1 and sum(commanders[0].aliases.values()) == 4

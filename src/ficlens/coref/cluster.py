@@ -148,7 +148,10 @@ def _single_name_entity(m: MentionCand, entities: list[Entity], lex: Lexicon) ->
         elif m.title:
             # "the General" after "General Baird"; "Mum" after "Mum" (but every "Sir" and
             # "Ma'am" may be someone else)
-            ok = m.key.lower() in e.honorifics or (e.title and m.key.lower() in e.words and m.key.lower() not in ADDRESS_TITLES)
+            key = m.key.lower()
+            bare = key[4:] if key.startswith("the ") else key  # "the Commander" again is the Commander
+            ok = bare in e.honorifics or (e.title and (key in e.words or any(x.title and x.key.lower() in (key, bare, "the " + bare) for x in e.mentions))
+                                          and bare not in ADDRESS_TITLES)
         else:
             # a middle name is rarely what a character is called ("Amory" is the son, not
             # Beatrice Amory Blaine)
