@@ -484,3 +484,14 @@ def test_a_title_said_again_with_its_article_is_the_same_character():
     doc, _ = analyse_text(story, name="tent.txt")
     commanders = [c for c in doc.characters if "Commander" in c.name]
     assert len(commanders) == 1 and sum(commanders[0].aliases.values()) == 4
+
+
+def test_a_title_with_its_article_links_to_no_canon_character_outside_its_fandom():
+    # Teen Wolf's Noah Stilinski is "the Sheriff" in the KB; a western's sheriff is nobody's
+    story = (
+        "The Sheriff rode into town at noon. Martha watched him from the porch.\n\n"
+        '"Afternoon, ma\'am," said the Sheriff.\n\n"You\'re late," Martha said.\n\n'
+        "The Sheriff tipped his hat and rode on.\n\n"
+    )
+    doc, _ = analyse_text(story, name="noon.txt")
+    assert not any(c.kb for c in doc.characters) and any("Sheriff" in c.name for c in doc.characters)

@@ -228,7 +228,9 @@ def link_kb(entities: list[Entity], kb: KB, active: dict[str, float]) -> None:
 
 def _kb_match(e: Entity, kb: KB, active: dict[str, float]) -> KBCharacter | None:
     for s in _entity_name_strings(e):
-        multi = len(s.split()) >= 2
+        words = s.split()
+        # "the Sheriff" is a title with its article, not a full name: no evidence on its own
+        multi = len(words[1:] if words and words[0].lower() in ("the", "a", "an") else words) >= 2
         found = kb.find_characters(s, active) if active else []
         if not found and multi:
             found = kb.find_characters(s)
