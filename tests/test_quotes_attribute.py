@@ -416,6 +416,22 @@ def test_a_present_tense_tag_the_parser_reads_as_a_plural_noun_still_tags():
     assert (speaker, how) == ("yor", "explicit")
 
 
+def test_a_she_that_turns_out_to_be_the_first_person_narrators_is_someone_elses():
+    # the characters stage gave "she" to the Wednesday the dialogue calls; she is the
+    # unnamed "I", so once the narrator takes her name the "she" of the tag is Enid's
+    story = (
+        "I was reading when Enid woke up. I did not look up from my book.\n\n"
+        '"Wednesday. Please tell me you are not talking to the rooster."\n\n'
+        '"It has a name," I said.\n\nEnid sat up, her hair flattened on one side.\n\n'
+        '"Okay, slow down," she mumbled.'
+    )
+    cast = {"I": "narrator", "my": "narrator", "Wednesday": "wednesday", "Enid": "enid", "her": "enid", "she": "wednesday"}
+    doc = hand_doc(story, cast, {"wednesday": "female", "enid": "female"})
+    QuotesStage()(doc)
+    assert doc.character("narrator").name == "Wednesday" and doc.character("wednesday") is None
+    assert doc.quotes[-1].speaker == "enid"
+
+
 def test_mum_called_by_a_canon_child_is_their_canon_mother_when_she_is_in_the_story():
     story = (
         'Jackie rang while the Doctor was under the console.\n\n"Hiya, Mum," said Rose.\n\n'

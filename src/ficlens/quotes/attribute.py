@@ -118,7 +118,7 @@ class QuoteAttributor:
         oracle: Callable[[int], str | None] | None = None,
     ) -> tuple[list[Choice], DocIndex]:
         ix = DocIndex.build(doc, found, narrator)
-        tags = [find_tag(ix, qi) if f.kind != "other" else None for qi, f in enumerate(found)]
+        tags = [_not_the_narrators(ix, find_tag(ix, qi)) if f.kind != "other" else None for qi, f in enumerate(found)]
         ahead = _tags_ahead(ix, tags)
         sal = _Salience(ix)
         beam = [_Hyp(0.0, State())]
@@ -235,6 +235,21 @@ class QuoteAttributor:
                 feats[c]["voc_here"] = 1.0
         bare = tag is None and not narr
         return feats, bare
+
+
+THIRD_PERSON = frozenset({"he", "she", "him", "her", "they", "them"})
+
+
+def _not_the_narrators(ix: DocIndex, tag: Tag | None) -> Tag | None:
+    """A tag whose "she" the characters stage gave the first-person narrator ("'...,' she
+    mumbled" after a merge made a "she" the narrator's): the narrator is "I", so the pronoun is
+    someone else's; the tag is read as one whose pronoun was left open."""
+    if tag is None or tag.subject is None or tag.subject.kind not in PRONOUN_KINDS:
+        return tag
+    word = (tag.subject.text or ix.doc.text[tag.subject.start : tag.subject.end]).lower()
+    if word in THIRD_PERSON and tag.subject.character == ix.narrator_at(tag.subject.start):
+        return replace(tag, subject=None)
+    return tag
 
 
 def _beat_subject(ix: DocIndex, narr, f: Found) -> str | None:

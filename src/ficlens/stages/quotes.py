@@ -49,6 +49,9 @@ class QuotesStage:
         merged = name_described_speakers(doc, found, choices, ix)
         if narrator:
             merged = narrator_called(doc, found, choices, narrator) or merged
+            # (then walk again: a "she" the characters stage gave the one who turns out to be
+            # the narrator is someone else's, and the narrator's lines are read as "I"'s)
+            merged = name_narrator_from_dialogue(doc, found, choices, narrator) or merged
         if merged:
             choices, ix = self.attributor.attribute(doc, found, narrators)  # with the merged cast
             add_tag_speakers(doc, ix)
@@ -57,8 +60,6 @@ class QuotesStage:
             Quote(f.start, f.end, c.speaker, a, c.kind, c.attribution, round(c.confidence, 4), f.para)
             for f, c, a in zip(found, choices, addr)
         ]
-        if narrator:
-            name_narrator_from_dialogue(doc, choices, narrator)
         name_voices(doc, choices)
         kin_by_title(doc)
         add_dialogue_mentions(doc)
@@ -119,27 +120,28 @@ def find_narrators(doc: Doc, found: list[Found]) -> list[tuple[int, str | None]]
     return [(0, one)] if one else []
 
 
-def name_narrator_from_dialogue(doc: Doc, choices: list[Choice], narrator: str) -> None:
-    """"Thanks, Lana," said to an unnamed narrator: the narrator is Lana.
+def name_narrator_from_dialogue(doc: Doc, found: list[Found], choices: list[Choice], narrator: str) -> bool:
+    """"Thanks, Lana," said to an unnamed narrator: the narrator is Lana. True when named.
 
     Only when the narrator has no name yet (no name/alias mentions) and the vocative's
     character never appears in the narration (so it is not someone else on the page).
     """
     nar = doc.character(narrator)
     if nar is None or _named(doc, narrator):
-        return
-    spans = sorted((q.start, q.end) for q in doc.quotes if q.kind != "other")
+        return False
+    spans = sorted((f.start, f.end) for f in found if f.kind != "other")
     votes = _calling_narrator(doc, choices, narrator, spans)
     if not votes:
-        return
+        return False
     named = max(votes, key=votes.__getitem__)
     other = doc.character(named)
     if other is None:
-        return
+        return False
     nar.name = other.name
     nar.gender = nar.gender if nar.gender not in (None, "unknown") else other.gender
     nar.kb, nar.fandom = nar.kb or other.kb, nar.fandom or other.fandom
     absorb(doc, narrator, named)
+    return True
 
 
 def narrator_called(doc: Doc, found: list[Found], choices: list[Choice], narrator: str) -> bool:
