@@ -21,7 +21,7 @@ from ..coref.lexicon import INDEFINITE_PEOPLE, lexicon
 from ..model import Doc, Mention, Token
 from ..tagging.text import FIRST_PERSON
 from .detect import Found
-from .lexicon import speech_verbs, thought_verbs, written_nouns, written_verbs
+from .lexicon import speech_verbs, thing_nouns, thought_verbs, written_nouns, written_verbs
 
 TAG_WINDOW = 9  # tokens of narration read on each side of a quotation for a tag
 SUBJECT_REACH = 4  # tokens between a speech verb and its subject in a tag
@@ -272,8 +272,11 @@ def _subject(ix: DocIndex, verb: int, window: list[int], mentions: list[Mention]
                                 m = ix.mention_at_token(o, mentions) or m
             if toks[c].lower in written_nouns():
                 return None  # "the sign said": written, nobody speaks
-            if toks[c].lower in DEVICE_NOUNS and not any(toks[g].dep == "poss" for g in ix.children.get(c, ())):
-                return None  # "said the phone": whoever is on the line, as if untagged
+            if (toks[c].lower in DEVICE_NOUNS or toks[c].lower in thing_nouns()) \
+                    and not any(toks[g].dep == "poss" for g in ix.children.get(c, ())):
+                # "said the phone": whoever is on the line, as if untagged; "said the car",
+                # "roared the desk": whoever is under or behind it
+                return None
             if m is None and (toks[c].pos in NOMINAL_POS or toks[c].lower in SOMEONE) and toks[c].lower not in OWNED_VOICE:
                 m = ix.speaker_phrase(c)  # "said the nurse", "cried a voice", "said another"
             if m is not None:

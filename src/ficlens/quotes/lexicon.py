@@ -6,6 +6,8 @@
 True
 >>> "sign" in written_nouns()
 True
+>>> "desk" in thing_nouns()
+True
 """
 
 from __future__ import annotations
@@ -52,6 +54,12 @@ def written_verbs() -> frozenset[str]:
 
 def written_nouns() -> frozenset[str]:
     return _written()["noun"]
+
+
+@cache
+def thing_nouns() -> frozenset[str]:
+    """Nouns for things that never speak ("said the car"): ``things.txt``."""
+    return frozenset(w for line in load_lines(*DATA, "things.txt") for w in line.lower().split())
 
 
 @cache
