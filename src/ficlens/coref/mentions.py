@@ -380,7 +380,7 @@ def _add_untagged_names(doc: Doc, lex: Lexicon, vocab: dict[str, int]) -> None:
             other.add(w)
         elif t.pos == "PROPN" and not t.ent_type and w[:1].isupper() and w.isalpha() and len(w) > 2 and not _sent_start(doc, i):
             counts[w] = counts.get(w, 0) + 1
-    for w in _human_subjects(doc, lex):
+    for w in _human_subjects(doc, lex, lower):
         other.discard(w)
         if w.lower() not in lex.honorifics and w not in lex.titles:
             vocab[w] = max(vocab.get(w, 0), 2)  # a name even at a sentence's start, though NER saw it once
@@ -431,14 +431,13 @@ _HUMAN_VERBS = frozenset("say tell ask reply answer cry exclaim whisper shout mu
                          "smile laugh sigh nod weep frown grin remember decide hope believe".split())
 
 
-def _human_subjects(doc: Doc, lex: Lexicon) -> set[str]:
+def _human_subjects(doc: Doc, lex: Lexicon, lower: set[str]) -> set[str]:
     """Capitalised words the small model tagged ORG or the like that act as people: the
-    subject of a speech or thought verb ("Bartleby", "Nippers" in "Bartleby the Scrivener")."""
+    subject of a speech or thought verb ("Bartleby", "Nippers" in "Bartleby the Scrivener").
+    ``lower``: the words the story's body writes in lower case (so common words)."""
     toks = doc.tokens
     out = set()
     acting: dict[str, int] = {}
-    body = doc.body
-    lower = {t.text for t in toks if t.text.islower() and body.start <= t.start < body.end}
     for t in toks:
         if (t.pos == "NOUN" and not t.ent_type and t.dep == "nsubj" and 0 <= t.head < len(toks)
                 and toks[t.head].lemma.lower() in _HUMAN_VERBS and t.text[:1].isupper() and t.text[1:].islower()
