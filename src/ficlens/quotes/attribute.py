@@ -209,7 +209,7 @@ class QuoteAttributor:
         if tag is None and not narr and not voc:
             # (a line that calls someone is answered, and the next paragraph is often the
             # one called: '"Kid. Hands."' then 'Grogu ... withdrew one small green hand')
-            comer = _arrives_next(ix, qi)
+            comer = arrives_next(ix, qi)
             if comer is not None:
                 feats.setdefault(comer, {})["arrival"] = 1.0
         # narration just before may introduce the speaker; a beat in the turn before may
@@ -428,16 +428,18 @@ def _with_history(ix: DocIndex, qi: int, base, st: State, tag: Tag | None, voc: 
 ARRIVAL_QUIET_PARAS = 10  # paragraphs someone must have been off the page to arrive
 
 
-def _arrives_next(ix: DocIndex, qi: int) -> str | None:
+def arrives_next(ix: DocIndex, qi: int, *, opening: bool = False) -> str | None:
     """'"You're wiping tables."' then 'I know that voice. ... Katara is standing just inside
-    the door': the first person the narration after an untagged line names, when that
-    paragraph is all narration and they had not been on the page (nor in a line) for a while."""
+    the door': the first person the narration after quotation ``qi`` names, when that
+    paragraph is all narration and they had not been on the page (nor in a line) for a while;
+    ``opening``: only when the paragraph opens on their name ('Izzy Hands came down the last
+    three steps')."""
     f = ix.quotes[qi]
     nxt = f.last_para + 1
     if nxt >= len(ix.doc.paragraphs) or nxt in ix.quoted_paras:
         return None
     first = next((m for m in ix.narration.get(nxt, ()) if m.kind in NAME_KINDS), None)
-    if first is None:
+    if first is None or (opening and ix.doc.text[ix.doc.paragraphs[nxt].start : first.start].strip()):
         return None
     lo = max(0, f.para - ARRIVAL_QUIET_PARAS)
     if any(m.character == first.character for p in range(lo, nxt) for m in ix.narration.get(p, ())):

@@ -16,7 +16,7 @@ It stands on the ``characters`` stage's characters and mentions; when a document
 from __future__ import annotations
 
 from ..model import Character, Doc, Mention, Quote
-from ..quotes.attribute import ARRIVAL_QUIET_PARAS, Choice, QuoteAttributor, addressees
+from ..quotes.attribute import Choice, QuoteAttributor, addressees, arrives_next
 from ..quotes.candidates import FIRST_PERSON, SECOND_PERSON, vocatives
 from ..quotes.detect import Found, find_quotations
 from ..quotes.fallback import thin_characters
@@ -60,7 +60,7 @@ class QuotesStage:
             Quote(f.start, f.end, c.speaker, a, c.kind, c.attribution, round(c.confidence, 4), f.para)
             for f, c, a in zip(found, choices, addr)
         ]
-        name_voices(doc, choices)
+        name_voices(doc, choices, ix)
         kin_by_title(doc)
         add_dialogue_mentions(doc)
         recount(doc)
@@ -129,8 +129,7 @@ def name_narrator_from_dialogue(doc: Doc, found: list[Found], choices: list[Choi
     nar = doc.character(narrator)
     if nar is None or _named(doc, narrator):
         return False
-    spans = sorted((f.start, f.end) for f in found if f.kind != "other")
-    votes = _calling_narrator(doc, choices, narrator, spans)
+    votes = _calling_narrator(doc, found, choices, narrator)
     if not votes:
         return False
     named = max(votes, key=votes.__getitem__)
@@ -152,10 +151,9 @@ def narrator_called(doc: Doc, found: list[Found], choices: list[Choice], narrato
     nar = doc.character(narrator)
     if nar is None or not _named(doc, narrator):
         return False  # an unnamed narrator is named from dialogue later (name_narrator_from_dialogue)
-    spans = sorted((f.start, f.end) for f in found if f.kind != "other")
     speakers = {c.speaker for c in choices if c.speaker}
     merged = False
-    for v in sorted(_calling_narrator(doc, choices, narrator, spans)):
+    for v in sorted(_calling_narrator(doc, found, choices, narrator)):
         other = doc.character(v)
         if other is not None and v not in speakers and not other.kb and not _clash(nar, other):
             absorb(doc, narrator, v)
@@ -163,12 +161,12 @@ def narrator_called(doc: Doc, found: list[Found], choices: list[Choice], narrato
     return merged
 
 
-def _calling_narrator(doc: Doc, choices: list[Choice], narrator: str, spans: list[tuple[int, int]]) -> dict[str, int]:
+def _calling_narrator(doc: Doc, found: list[Found], choices: list[Choice], narrator: str) -> dict[str, int]:
     """Votes for the names others call out in the conversations the narrator speaks in, of
     characters the narration never names (a pronoun there may be misresolved: "His shoulders
     climb" after "Get OUT, Deku." is not the narrator's) and the dialogue never talks about
     ("Bea was his wife": someone else, though a sleeper calls the nurse so)."""
-    in_narration = _on_the_page(doc, spans)
+    in_narration = _on_the_page(doc, sorted((f.start, f.end) for f in found if f.kind != "other"))
     about = _talked_about(doc)
     spoke = {c.conv for c in choices if c.speaker == narrator}
     votes: dict[str, int] = {}
@@ -257,7 +255,7 @@ def _clash(a: Character, b: Character) -> bool:
     return a.gender in ("male", "female") and b.gender in ("male", "female") and a.gender != b.gender
 
 
-def name_voices(doc: Doc, choices: list[Choice]) -> None:
+def name_voices(doc: Doc, choices: list[Choice], ix) -> None:
     """'"He's lying," a voice said from the dark.' then '"Todoroki! Why are you sitting in the
     dark?"': the voice was the one the answer calls by name. A speaker the tag named only as
     a voice takes the name the next turn addresses (one name, not its speaker)."""
@@ -270,7 +268,8 @@ def name_voices(doc: Doc, choices: list[Choice]) -> None:
         nxt = choices[i + 1]
         called = {v for v in nxt.vocatives if v != nxt.speaker}
         if len(called) != 1 or doc.quotes[i + 1].para <= doc.quotes[i].para:
-            called = _arrives_after(doc, doc.quotes[i].para)
+            comer = arrives_next(ix, i, opening=True)  # else whoever the next paragraph brings on
+            called = {comer} if comer else set()
         if len(called) != 1:
             continue
         (who,) = called
@@ -278,23 +277,6 @@ def name_voices(doc: Doc, choices: list[Choice]) -> None:
             absorb(doc, who, voice.id)  # the voice speaks once: it was them all along
         else:
             doc.quotes[i].speaker = who
-
-
-
-def _arrives_after(doc: Doc, para: int) -> set[str]:
-    """'"It's a letter," said a voice from the stairs.' then 'Izzy Hands came down the last
-    three steps': the one the next paragraph's narration opens on, when it is all narration
-    and they had not been on the page for a while."""
-    if para + 1 >= len(doc.paragraphs) or any(q.para == para + 1 and q.kind != "other" for q in doc.quotes):
-        return set()
-    nxt = doc.paragraphs[para + 1]
-    first = next((m for m in doc.mentions if nxt.start <= m.start < nxt.end and m.kind in ("name", "alias") and not m.in_quote), None)
-    if first is None or doc.text[nxt.start : first.start].strip():
-        return set()  # not the paragraph's opening words
-    since = doc.paragraphs[max(0, para - ARRIVAL_QUIET_PARAS)].start
-    if any(m.character == first.character and since <= m.start < nxt.start for m in doc.mentions):
-        return set()
-    return {first.character}
 
 
 def kin_by_title(doc: Doc, kb=None) -> None:

@@ -370,7 +370,6 @@ def _merge(focals: list[Focal]) -> list[Focal]:
 # ----------------------------------------------------------------------------- narrator
 
 
-
 def _reader(doc: Doc) -> str | None:
     """The "you" a second-person story is told to and about (the characters stage made one
     character of the narration's "you"), else None."""
