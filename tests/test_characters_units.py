@@ -307,3 +307,37 @@ def test_a_middle_name_does_not_join_a_single_name_to_that_character():
     chars = by_name(doc)
     assert set(chars) == {"Beatrice Amory Blaine", "Amory"}
     assert chars["Beatrice Amory Blaine"].aliases == {"Beatrice Amory Blaine": 1, "Beatrice": 1}
+
+
+def _untagged_vocab(marked: str, labels: dict[int, str], acts: set[int]) -> dict[str, int]:
+    """Run the untagged-name pass on a hand-built Doc whose capitalised mid-sentence words are
+    PROPN; ``labels``: NER labels by token index; ``acts``: tokens made the subject of the
+    verb after them."""
+    from ficlens.coref.lexicon import lexicon
+    from ficlens.coref.mentions import _add_untagged_names
+
+    doc = make_doc(marked)
+    for t in doc.tokens:
+        t.pos = "PROPN" if t.text[:1].isupper() and t.text.isalpha() else "VERB" if t.text.endswith("s") else "NOUN"
+    for i, label in labels.items():
+        doc.tokens[i].ent_type = label
+    for i in acts:
+        doc.tokens[i].dep, doc.tokens[i].head = "nsubj", i + 1
+        doc.tokens[i + 1].pos = "VERB"
+    vocab: dict[str, int] = {}
+    _add_untagged_names(doc, lexicon(), vocab)
+    return vocab
+
+
+def test_a_name_ner_once_took_for_a_place_is_a_name_where_it_acts():
+    # "two stools down from Shane" (tagged FAC once); "Then Shane shifts"; "looks at Shane"
+    text = "we sat two stools down from Shane . Then Shane shifts . Emily looks at Shane ."
+    toks = make_doc(text).tokens
+    first, acting = [t.i for t in toks if t.text == "Shane"][:2]
+    assert "Shane" in _untagged_vocab(text, {first: "FAC"}, {acting})
+
+
+def test_a_place_ner_tagged_once_stays_a_place_when_it_never_acts():
+    text = "we rode from Vevey . Then through Vevey again . Emily loved Vevey ."
+    first = next(t.i for t in make_doc(text).tokens if t.text == "Vevey")
+    assert "Vevey" not in _untagged_vocab(text, {first: "GPE"}, set())

@@ -277,6 +277,23 @@ def test_written_text_is_kind_written_and_a_sign_has_no_speaker():
     assert doc.quotes[1].speaker == "clark"
 
 
+def test_a_chalkboard_that_says_something_is_writing_and_speaks_for_nobody():
+    story = (
+        'Lois pushed into the diner. The chalkboard by the kitchen says "PIE: CHERRY (ask Clark)" in two hands.\n\n'
+        '"Coffee?" Clark asked.'
+    )
+    doc = hand_doc(story, CLARK_LOIS)
+    QuotesStage()(doc)
+    assert [(q.kind, q.speaker) for q in doc.quotes] == [("written", None), ("speech", "clark")]
+    assert "chalkboard" not in {c.id for c in doc.characters}
+
+
+def test_written_cue_nouns_may_run_over_several_lines_of_the_data_file():
+    from ficlens.quotes.lexicon import written_nouns
+
+    assert {"sign", "apron", "chalkboard", "menu"} <= written_nouns()
+
+
 def test_i_and_you_in_quotes_become_mentions_of_speaker_and_addressee():
     story = 'Lois and Clark sat in the car.\n\n"I told you so," Lois said.\n\n"You always do," Clark said.'
     doc = hand_doc(story, CLARK_LOIS)

@@ -360,9 +360,12 @@ def _take_modifiers(doc: Doc, cand: MentionCand) -> None:
 
 def _add_untagged_names(doc: Doc, lex: Lexicon, vocab: dict[str, int]) -> None:
     """Proper nouns NER left untagged ("Tuppence", "Nippers"), used mid-sentence at least
-    twice and never tagged as anything else, join the name vocabulary."""
+    twice and never tagged as anything else, join the name vocabulary; so does one tagged
+    something else less often than not, if it acts as a verb's subject ("two stools down from
+    Shane" is FAC to the small model, "Shane shifts on his stool" is not)."""
     counts: dict[str, int] = {}
     other: set[str] = set()
+    other_n: dict[str, int] = {}  # times NER called the word something other than a person
     toks = doc.tokens
     lower: set[str] = set()  # words written in lower case somewhere
     caps: dict[str, int] = {}  # "Giles": capitalised, lower case after the first letter
@@ -378,6 +381,7 @@ def _add_untagged_names(doc: Doc, lex: Lexicon, vocab: dict[str, int]) -> None:
                 acting[w] = acting.get(w, 0) + 1
         if t.ent_type and t.ent_type != "PERSON":
             other.add(w)
+            other_n[w] = other_n.get(w, 0) + 1
         elif t.pos == "PROPN" and not t.ent_type and w[:1].isupper() and w.isalpha() and len(w) > 2 and not _sent_start(doc, i):
             counts[w] = counts.get(w, 0) + 1
     for w in _human_subjects(doc, lex, lower):
@@ -386,7 +390,7 @@ def _add_untagged_names(doc: Doc, lex: Lexicon, vocab: dict[str, int]) -> None:
             vocab[w] = max(vocab.get(w, 0), 2)  # a name even at a sentence's start, though NER saw it once
     for w, n in counts.items():
         low = w.lower()
-        if n >= 2 and w not in other and low not in lex.not_names and low not in lex.honorifics and w not in lex.titles and not w.isupper():
+        if n >= 2 and (w not in other or other_n[w] < n and acting.get(w, 0) >= 1) and low not in lex.not_names and low not in lex.honorifics and w not in lex.titles and not w.isupper():
             vocab.setdefault(w, 1)
     # the small model reads rare given names as common nouns ("Giles shut the book": NNS,
     # "Willow slid off the counter": NN): a capitalised word that is never written in lower

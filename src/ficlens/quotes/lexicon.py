@@ -44,7 +44,7 @@ def _written() -> dict[str, frozenset[str]]:
     out: dict[str, frozenset[str]] = {}
     for line in load_lines(*DATA, "written_cues.txt"):
         key, _, words = line.partition(":")
-        out[key.strip()] = frozenset(words.lower().split())
+        out[key.strip()] = out.get(key.strip(), frozenset()) | frozenset(words.lower().split())  # a key may take several lines
     return out
 
 
