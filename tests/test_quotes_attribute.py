@@ -288,6 +288,30 @@ def test_a_chalkboard_that_says_something_is_writing_and_speaks_for_nobody():
     assert "chalkboard" not in {c.id for c in doc.characters}
 
 
+def test_a_smile_that_falters_before_a_line_is_its_owners_not_a_speaker(analyse):
+    story = (
+        "Clark dropped the groceries on the counter.\n\n"
+        'Lois looked up from her laptop. Her smile faltered a little. "Is something the matter?"\n\n'
+        '"Nothing," Clark said.'
+    )
+    doc, _ = analyse(story, name="smile.txt")
+    names = {c.id: c.name for c in doc.characters}
+    assert [names.get(q.speaker) for q in doc.quotes] == ["Lois", "Clark"]
+    assert not any("smile" in n.lower() for n in names.values())
+
+
+def test_names_listed_as_one_word_sentences_are_not_called_but_two_calls_still_are():
+    story = (
+        "Clark set the book down on the table between them.\n\n"
+        '"The greatest minds all worked in silence. Einstein. Gandhi. Mozart," he said.\n\n'
+        '"Clark. Honey. Mozart wrote operas," Lois said.'
+    )
+    cast = {**CLARK_LOIS, "Einstein": "einstein", "Gandhi": "gandhi", "Mozart": "mozart"}
+    doc = hand_doc(story, cast)
+    QuotesStage()(doc)
+    assert [(q.speaker, q.addressee) for q in doc.quotes] == [("clark", "lois"), ("lois", "clark")]
+
+
 def test_written_cue_nouns_may_run_over_several_lines_of_the_data_file():
     from ficlens.quotes.lexicon import written_nouns
 

@@ -39,7 +39,8 @@ OWNED_VOICE = frozenset({"words", "tone", "reply", "answer", "lips", "mouth"})
 # but never speak: the owner does, if anyone
 BODY_NOUNS = frozenset({"hand", "hands", "arm", "arms", "eye", "eyes", "head", "face", "finger", "fingers", "shoulder",
                         "shoulders", "nose", "chin", "brow", "brows", "eyebrow", "eyebrows", "gaze", "hip", "hips",
-                        "foot", "feet", "leg", "legs", "body", "heart", "gut", "expression"})
+                        "foot", "feet", "leg", "legs", "body", "heart", "gut", "expression", "smile", "grin", "smirk",
+                        "frown", "jaw", "throat", "breath", "cheek", "cheeks", "posture"})
 # things a voice comes out of: "said the phone" is said by whoever is on the line
 DEVICE_NOUNS = frozenset({"phone", "telephone", "cellphone", "speakerphone", "radio", "intercom", "receiver", "line",
                           "comm", "comms", "communicator", "walkie", "walkie-talkie", "headset", "earpiece", "tannoy"})
@@ -491,9 +492,29 @@ def vocatives(ix: DocIndex, qi: int) -> list[Mention]:
         after = HONORIFIC_SUFFIX.sub("", text[m.end : q.end]).lstrip()  # "Todoroki-kun!"
         opened = len(before) <= 1 or before[-1] in ",.!?\u2026\u2014" or before.lower().endswith(("hey", "oh", "hi", "thanks", "yes", "no", "dear", "my dear"))
         closed = (after[:1] in (",", "!", "?", ".", "\u2026", "\u2014") or len(after) <= 1)
-        if opened and closed:
+        if opened and closed and not _in_a_list(text, q.start, q.end, m):
             out.append(m)
     return out
+
+
+_FRAGMENT = re.compile(r"[^.!?\u2026]+[.!?\u2026]*")
+_ONE_WORD = re.compile(r"^[\"'\u201c\u2018\s]*[A-Z][\w'\u2019-]*[.!?\u2026,]*[\"'\u201d\u2019\s]*$")
+
+
+def _in_a_list(text: str, start: int, end: int, m: Mention) -> bool:
+    """'"... all did their best work in silence. Einstein. Gandhi. Mimes."': a name standing
+    as a one-word sentence among at least two more is an item of a list, not someone called
+    ("Dwight. Buddy. What's with the whistle?" still calls Dwight)."""
+    frags = [(f.start() + start, f.end() + start, f.group()) for f in _FRAGMENT.finditer(text[start:end])]
+    k = next((i for i, (s, e, _) in enumerate(frags) if s <= m.start < e), None)
+    if k is None or not _ONE_WORD.match(frags[k][2]):
+        return False
+    lo = hi = k
+    while lo > 0 and _ONE_WORD.match(frags[lo - 1][2]):
+        lo -= 1
+    while hi + 1 < len(frags) and _ONE_WORD.match(frags[hi + 1][2]):
+        hi += 1
+    return hi - lo >= 2
 
 
 def self_identified(ix: DocIndex, qi: int) -> str | None:
