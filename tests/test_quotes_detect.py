@@ -116,6 +116,8 @@ def test_italic_sentences_are_thoughts_but_a_stressed_word_or_a_title_is_not():
         ('It was rated "T" for teens.', "other"),  # a quoted rating
         ('Her "friend" came over again.', "other"),  # scare quotes
         ('She had read "The Art of War" twice.', "other"),  # a title
+        ('The bard meant to debut "The Ballad of the Burned Mill at Dawn", sadly.', "other"),  # a long title
+        ('He kept humming "we are never ever getting back together" at us.', "speech"),  # long, not a title
         ('The old man called it the "parlour," as his mother had.', "other"),  # comma inside the mark
         ('"Hey" was all she said.', "speech"),  # opens the sentence: dialogue
         ('She said, "fine" and left.', "speech"),  # after a comma: dialogue

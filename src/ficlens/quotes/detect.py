@@ -298,6 +298,15 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 # ----------------------------------------------------------------------------- kinds
 
 
+TITLE_WORDS = 10  # a title in title case may run longer than a quoted word or two
+_MINOR = frozenset("a an the of and or but nor for to in on at by from with as into upon".split())
+
+
+def _title_case(words: list[str]) -> bool:
+    """"The Lay of the Drowned Ferryman": every word capitalised but the small ones."""
+    return words[0][:1].isupper() and all(w[:1].isupper() or w.lower() in _MINOR for w in words)
+
+
 def _is_other(text: str, f: Found, para_start: int, para_end: int) -> bool:
     """Titles, scare quotes, a quoted word: short, unpunctuated, inside a sentence."""
     inner = text[f.start + 1 : f.end - 1].strip()
@@ -306,7 +315,7 @@ def _is_other(text: str, f: Found, para_start: int, para_end: int) -> bool:
         return True
     # a comma or full stop kept inside the closing mark ("the \u201cparlour,\u201d he called it")
     # does not make a quoted word speech
-    if len(words) > 5 or any(ch in SENTENCE_PUNCT for ch in inner.rstrip(",.")):
+    if len(words) > (TITLE_WORDS if _title_case(words) else 5) or any(ch in SENTENCE_PUNCT for ch in inner.rstrip(",.")):
         return False
     prefix = text[para_start : f.start].rstrip()
     if not prefix or prefix[-1] in ",:;.!?\"\u201d\u2019'\u2014\u2013-":
