@@ -341,3 +341,26 @@ def test_a_place_ner_tagged_once_stays_a_place_when_it_never_acts():
     text = "we rode from Vevey . Then through Vevey again . Emily loved Vevey ."
     first = next(t.i for t in make_doc(text).tokens if t.text == "Vevey")
     assert "Vevey" not in _untagged_vocab(text, {first: "GPE"}, set())
+
+
+def test_nobody_is_no_antecedent_for_the_she_that_follows():
+    doc = run("[Raven] curled up on the couch. [Tom] talked. [Bill] talked. [Jack] laughed. Nobody had noticed she was there.", kb=False)
+    she = next(m for m in doc.mentions if m.text == "she")
+    assert by_name(doc)["Raven"].id == she.character
+
+
+def test_a_man_in_a_comparison_is_nobody_a_later_he_can_mean():
+    from ficlens.coref.lexicon import lexicon
+
+    doc = make_doc("[Ann] walked in . She looked like a man who had slept badly . He coughed .")
+    toks = doc.tokens
+    man = next(t.i for t in toks if t.text == "man")
+    like = next(t.i for t in toks if t.text == "like")
+    toks[man].dep, toks[man].head, toks[man].pos = "pobj", like, "NOUN"
+    toks[man - 1].dep, toks[man - 1].head = "det", man
+    from ficlens.coref.resolve import resolve as resolve_doc
+
+    res = resolve_doc(doc, None, lex=lexicon())
+    he = next(m for m in res.mentions if m.text == "He")
+    a_man = next(m for m in res.mentions if m.text.startswith("a man"))
+    assert a_man.no_referent and he.entity != a_man.entity

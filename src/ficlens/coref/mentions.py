@@ -63,6 +63,9 @@ class MentionCand:
     definite: bool = False  # nominal with the/this/possessive
     possessor: int = -1  # nominal: token index of its possessive pronoun/name
     relation: str | None = None  # nominal: family/social relation ("mother" -> parent)
+    # nominal: a mention no later pronoun refers to ("like a man who ...", a comparison;
+    # "Nobody had noticed she was there")
+    no_referent: bool = False
     entity: int = -1
     notes: list[str] = field(default_factory=list)
 
@@ -689,9 +692,25 @@ def find_nominals(doc: Doc, lex: Lexicon, in_quote: list[bool], taken: set[int],
                 definite=det in ("the", "this", "that") or possessor >= 0 or (t0 == t.i and relation is not None and t.text[:1].isupper()),
                 possessor=possessor, relation=relation,
                 vocative=t0 == t.i and _is_vocative(doc, t0, t1, in_quote),  # "Good evening, doctor."
+                no_referent=_simile(toks, t.i) or t.text.lower() in _NO_ONE or (t.text.lower() == "one" and prev in ("no", "every", "any")),
             )
         )
     return out
+
+
+_NO_ONE = frozenset({"nobody", "everybody", "everyone", "anybody", "anyone"})
+_COMPARED = frozenset({"patience", "air", "look", "manner", "way", "confidence", "weariness", "resignation", "calm"})
+
+
+def _simile(toks: Sequence[Token], i: int) -> bool:
+    """"He didn't look like a man who'd slept", "with the patience of a man who had done
+    this for years": an indefinite person noun in a comparison describes someone already
+    there; it is a mention (LitBank marks it), but no one later pronouns can refer to."""
+    det = next((toks[c].lower for c in range(max(0, i - 3), i) if toks[c].head == i and toks[c].dep == "det"), None)
+    h = toks[i].head
+    if det not in ("a", "an") or toks[i].dep != "pobj" or not 0 <= h < len(toks):
+        return False
+    return toks[h].lower in ("like", "as") or (toks[h].lower == "of" and 0 <= toks[h].head < len(toks) and toks[toks[h].head].lower in _COMPARED)
 
 
 # children that are mentions of their own, not part of the noun phrase's span

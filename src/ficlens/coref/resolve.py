@@ -336,6 +336,9 @@ def _resolve_in_order(doc: Doc, found: list[MentionCand], entities: list[Entity]
         elif m.kind == "nominal" and m.number == "sg":
             if not m.in_quote and not m.definite and _asked(doc, m):
                 continue  # "what do you get a girl who has everything?": nobody in particular
+            if m.no_referent:
+                new_entity(m, None)  # a mention of its own that nothing after refers to
+                continue
             res.nominal(m, new_entity)
         elif m.kind == "nominal" and not m.in_quote:
             res.plural(m, new_entity)
