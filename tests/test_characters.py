@@ -495,4 +495,3 @@ def test_a_title_with_its_article_links_to_no_canon_character_outside_its_fandom
     )
     doc, _ = analyse_text(story, name="noon.txt")
     assert not any(c.kb for c in doc.characters) and any("Sheriff" in c.name for c in doc.characters)
-
