@@ -473,16 +473,16 @@ def test_a_she_that_turns_out_to_be_the_first_person_narrators_is_someone_elses(
     assert doc.quotes[-1].speaker == "enid"
 
 
-def test_a_thing_that_tags_a_line_is_no_speaker():
+@pytest.mark.parametrize("thing, where", [("car", "a pair of boots sticking out from under the car"),
+                                          ("coat", "Asami asleep on the couch with her coat over her face"),
+                                          ("magazine", "Asami on the couch behind a magazine")])
+def test_a_thing_that_tags_a_line_is_no_speaker(thing, where):
     # "said the car": Asami is under it; the car is no character
-    story = (
-        'Korra found the garage door open and a pair of boots sticking out from under the car.\n\n'
-        '"Wrench," said the car.\n\nKorra handed one down.'
-    )
+    story = f'Korra found the garage door open and {where}.\n\n"Wrench," said the {thing}.\n\nKorra handed one down.'
     doc = hand_doc(story, {"Korra": "korra"}, {"korra": "female"}, profile="full")
     QuotesStage()(doc)
-    assert not any(c.name.lower() in ("car", "the car") for c in doc.characters)
-    assert doc.quotes[0].speaker != "car" and doc.quotes[0].attribution != "explicit"
+    assert not any(c.name.lower() in (thing, f"the {thing}") for c in doc.characters)
+    assert doc.quotes[0].speaker != thing and doc.quotes[0].attribution != "explicit"
 
 
 def test_mum_called_by_a_canon_child_is_their_canon_mother_when_she_is_in_the_story():
