@@ -312,6 +312,20 @@ def test_names_listed_as_one_word_sentences_are_not_called_but_two_calls_still_a
     assert [(q.speaker, q.addressee) for q in doc.quotes] == [("clark", "lois"), ("lois", "clark")]
 
 
+def test_someone_acting_in_the_lines_own_paragraph_is_on_the_scene_though_unseen_before():
+    # Pansy asks the narrator; Theo, named only now, answers for him
+    story = (
+        "I had my essay on my knee and the letter in my pocket. I was trying very hard to think about the essay, and I was failing.\n\n"
+        '"He is doing it again," Pansy said.\n\n"I am working," I said.\n\n'
+        '"You have been on the same sentence for an hour, darling," Pansy said. "Are what, Draco? Are what?"\n\n'
+        'Theo was at the table by the window with three library books open around him. He did not look up. "Leave him alone, Pans."'
+    )
+    cast = {"I": "draco", "my": "draco", "Draco": "draco", "Pansy": "pansy", "Pans": "pansy", "Theo": "theo", "He": "theo", "him": "theo"}
+    doc = hand_doc(story, cast, {"draco": "male", "pansy": "female", "theo": "male"}, profile="full")
+    QuotesStage()(doc)
+    assert [q.speaker for q in doc.quotes] == ["pansy", "draco", "pansy", "pansy", "theo"]
+
+
 def test_written_cue_nouns_may_run_over_several_lines_of_the_data_file():
     from ficlens.quotes.lexicon import written_nouns
 

@@ -221,6 +221,8 @@ class QuoteAttributor:
         for p in range(max(0, f.para - RECENT_SPAN), f.para):
             for m in ix.narration.get(p, ()):
                 feats.setdefault(m.character, {})["recent"] = 1.0
+        for m in narr:
+            feats[m.character]["recent"] = 1.0  # acting in this very paragraph: on the scene
         if me := ix.narrator_at(f.start):
             feats.setdefault(me, {})["narrator"] = 1.0
         if sid:

@@ -61,7 +61,7 @@ FEATURES: tuple[str, ...] = (
     "conv_part",  # has spoken in this conversation, but not the last turn
     "tag_gender",  # the tag's pronoun ("she said") matches the candidate's gender
     "tag_clash",  # ... or clashes with it
-    "recent",  # on the scene: named in the narration of the last few paragraphs, or has spoken in this conversation
+    "recent",  # on the scene: named in the narration of the last few paragraphs or of its own, or has spoken in this conversation
     "recent_silent",  # on the scene and has not spoken in this conversation, where two or more have
     "recent_second",  # ... where at most one has: the likeliest to answer
     "arrival",  # named in the narration since the last turn, not yet a speaker
