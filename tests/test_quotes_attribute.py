@@ -326,6 +326,16 @@ def test_someone_acting_in_the_lines_own_paragraph_is_on_the_scene_though_unseen
     assert [q.speaker for q in doc.quotes] == ["pansy", "draco", "pansy", "pansy", "theo"]
 
 
+def test_a_speech_verb_in_a_relative_clause_about_a_thing_tags_nobody():
+    story = (
+        '"Come here," Lois said.\n\n'
+        'Clark slid off the bench, shooting Lois a look that promises revenge later. "If this is a lecture again--"'
+    )
+    doc = hand_doc(story, CLARK_LOIS, {"clark": "male", "lois": "female"}, profile="full")
+    QuotesStage()(doc)
+    assert doc.quotes[1].speaker == "clark" and doc.quotes[1].attribution != "explicit"
+
+
 def test_written_cue_nouns_may_run_over_several_lines_of_the_data_file():
     from ficlens.quotes.lexicon import written_nouns
 

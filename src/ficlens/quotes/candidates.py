@@ -361,7 +361,8 @@ def _voice_verb(ix: DocIndex, ti: int) -> bool:
 def _not_a_tag_verb(ix: DocIndex, ti: int) -> bool:
     """A speech word that does not tag anything: a noun ("examined the writing"), a bare
     gerund ("I could not help laughing"; "was saying", with its auxiliary, still tags), a
-    clause that only times the sentence ("before Holt finished")."""
+    clause that only times the sentence ("before Holt finished"), a relative clause about a
+    thing ("a look that promises revenge")."""
     t = ix.doc.tokens[ti]
     if t.pos == "NOUN":
         toks = ix.doc.tokens
@@ -372,6 +373,9 @@ def _not_a_tag_verb(ix: DocIndex, ti: int) -> bool:
         return True  # "Amy had her pad out before Holt even finished": when, not who speaks
     if _compares(ix, ti):
         return True  # "with as much dignity as a person could manage": no one speaks
+    if t.dep == "relcl" and any(ix.doc.tokens[c].dep in ("nsubj", "nsubjpass") and ix.doc.tokens[c].lower in ("that", "which")
+                                for c in ix.children.get(ti, ())):
+        return True  # "shooting Zeb a look that promises revenge": the look promises, nobody speaks
     return t.tag == "VBG" and not any(ix.doc.tokens[c].dep in ("aux", "auxpass") for c in ix.children.get(ti, ()))
 
 
