@@ -336,6 +336,16 @@ def test_a_speech_verb_in_a_relative_clause_about_a_thing_tags_nobody():
     assert doc.quotes[1].speaker == "clark" and doc.quotes[1].attribution != "explicit"
 
 
+def test_a_label_someone_wrote_is_writing_not_speech():
+    story = (
+        '"It\'s Lois," Clark said.\n\n'
+        'The phone rattled across a stack of index cards that some long-dead clerk had labeled "AQUATIC, MISC." in fountain pen.'
+    )
+    doc = hand_doc(story, CLARK_LOIS, profile="full")
+    QuotesStage()(doc)
+    assert [q.kind for q in doc.quotes] == ["speech", "written"]
+
+
 def test_written_cue_nouns_may_run_over_several_lines_of_the_data_file():
     from ficlens.quotes.lexicon import written_nouns
 
