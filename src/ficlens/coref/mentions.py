@@ -393,7 +393,7 @@ def _add_untagged_names(doc: Doc, lex: Lexicon, vocab: dict[str, int]) -> None:
             vocab[w] = max(vocab.get(w, 0), 2)  # a name even at a sentence's start, though NER saw it once
     for w, n in counts.items():
         low = w.lower()
-        if n >= 2 and (w not in other or other_n[w] < n and acting.get(w, 0) >= 1) and low not in lex.not_names and low not in lex.honorifics and w not in lex.titles and not w.isupper():
+        if n >= 2 and (w not in other or (other_n[w] < n and acting.get(w, 0) >= 1)) and low not in lex.not_names and low not in lex.honorifics and w not in lex.titles and not w.isupper():
             vocab.setdefault(w, 1)
     # the small model reads rare given names as common nouns ("Giles shut the book": NNS,
     # "Willow slid off the counter": NN): a capitalised word that is never written in lower
