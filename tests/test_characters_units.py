@@ -364,3 +364,9 @@ def test_a_man_in_a_comparison_is_nobody_a_later_he_can_mean():
     he = next(m for m in res.mentions if m.text == "He")
     a_man = next(m for m in res.mentions if m.text.startswith("a man"))
     assert a_man.no_referent and he.entity != a_man.entity
+
+
+def test_a_given_name_said_to_someone_is_a_name_though_ner_calls_it_a_place():
+    text = 'I unlock the door . " Morning , Nina . " he says .'
+    nina = next(t.i for t in make_doc(text).tokens if t.text == "Nina")
+    assert "Nina" in _untagged_vocab(text, {nina: "GPE"}, set())

@@ -406,11 +406,11 @@ def _add_untagged_names(doc: Doc, lex: Lexicon, vocab: dict[str, int]) -> None:
         if vocab.get(w, 0) == 1 or (w not in vocab and acting.get(w, 0) >= MIN_ACTING):
             vocab[w] = 2
     # a given name said to someone at the end of a line ("Thank you kindly, Will!") is a name,
-    # though the word is a common one elsewhere ("will")
+    # though the word is a common one elsewhere ("will") or NER calls it a place ("Morning, Nina.")
     for i in range(1, len(toks) - 2):
         w = toks[i].text
         if (toks[i - 1].text == "," and toks[i + 1].text in ("!", ".", "?") and toks[i + 2].text in ('"', "\u201d", "\u2019", "'")
-                and w[:1].isupper() and w[1:].islower() and w.isalpha() and w not in other
+                and w[:1].isupper() and w[1:].islower() and w.isalpha()
                 and lex.name_gender(w) is not None and w.lower() not in lex.not_names and w.lower() not in lex.honorifics):
             vocab[w] = max(vocab.get(w, 0), 2)
     # a name the work declares in its characters ("Characters: Wednesday Addams, Xavier
