@@ -320,3 +320,16 @@ def test_a_story_told_in_the_second_person_has_you_as_its_narrator(analyse):
     narration_you = [m.character for m in doc.mentions if not m.in_quote and doc.text[m.start : m.end] in ("you", "You", "your")]
     assert narration_you and set(narration_you) == {you}
     validate_analysis(obj)
+
+
+def test_someone_the_narration_describes_is_not_the_narrator_however_often_addressed(analyse):
+    story = (
+        "I am wiping down the counter when the bell goes. A boy comes in with a jam jar full of coins.\n\n"
+        '"Can I help you?" I ask.\n\n"I need a cake," the boy says. "A birthday one."\n\n'
+        '"For who?"\n\n"My nan. She likes lemon."\n\n"Lemon I can do," I tell him.\n\n'
+        "The boy counts his coins onto the counter, one at a time, lips moving.\n\n"
+        '"Is that enough?" he asks.\n\n"That is exactly enough," I say.'
+    )
+    doc, _ = analyse(story, name="boy.txt")
+    boy = next(c.id for c in doc.characters if c.name == "the boy")
+    assert doc.pov.narrator != boy

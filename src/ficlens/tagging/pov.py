@@ -459,7 +459,7 @@ def _narrator_from_dialogue(doc: Doc, quotes: Spans, exclude: str | None = None)
     Score per character: +2 each time the narrator's own line names them ("Wren," I said;
     "I'm Wren"), +1.5 for "you must be Wren" from someone else, +1 for a vocative in
     someone else's line, +0.5 per quote the quotes stage addressed to them, -2 per time the
-    narration names them (a narrator says "I", not their own name).
+    narration names or describes them (a narrator says "I", not their own name nor "the boy").
     """
     by_name: dict[str, str] = {}
     for c in doc.characters:
@@ -470,8 +470,8 @@ def _narrator_from_dialogue(doc: Doc, quotes: Spans, exclude: str | None = None)
                 by_name.setdefault(w.lower(), c.id)
     score: Counter = Counter()
     for m in doc.mentions:
-        if m.kind in ("name", "alias") and not (m.in_quote or m.start in quotes):
-            score[m.character] -= 2.0
+        if m.kind in ("name", "alias", "nominal") and not (m.in_quote or m.start in quotes):
+            score[m.character] -= 2.0  # named or described by the narration ("the boy"): someone else
     attributed = {(q.start, q.end): q for q in doc.quotes if q.kind != "other"}
     pidx = ParagraphIndex(doc.paragraphs)
     for qs, qe in quotes.spans:
