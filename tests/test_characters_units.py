@@ -370,3 +370,8 @@ def test_a_given_name_said_to_someone_is_a_name_though_ner_calls_it_a_place():
     text = 'I unlock the door . " Morning , Nina . " he says .'
     nina = next(t.i for t in make_doc(text).tokens if t.text == "Nina")
     assert "Nina" in _untagged_vocab(text, {nina: "GPE"}, set())
+
+
+def test_a_surname_said_before_the_full_name_first_appears_is_that_character():
+    doc = run("[Darcy] appeared in the doorway . [Elizabeth] looked up . She had met [Fitzwilliam Darcy] twice . [Darcy] nodded .", kb=False)
+    assert {c.name: c.aliases for c in doc.characters}["Fitzwilliam Darcy"] == {"Darcy": 2, "Fitzwilliam Darcy": 1}

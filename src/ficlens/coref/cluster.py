@@ -157,6 +157,8 @@ def _single_name_entity(m: MentionCand, entities: list[Entity], lex: Lexicon) ->
             # Beatrice Amory Blaine)
             middle = {w.lower() for w in e.fullest[1:-1]}
             ok = (word in e.words and word not in middle) or (e.first is not None and lex.same_given_name(word, e.first))
+            # "Darcy appeared in the doorway" before the text first says "Fitzwilliam Darcy"
+            ok = ok or (not e.mentions and e.first is not None and word == e.last)
         if ok:
             cands.append(e)
     if cands:
