@@ -346,6 +346,17 @@ def test_a_label_someone_wrote_is_writing_not_speech():
     assert [q.kind for q in doc.quotes] == ["speech", "written"]
 
 
+def test_a_bare_line_after_narration_is_whoever_the_narration_ended_on():
+    story = (
+        '"Brought you something," Lois said.\n\n'
+        "She held out a tin mug with steam coming off it. He took it and sniffed before he drank, out of habit.\n\n"
+        '"This coffee?"'
+    )
+    doc = hand_doc(story, CLARK_LOIS, {"clark": "male", "lois": "female"}, profile="full")
+    QuotesStage()(doc)
+    assert [q.speaker for q in doc.quotes] == ["lois", "clark"]
+
+
 def test_written_cue_nouns_may_run_over_several_lines_of_the_data_file():
     from ficlens.quotes.lexicon import written_nouns
 

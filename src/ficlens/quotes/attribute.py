@@ -236,6 +236,12 @@ class QuoteAttributor:
             if c in feats:
                 feats[c]["voc_here"] = 1.0
         bare = tag is None and not narr
+        if bare and not voc and f.para - 1 not in ix.quoted_paras and f.para - 1 in ix.narration:
+            # 'She held out a mug. He took it and sniffed.' then '"This coffee?"': the one the
+            # narration just before ends on is about to speak
+            actor = _beat_subject(ix, ix.narration[f.para - 1], f)
+            if actor is not None:
+                feats.setdefault(actor, {})["prev_subj"] = 1.0
         return feats, bare
 
 
