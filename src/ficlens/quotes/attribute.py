@@ -197,6 +197,7 @@ class QuoteAttributor:
                 feats.setdefault(near, {})["tag_pron_own"] = 1.0
         for k, m in enumerate(narr):
             d = feats.setdefault(m.character, {})
+            d["recent"] = 1.0  # acting in this very paragraph: on the scene
             d["beat_before" if m.end <= f.start else "beat_after"] = 1.0
             if k == 0:
                 d["beat_first"] = 1.0
@@ -221,8 +222,6 @@ class QuoteAttributor:
         for p in range(max(0, f.para - RECENT_SPAN), f.para):
             for m in ix.narration.get(p, ()):
                 feats.setdefault(m.character, {})["recent"] = 1.0
-        for m in narr:
-            feats[m.character]["recent"] = 1.0  # acting in this very paragraph: on the scene
         if me := ix.narrator_at(f.start):
             feats.setdefault(me, {})["narrator"] = 1.0
         if sid:
