@@ -188,6 +188,30 @@ def test_a_quotation_line_answering_a_tagged_question_starts_a_new_paragraph():
     assert [text[s:e] for s, e in paras] == ["\u201cWhich?\u201d asked the doctor.", "\u201cBrother.\u201d"]
 
 
+def test_a_quotation_line_after_a_question_and_its_tag_line_starts_a_new_paragraph():
+    # LitBank puts "asked Durbeyfield ." on a line of its own: the question is still what the
+    # next quotation line answers (another speaker in 9 of 10 such lines)
+    sentences = [
+        ["\u201c", "And", "the", "ice", "?", "\u201d"],
+        ["I", "asked", "again", "."],
+        ["\u201c", "Thin", ".", "\u201d"],
+    ]
+    text, paras, _ = bench.build_text(sentences)
+    assert [text[s:e] for s, e in paras] == ["\u201cAnd the ice?\u201d I asked again.", "\u201cThin.\u201d"]
+
+
+def test_a_beat_line_after_a_question_opens_the_answer_s_paragraph():
+    # '"Do you remember?"' / 'Tommy chuckled.' / '"I should think I did!"': chuckling is what
+    # the one who answers does, so the beat goes with the answer, not with the question
+    sentences = [
+        ["\u201c", "Do", "you", "remember", "?", "\u201d"],
+        ["Tommy", "chuckled", "."],
+        ["\u201c", "I", "should", "think", "I", "did", "!", "\u201d"],
+    ]
+    text, paras, _ = bench.build_text(sentences)
+    assert [text[s:e] for s, e in paras] == ["\u201cDo you remember?\u201d", "Tommy chuckled. \u201cI should think I did!\u201d"]
+
+
 def test_a_speech_of_several_lines_with_its_own_tag_at_the_end_starts_a_new_paragraph():
     sentences = [
         ['"', "I", "need", "pencils", ",", '"', "said", "Amy", "."],

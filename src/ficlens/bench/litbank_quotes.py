@@ -118,6 +118,21 @@ def _new_turn(words: list[str], roles: list[str], j: int) -> bool:
     return close is not None and any(w.lower() in verbs for w in words[close + 1 : close + 4])
 
 
+# what someone does on hearing a question ('"Do you remember?"' / 'Tommy chuckled.'): the
+# reply's beat, not the question's tag
+BEAT_VERBS = frozenset({"nod", "smile", "grin", "shrug", "sigh", "laugh", "chuckle", "gasp", "frown", "wince", "blush",
+                        "snort", "giggle", "scowl", "groan", "yawn", "grimace", "beam", "smirk", "start", "hesitate"})
+
+
+def _beat_line(words: list[str]) -> bool:
+    """'Tommy nodded .': a short capitalised sentence whose first speech verb is a beat."""
+    from ..quotes.lexicon import speech_verbs
+
+    verbs = speech_verbs()
+    first = next((verbs[w.lower()] for w in words[:4] if w.lower() in verbs), None)
+    return bool(words) and words[0][:1].isupper() and first in BEAT_VERBS
+
+
 def _asks(words: list[str], roles: list[str]) -> bool:
     """Whether the line's last quotation ends with a question mark (``roles``: its marks)."""
     closes = [j for j, r in enumerate(roles) if r == "close" and j]
@@ -195,10 +210,12 @@ def build_text(sentences: list[list[str]]) -> tuple[str, list[tuple[int, int]], 
     paras: list[tuple[int, int]] = []
     spans: list[list[tuple[int, int]]] = []
     open_ = False
-    prev_ends_quote = prev_tagged = prev_asks = False
+    prev_ends_quote = prev_tagged = prev_asks = prev_beat = False
     for k, words in enumerate(sentences):
         starts_quote = bool(words) and (words[0] in ('"', "\u201c", "\u2018", "'") or _dash_opens(words, 0))
-        if k and starts_quote and prev_tagged and not open_ and not _has_own_tag(_through_close(sentences, k)) and not prev_asks:
+        if k and starts_quote and prev_beat and not open_:
+            new_para = False  # 'Tommy nodded.' then '“Two months ago.”': one paragraph
+        elif k and starts_quote and prev_tagged and not open_ and not _has_own_tag(_through_close(sentences, k)) and not prev_asks:
             # '"Ditto," remarked Good.' then '"I'll go into training."': LitBank cuts a
             # paragraph into sentences; in print a quotation after a tag mostly continues
             # the same speaker's paragraph, unless it carries a speech tag of its own
@@ -209,7 +226,7 @@ def build_text(sentences: list[list[str]]) -> tuple[str, list[tuple[int, int]], 
         elif k == 0 or starts_quote:
             new_para, open_ = True, False  # marks are matched afresh in each paragraph
         else:
-            new_para = (not open_) and prev_ends_quote and not _is_tag_line(words)
+            new_para = (not open_) and prev_ends_quote and (not _is_tag_line(words) or (prev_asks and _beat_line(words)))
         sep = "" if k == 0 else ("\n\n" if new_para else " ")
         parts.append(sep)
         pos += len(sep)
@@ -237,7 +254,8 @@ def build_text(sentences: list[list[str]]) -> tuple[str, list[tuple[int, int]], 
         # continuing the quotation's paragraph
         tag_line = not new_para and k > 0 and prev_ends_quote and not open_
         prev_tagged = bool(words) and (starts_quote or any(w in QUOTE_TOKENS for w in words) or tag_line) and words[-1] in (".", "!", "?", ";")
-        prev_asks = bool(words) and _asks(words, roles)
+        prev_beat = new_para and not starts_quote and prev_asks and _beat_line(words)
+        prev_asks = bool(words) and (_asks(words, roles) or (tag_line and prev_asks))
         prev_ends_quote = bool(words) and (words[-1] in ('"', "\u201d", "\u2019", "'") or (
             len(words) > 1 and words[-2] in ('"', "\u201d", "\u2019", "'")
         ) or _dash_opens(words, 0))
