@@ -174,6 +174,20 @@ def test_the_person_addressed_by_a_vocative_is_not_the_speaker():
     assert addressee == "lois"
 
 
+def test_a_name_called_with_my_dear_is_a_vocative_however_the_mention_is_cut():
+    # the characters stage may hand over "dear Watson" as the mention; "my" before it still
+    # opens the call, so Watson is spoken to, not speaking
+    from ficlens.quotes.candidates import DocIndex, vocatives
+    from ficlens.quotes.detect import find_quotations
+
+    story = 'Holmes put down the stick.\n\n"I am afraid, my dear Watson, that most of it was wrong."'
+    for cast in ({"Holmes": "holmes", "dear Watson": "watson"}, {"Holmes": "holmes", "Watson": "watson"}):
+        doc = hand_doc(story, cast)
+        found = find_quotations(doc.text, [(p.start, p.end) for p in doc.paragraphs], doc.work.emphasis)
+        ix = DocIndex.build(doc, found, None)
+        assert [m.character for m in vocatives(ix, 0)] == ["watson"]
+
+
 def _chance(doc: Doc, qi: int, who: str) -> float:
     """The ranker's probability that ``who`` speaks quotation ``qi``."""
     from ficlens.quotes.attribute import QuoteAttributor

@@ -492,7 +492,9 @@ def vocatives(ix: DocIndex, qi: int) -> list[Mention]:
     for m in ix.in_quote.get(qi, ()):
         if m.kind not in ("name", "alias", "nominal"):
             continue
-        before = text[q.start : m.start].rstrip()
+        # "my dear Watson" may come as the mention "dear Watson": what opens it is before the name
+        lead = re.match(r"(?:[a-z]+\s+)*(?=[A-Z])|", text[m.start : m.end]).end()
+        before = text[q.start : m.start + lead].rstrip()
         after = HONORIFIC_SUFFIX.sub("", text[m.end : q.end]).lstrip()  # "Todoroki-kun!"
         opened = len(before) <= 1 or before[-1] in ",.!?\u2026\u2014" or before.lower().endswith(("hey", "oh", "hi", "thanks", "yes", "no", "dear", "my dear"))
         closed = (after[:1] in (",", "!", "?", ".", "\u2026", "\u2014") or len(after) <= 1)
