@@ -431,6 +431,21 @@ def test_several_labels_on_one_line_are_separate_notes_with_their_own_offsets():
     assert (m.fandoms, m.characters) == (["Smallville"], ["Clark", "Lois"])
 
 
+def test_title_case_labels_of_several_words_split_a_joined_header_once_each():
+    # AO3 writes "Archive Warning:" and "Additional Tags:"; a soft-wrapped Markdown header
+    # arrives as one line, and "Archive Warning" is one label, not "Archive" + "Warning"
+    text = ("Rating: Mature Archive Warning: Major Character Death Fandom: Smallville "
+            "Additional Tags: Angst, Hurt/Comfort\n\n" + STORY)
+    work = fm(text)
+    assert [(n.kind, text[n.start : n.end]) for n in work.metadata.notes] == [
+        ("rating", "Rating: Mature"),
+        ("warning", "Archive Warning: Major Character Death"),
+        ("other", "Fandom: Smallville"),
+        ("other", "Additional Tags: Angst, Hurt/Comfort"),
+    ]
+    assert work.metadata.freeform == ["Angst", "Hurt/Comfort"]
+
+
 def test_a_summary_mentioning_a_warning_is_not_split():
     text = "Summary: Lois ignores Chloe's warning: stay away from the barn.\n\n" + STORY
     m = fm(text).metadata

@@ -80,6 +80,27 @@ def test_markdown_front_matter_reads_yaml_block_lists_and_folded_summaries():
     assert (m.summary, m.rating) == ("Hypnos tries keeping a proper log.", "General Audiences")
 
 
+def test_markdown_summary_and_notes_headings_are_front_matter_not_chapters(validate):
+    # an AO3 work pasted into Markdown: "## Summary" and "## Notes" label blocks; two h2
+    # headings must not make the story two chapters called "Summary" and "Notes"
+    story = (
+        "# After Hours\n\n**by lanternfish**\n\nRating: General Audiences\nArchive Warning: No Archive Warnings Apply\n"
+        "Fandom: Final Fantasy VII\nAdditional Tags: Found Family, Fluff\n\n## Summary\n\nThe bar is closed.\n\n"
+        '## Notes\n\nWritten for the "small hours" prompt. Unbeta\'d!\n\n---\n\n'
+        + "The last customer left at a quarter past one, and Tifa flipped the sign on the door. " * 3 + "\n\n"
+        + '"You don\'t have to do that," she said.\n'
+    )
+    w = read_bytes(story.encode("utf-8"), path="after_hours.md")
+    m = w.metadata
+    assert (m.title, m.authors, m.rating, m.warnings) == ("After Hours", ["lanternfish"], "General Audiences", ["No Archive Warnings Apply"])
+    assert (m.fandoms, m.freeform, m.summary) == (["Final Fantasy VII"], ["Found Family", "Fluff"], "The bar is closed.")
+    assert len(w.chapters) <= 1
+    assert w.text[w.body.start :].startswith("The last customer left")
+    assert any(n.kind == "author_note" and "small hours" in w.text[n.start : n.end] for n in m.notes)
+    check_offsets(w)
+    analyse_work(w, validate)
+
+
 def test_whitespace_collapses_and_emphasis_offsets_stay_true():
     (b,) = blocks("<p>  He   <i> knew </i>\n that <b>she</b> <em>knew</em>.&nbsp;</p>")
     assert b.text == "He knew that she knew."

@@ -211,7 +211,8 @@ def _continuation(units: list[Unit], i: int, n: int, it: Item) -> int:
     if it.field not in TEXT_FIELDS:
         return k
     # "Summary:" alone on its line: the next paragraph is the summary, whatever it says
-    if not it.value and k < n and _classify(units[k]) is None and not fp.has_dialogue(units[k].clean):
+    # (a quoted line of the story, a "prompt" in quotation marks)
+    if not it.value and k < n and _classify(units[k]) is None:
         k += 1
     while k < n and k - i <= MAX_STRETCH + 1:
         u = units[k]

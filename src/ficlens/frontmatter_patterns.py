@@ -83,13 +83,24 @@ def _split_re() -> re.Pattern[str]:
     _, field_of = _label_re()
     # labels long enough not to be ordinary words before a colon ("note:", "set:" are left out)
     safe = sorted((label for label in field_of if len(label) >= 5), key=len, reverse=True)
-    alts = "|".join(re.escape(label[0].upper()) + re.escape(label[1:]) for label in safe)
+    # "Additional tags:" or "Additional Tags:", as fans and AO3 write them
+    forms = dict.fromkeys(f for label in safe for f in (label[0].upper() + label[1:], " ".join(w[:1].upper() + w[1:] for w in label.split(" "))))
+    alts = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
     return re.compile(rf"\s*[|•]\s*(?=\S)|(?<=\S)\s+(?=(?:\*\*|__)?(?:{alts})(?:\*\*|__)?\s*:)")
 
 
 def label_split_points(raw: str):
-    """Where a line holding several 'Label: value' fields splits ("Rating: T | Pairing: A/B")."""
-    return _split_re().finditer(raw)
+    """Where a line holding several 'Label: value' fields splits ("Rating: T | Pairing: A/B"):
+    one point per label, never inside one ("Archive Warning:" is not split before "Warning")."""
+    out = []
+    colon = -1
+    for m in _split_re().finditer(raw):
+        if m.start() < colon:
+            continue
+        out.append(m)
+        bar = any(c in m.group() for c in "|•")
+        colon = -1 if bar else raw.find(":", m.end())  # the label's own colon
+    return out
 
 
 # "Rated T", "Rated: Fiction K+", "Rated M for language" - but not "Rated the worst reporter in town, ..."

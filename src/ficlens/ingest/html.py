@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from .. import frontmatter_patterns as fp
 from ..errors import NotAWork
 from ..frontmatter import apply_front_matter, declare_line
 from ..model import Metadata, Source, Span, Work
@@ -88,10 +89,25 @@ def _level(b: Block) -> int:
     return int(b.kind[1])
 
 
+# headings that open a block of front or back matter, not a chapter ("## Summary", "<h3>Notes</h3>")
+_MATTER_FIELDS = frozenset({"summary", "author_note", "disclaimer", "warning", "dedication", "spoilers", "prompt", "feedback"})
+
+
+def _matter_heading(b: Block) -> bool:
+    """'Summary' or 'Author's Note' as a heading of its own: a label, not a chapter title."""
+    label = fp.match_label(fp.clean(b.text)) if b.is_heading else None
+    return label is not None and not label[1] and label[0] in _MATTER_FIELDS
+
+
+def _chapter(b: Block) -> bool:
+    return b.is_heading and not _matter_heading(b)
+
+
 def _chapter_level(blocks: list[Block]) -> int | None:
     """The heading level that splits chapters: the top level present, if it repeats or reads
-    as a chapter heading ("Chapter 3", "Part II", "Epilogue"); None when there is none."""
-    heads = [b for b in blocks if b.is_heading]
+    as a chapter heading ("Chapter 3", "Part II", "Epilogue"); None when there is none.
+    Headings that only label front matter ("## Summary", "## Notes") split nothing."""
+    heads = [b for b in blocks if _chapter(b)]
     if not heads:
         return None
     level = min(_level(b) for b in heads)
@@ -103,7 +119,7 @@ def _parts_from_headings(blocks: list[Block], level: int, title: str | None, met
     parts = WorkParts(title=title)
     current: ChapterParts | None = None
     for b in blocks:
-        if b.is_heading and _level(b) == level:
+        if _chapter(b) and _level(b) == level:
             current = ChapterParts(heading=b.text, title=b.text)
             parts.chapters.append(current)
         elif current is None:
