@@ -79,6 +79,20 @@ def test_an_unclosed_mark_ends_at_its_paragraph_and_later_quotes_are_intact():
     assert got[1:] == ['"Yes,"', '"I saw it."', '"Good,"']
 
 
+def test_a_short_line_left_open_before_a_quoted_paragraph_is_a_forgotten_closing_mark():
+    # in a hurried fic the next quoted paragraph is a reply, not the same speech going on;
+    # a speech that really runs over paragraphs is a long one, or a letter's salutation
+    text = ('"We need the top tier off before Hannah sees it.\n\n"I want to MOVE it. Gently."\n\n'
+            '"Okay, listen, because I am only going to say this the once and then we are all going to bed\n\n'
+            '"and that is final."\n\n"My dearest Margit,\n\n"The sea is calm today."')
+    assert spans_of(text) == [
+        '"We need the top tier off before Hannah sees it.',
+        '"I want to MOVE it. Gently."',
+        '"Okay, listen, because I am only going to say this the once and then we are all going to bed\n\n"and that is final."',
+        '"My dearest Margit,\n\n"The sea is calm today."',
+    ]
+
+
 def test_one_stray_mark_never_swallows_the_chapter():
     paras = ['He said "hello and left.'] + ["The road went on and on." for _ in range(50)] + ['"Fine," she said.']
     text = "\n\n".join(paras)

@@ -204,7 +204,7 @@ def _mark_quotes(text: str, paras: Sequence[tuple[int, int]], style: str) -> lis
             nxt_end = segs[k + 1][0] if k + 1 < len(segs) else e
             close = _trim_end(text, o, nxt_end)
             is_last = k + 1 == len(segs)
-            if is_last and pi + 1 < len(paras) and _opens_with_mark(text, paras[pi + 1], style):
+            if is_last and pi + 1 < len(paras) and _opens_with_mark(text, paras[pi + 1], style) and _runs_on(text, o, close):
                 pending = Found(o, close, pi, pi, style, closed=False)
             else:
                 out.append(Found(o, close, pi, pi, style, closed=False))
@@ -214,6 +214,19 @@ def _mark_quotes(text: str, paras: Sequence[tuple[int, int]], style: str) -> lis
     if pending is not None:
         out.append(pending)
     return out
+
+
+# a speech that runs on over paragraphs is a long one (a story told, a pep talk); a short line
+# left open before a quoted paragraph is a closing mark forgotten in a hurry ('"We need the
+# top tier off before Hannah sees it.' then '"I want to MOVE it."': two speakers)
+RUN_ON_MIN_WORDS = 15
+
+
+def _runs_on(text: str, o: int, end: int) -> bool:
+    """Whether an open quotation ending its paragraph goes on in the next ("My dearest
+    Margit," over the letter's body does too)."""
+    said = text[o:end].rstrip()
+    return len(said.split()) >= RUN_ON_MIN_WORDS or said.endswith((",", ":", ";"))
 
 
 def _opens_with_mark(text: str, para: tuple[int, int], style: str) -> bool:
