@@ -337,6 +337,22 @@ def test_a_name_ner_once_took_for_a_place_is_a_name_where_it_acts():
     assert "Shane" in _untagged_vocab(text, {first: "FAC"}, {acting})
 
 
+def test_a_name_after_of_is_a_person_when_it_acts_elsewhere_though_ner_called_that_norp():
+    # "All the fight goes out of Catra": the small model calls both this Catra and the one
+    # that waits NORP, and the others PERSON; a name that acts is a person after "of" too
+    from ficlens.coref.lexicon import lexicon
+    from ficlens.coref.mentions import find_names
+
+    doc = make_doc("[Catra] frowned at her . She called [Catra] again . Catra waits . The fight goes out of Catra .")
+    toks = doc.tokens
+    waits, out_of = [t.i for t in toks if t.text == "Catra"][2:]
+    for i in (waits, out_of):
+        toks[i].ent_type, toks[i].pos = "NORP", "PROPN"
+    toks[waits].dep, toks[waits].head, toks[waits + 1].pos = "nsubj", waits + 1, "VERB"
+    names = find_names(doc, lexicon(), [False] * len(toks))
+    assert out_of in {m.t0 for m in names}
+
+
 def test_a_place_ner_tagged_once_stays_a_place_when_it_never_acts():
     text = "we rode from Vevey . Then through Vevey again . Emily loved Vevey ."
     first = next(t.i for t in make_doc(text).tokens if t.text == "Vevey")

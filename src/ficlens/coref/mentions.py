@@ -321,7 +321,8 @@ def find_names(doc: Doc, lex: Lexicon, in_quote: list[bool], kb_aliases: dict | 
                and toks[t.head].pos == "PROPN" and toks[t.head].lower in PLACE_HEADS} - surnames
     # a name that acts as a person somewhere ("Terry leaned over the partition") is one after
     # "at"/"to" too ("Everyone turned to look at Terry")
-    acting = {t.text for t in toks if t.dep in ("nsubj", "nsubjpass") and t.ent_type == "PERSON"
+    # ("All the fight goes out of Catra": NER calls this one NORP, the others PERSON)
+    acting = {t.text for t in toks if t.dep in ("nsubj", "nsubjpass") and (t.ent_type == "PERSON" or vocab.get(t.text, 0) >= 2)
               and 0 <= t.head < len(toks) and toks[t.head].pos == "VERB"}
     out = []
     for t0, t1, source in spans:
