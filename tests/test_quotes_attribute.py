@@ -291,6 +291,17 @@ def test_written_text_is_kind_written_and_a_sign_has_no_speaker():
     assert doc.quotes[1].speaker == "clark"
 
 
+def test_writing_something_down_after_a_finished_line_is_a_beat_not_the_line_written():
+    # "House wrote it on the board": he said the line, then wrote; '"Keep out," he wrote' is writing
+    story = (
+        '"Nobody invites vasculitis to prom." Clark wrote it on the whiteboard anyway.\n\n'
+        '"Keep out," Lois wrote on the door.'
+    )
+    doc = hand_doc(story, CLARK_LOIS, profile="full")
+    QuotesStage()(doc)
+    assert [(q.kind, q.speaker) for q in doc.quotes] == [("speech", "clark"), ("written", "lois")]
+
+
 def test_a_chalkboard_that_says_something_is_writing_and_speaks_for_nobody():
     story = (
         'Lois pushed into the diner. The chalkboard by the kitchen says "PIE: CHERRY (ask Clark)" in two hands.\n\n'

@@ -135,6 +135,8 @@ def test_italic_sentences_are_thoughts_but_a_stressed_word_or_a_title_is_not():
         ('The old man called it the "parlour," as his mother had.', "other"),  # comma inside the mark
         ('"Hey" was all she said.', "speech"),  # opens the sentence: dialogue
         ('She said, "fine" and left.', "speech"),  # after a comma: dialogue
+        ('He was, by his own account, "technically" still at work.', "other"),  # the sentence runs on through it
+        ('By then, "yes" he said.', "speech"),  # a tag follows
     ],
 )
 def test_titles_scare_quotes_and_quoted_words_are_marked_other(text, kind):

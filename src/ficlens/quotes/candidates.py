@@ -382,6 +382,17 @@ def _not_a_tag_verb(ix: DocIndex, ti: int) -> bool:
 TIME_MARKS = frozenset({"before", "after", "until", "till", "since", "once"})
 
 
+def _writes_something_else(ix: DocIndex, ti: int, q: Found) -> bool:
+    """'"... Nobody invites vasculitis to prom." House wrote it on the board anyway': a
+    writing verb in a sentence of its own after a finished line, with an object of its own,
+    is something done while talking, not the line written down ('"Keep out," he wrote')."""
+    toks = ix.doc.tokens
+    end = ix.doc.text[q.start : q.end].rstrip("\"'\u201d\u2019 ")
+    if not end.endswith((".", "!", "?", "\u2026")):
+        return False
+    return any(toks[c].dep in ("dobj", "obj") for c in ix.children.get(ti, ()))
+
+
 def _compares(ix: DocIndex, ti: int) -> bool:
     """The verb of a comparison: "louder than she had ever shouted", "as much ... as anyone
     could manage" (an "as" that marks it after an "as" modifying a word before)."""
@@ -464,6 +475,8 @@ def find_tag(ix: DocIndex, qi: int) -> Tag | None:
             if w not in speech and w not in thought and w not in wverbs and not _voice_verb(ix, ti):
                 continue
             if _not_a_tag_verb(ix, ti) and not (side != "after" and _leads_into_quote(ix, ti, q.start)):
+                continue
+            if side == "after" and w in wverbs and w not in speech and _writes_something_else(ix, ti, q):
                 continue
             subj = _subject(ix, ti, window, mentions)
             if subj is None and phrasal:

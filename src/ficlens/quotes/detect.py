@@ -311,6 +311,8 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 # ----------------------------------------------------------------------------- kinds
 
 
+# words that open a tag or carry on the speech after a short quotation ("no" he said, "yes" and)
+FOLLOWERS = frozenset("he she i they we you it his her someone somebody and or but then".split())
 TITLE_WORDS = 10  # a title in title case may run longer than a quoted word or two
 _MINOR = frozenset("a an the of and or but nor for to in on at by from with as into upon".split())
 
@@ -332,7 +334,12 @@ def _is_other(text: str, f: Found, para_start: int, para_end: int) -> bool:
         return False
     prefix = text[para_start : f.start].rstrip()
     if not prefix or prefix[-1] in ",:;.!?\"\u201d\u2019'\u2014\u2013-":
-        return False  # it opens a sentence or follows a comma/colon: dialogue
+        # it opens a sentence or follows a comma/colon: dialogue; but not a word or two the
+        # sentence runs on through ("by his own account, \u201ctechnically\u201d still at work")
+        nxt = text[f.end : para_end].split()[:1]
+        if not (prefix and prefix[-1] == "," and len(words) <= 2 and nxt and nxt[0][:1].islower()
+                and nxt[0].lower() not in FOLLOWERS and inner[-1:].isalpha()):
+            return False
     verbs = speech_verbs()
     closed = max(prefix.rfind(m) for m in ('"', "\u201d"))
     tag = prefix[closed + 1 :].split() if closed >= 0 else []
