@@ -495,3 +495,25 @@ def test_a_title_with_its_article_links_to_no_canon_character_outside_its_fandom
     )
     doc, _ = analyse_text(story, name="noon.txt")
     assert not any(c.kb for c in doc.characters) and any("Sheriff" in c.name for c in doc.characters)
+
+
+def test_an_unnamed_narrator_that_others_call_by_name_and_talk_about_is_named():
+    # "Nell says you're leaving" makes Nell someone talked about, yet the others call the
+    # narrator Nell and the narration never names her: the narrator is Nell, one character
+    story = (
+        "The kettle was still cold when Marcus came in from the yard, stamping snow off his boots.\n\n"
+        '"Morning, Nell," Marcus said.\n\n'
+        '"It\'s nearly noon," I said.\n\n'
+        "Tom followed him in and dropped a sack of potatoes by the stove.\n\n"
+        '"Nell says you\'re leaving on Friday," Tom told Marcus.\n\n'
+        '"I might be," Marcus said to Tom.\n\n'
+        '"You are not," I said. "Sit down, both of you."\n\n'
+        '"Pass the salt, Nell," said Tom.\n\n'
+        "I passed it, and the three of us ate without talking while the snow came down outside.\n"
+    )
+    doc, _ = analyse_text(story, name="snowed_in.txt")
+    nell = [c for c in doc.characters if c.name.split()[0] == "Nell"]
+    assert len(nell) == 1
+    mine = [q for q in doc.quotes if doc.text[q.start : q.end].startswith(('"It\'s nearly', '"You are not'))]
+    assert mine and all(q.speaker == nell[0].id for q in mine)
+    assert doc.pov.narrator == nell[0].id

@@ -61,6 +61,8 @@ class QuotesStage:
             for f, c, a in zip(found, choices, addr)
         ]
         name_voices(doc, choices, ix)
+        if narrator:
+            narrator_named_by_others(doc, narrator)
         kin_by_title(doc)
         add_dialogue_mentions(doc)
         recount(doc)
@@ -143,6 +145,34 @@ def name_narrator_from_dialogue(doc: Doc, found: list[Found], choices: list[Choi
     return True
 
 
+NAMED_BY_OTHERS = 0.6  # confidence of the POV reading of who an unnamed narrator is, to merge
+
+
+def narrator_named_by_others(doc: Doc, narrator: str) -> bool:
+    """A narrator still unnamed after the quotes are attributed ("Bella says you're going to
+    Port Angeles", said to Edward, made Bella someone talked about, so the votes above passed
+    her over) is the character the POV reading of the dialogue finds: called by name by the
+    others, never named by the narration, nor talked about to the narrator's face. Merges that
+    character into the narrator; True when merged."""
+    from ..tagging.pov import _narrator_from_dialogue, is_anonymous
+    from ..tagging.text import dialogue
+
+    if not is_anonymous(doc, narrator):
+        return False
+    named, conf = _narrator_from_dialogue(doc, dialogue(doc), exclude=narrator)
+    other = doc.character(named) if named else None
+    if other is None or conf < NAMED_BY_OTHERS or any(q.speaker == named for q in doc.quotes):
+        return False
+    if named in _talked_about(doc, to=narrator):
+        return False  # '"Ruth was his wife," he said' to the narrator: Ruth is someone else
+    nar = doc.character(narrator)
+    nar.name = other.name
+    nar.gender = nar.gender if nar.gender not in (None, "unknown") else other.gender
+    nar.kb, nar.fandom = nar.kb or other.kb, nar.fandom or other.fandom
+    absorb(doc, narrator, named)
+    return True
+
+
 def narrator_called(doc: Doc, found: list[Found], choices: list[Choice], narrator: str) -> bool:
     """'"You're early, Mr. Dorsey."' ... '"I was home, Cal. May I call you Cal?"': a name the
     narrator's company calls them by, that is nobody else's (only ever said as a vocative,
@@ -194,9 +224,10 @@ def _on_the_page(doc: Doc, spans: list[tuple[int, int]]) -> set[str]:
     return {c for c, n in names.items() if n >= 2 or c in third}
 
 
-def _talked_about(doc: Doc) -> set[str]:
+def _talked_about(doc: Doc, to: str | None = None) -> set[str]:
     """Characters the dialogue makes the subject of a sentence ("Bea was his wife"): someone
-    the speakers talk about, so not the narrator they are talking to."""
+    the speakers talk about, so not the narrator they are talking to. ``to``: only in lines
+    said to that character (the attributed quotes' addressees)."""
     import bisect
 
     from ..coref.lexicon import lexicon
@@ -204,7 +235,12 @@ def _talked_about(doc: Doc) -> set[str]:
     kin = lexicon().nominals
     starts = [t.start for t in doc.tokens]
     out = set()
+    heard = None
+    if to is not None:
+        heard = sorted((q.start, q.end) for q in doc.quotes if q.addressee == to)
     for m in doc.mentions:
+        if heard is not None and not _inside(heard, m.start):
+            continue
         if m.in_quote and m.kind in ("name", "alias") and kin.get(doc.text[m.start : m.end].lower(), (None,) * 3)[2] is None:
             # (a child tells Papa what "Papa fixes": a kin word in the third person is said to
             # them as often as about them)
