@@ -263,6 +263,7 @@ def test_a_name_the_dialogue_talks_about_does_not_name_the_narrator(analyse):
     names = {c.id: c.name for c in doc.characters}
     narrator = next(m.character for m in doc.mentions if doc.text[m.start : m.end] == "I" and not m.in_quote)
     assert names[narrator] != "Ruth"
+    assert names.get(doc.pov.narrator) != "Ruth"  # nor does the POV reading make Ruth the narrator
     said = _said(doc)
     assert said['"Thanks. You look lovely too."'][0] == names[narrator]
 

@@ -21,7 +21,7 @@ from ..quotes.candidates import FIRST_PERSON, SECOND_PERSON, vocatives
 from ..quotes.detect import Found, find_quotations
 from ..quotes.fallback import thin_characters
 from ..quotes.ranker import Ranker
-from ..tagging.text import pov_line_narrators
+from ..tagging.text import pov_line_narrators, talked_about
 
 GENERIC_NARRATOR_NAMES = frozenset({"narrator", "i", "me", "the narrator"})
 
@@ -163,8 +163,6 @@ def narrator_named_by_others(doc: Doc, narrator: str) -> bool:
     other = doc.character(named) if named else None
     if other is None or conf < NAMED_BY_OTHERS or any(q.speaker == named for q in doc.quotes):
         return False
-    if named in _talked_about(doc, to=narrator):
-        return False  # '"Ruth was his wife," he said' to the narrator: Ruth is someone else
     nar = doc.character(narrator)
     nar.name = other.name
     nar.gender = nar.gender if nar.gender not in (None, "unknown") else other.gender
@@ -197,7 +195,7 @@ def _calling_narrator(doc: Doc, found: list[Found], choices: list[Choice], narra
     climb" after "Get OUT, Deku." is not the narrator's) and the dialogue never talks about
     ("Bea was his wife": someone else, though a sleeper calls the nurse so)."""
     in_narration = _on_the_page(doc, sorted((f.start, f.end) for f in found if f.kind != "other"))
-    about = _talked_about(doc)
+    about = talked_about(doc)
     spoke = {c.conv for c in choices if c.speaker == narrator}
     votes: dict[str, int] = {}
     for c in choices:
@@ -222,34 +220,6 @@ def _on_the_page(doc: Doc, spans: list[tuple[int, int]]) -> set[str]:
         elif m.kind == "pronoun" and m.text.lower() not in FIRST_PERSON and m.text.lower() not in SECOND_PERSON:
             third.add(m.character)
     return {c for c, n in names.items() if n >= 2 or c in third}
-
-
-def _talked_about(doc: Doc, to: str | None = None) -> set[str]:
-    """Characters the dialogue makes the subject of a sentence ("Bea was his wife"): someone
-    the speakers talk about, so not the narrator they are talking to. ``to``: only in lines
-    said to that character (the attributed quotes' addressees)."""
-    import bisect
-
-    from ..coref.lexicon import lexicon
-
-    kin = lexicon().nominals
-    starts = [t.start for t in doc.tokens]
-    out = set()
-    heard = None
-    if to is not None:
-        heard = sorted((q.start, q.end) for q in doc.quotes if q.addressee == to)
-    for m in doc.mentions:
-        if heard is not None and not _inside(heard, m.start):
-            continue
-        if m.in_quote and m.kind in ("name", "alias") and kin.get(doc.text[m.start : m.end].lower(), (None,) * 3)[2] is None:
-            # (a child tells Papa what "Papa fixes": a kin word in the third person is said to
-            # them as often as about them)
-            k = bisect.bisect_left(starts, m.start)
-            toks = doc.tokens[k : bisect.bisect_left(starts, m.end, lo=k)]
-            after = doc.tokens[k + len(toks)].text if k + len(toks) < len(doc.tokens) else ""
-            if any(t.dep in ("nsubj", "nsubjpass") for t in toks) and after not in (",", ".", "!", "?"):
-                out.add(m.character)
-    return out
 
 
 def name_described_speakers(doc: Doc, found: list[Found], choices: list[Choice], ix) -> bool:

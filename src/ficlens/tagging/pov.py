@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ..model import Character, Doc, Focal, Mention, Token
 from .lexicon import lexicon
-from .text import FIRST_PERSON, SECOND_PERSON, ParagraphIndex, Spans, character_names, dialogue, heading, pov_line_narrators, sections
+from .text import FIRST_PERSON, SECOND_PERSON, ParagraphIndex, Spans, character_names, dialogue, heading, pov_line_narrators, sections, talked_about
 
 # pronoun rates per narration word that mark a person (calibrated on LitBank, see bench tags)
 FIRST_RATE = 0.012
@@ -497,6 +497,10 @@ def _narrator_from_dialogue(doc: Doc, quotes: Spans, exclude: str | None = None)
                 if cid:
                     score[cid] += 1.0
     score.pop(exclude, None)
+    if exclude is not None:
+        # '"Ruth was his wife," he said' to the narrator: Ruth is not the one listening
+        for cid in talked_about(doc, to=exclude):
+            score.pop(cid, None)
     if not score:
         return None, 0.0
     (best, top), *rest = score.most_common()

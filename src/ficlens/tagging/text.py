@@ -229,3 +229,37 @@ def pov_line_narrators(doc: Doc) -> list[tuple[int, str | None]]:
             v[m.character] = v.get(m.character, 0) + 1
     out = [(0 if k == 0 else s, max(v, key=v.__getitem__) if v else None) for k, (s, v) in enumerate(zip(at, votes))]
     return out if any(who for _, who in out) else []
+
+
+def talked_about(doc: Doc, to: str | None = None) -> set[str]:
+    """Characters the dialogue makes the subject of a sentence ("Bea was his wife"): someone
+    the speakers talk about, so not the narrator they are talking to. ``to``: only in lines
+    said to that character (the attributed quotes' addressees)."""
+    import bisect
+
+    from ..coref.lexicon import lexicon
+
+    kin = lexicon().nominals
+    starts = [t.start for t in doc.tokens]
+    out = set()
+    heard = None
+    if to is not None:
+        heard = sorted((q.start, q.end) for q in doc.quotes if q.addressee == to)
+    for m in doc.mentions:
+        if heard is not None and not _within(heard, m.start):
+            continue
+        if m.in_quote and m.kind in ("name", "alias") and kin.get(doc.text[m.start : m.end].lower(), (None,) * 3)[2] is None:
+            # (a child tells Papa what "Papa fixes": a kin word in the third person is said to
+            # them as often as about them)
+            k = bisect.bisect_left(starts, m.start)
+            toks = doc.tokens[k : bisect.bisect_left(starts, m.end, lo=k)]
+            after = doc.tokens[k + len(toks)].text if k + len(toks) < len(doc.tokens) else ""
+            if any(t.dep in ("nsubj", "nsubjpass") for t in toks) and after not in (",", ".", "!", "?"):
+                out.add(m.character)
+    return out
+
+
+def _within(spans: list[tuple[int, int]], offset: int) -> bool:
+    """Whether ``offset`` falls in one of the sorted, non-overlapping ``spans``."""
+    k = bisect_right(spans, (offset, float("inf"))) - 1
+    return k >= 0 and offset < spans[k][1]
