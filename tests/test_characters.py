@@ -517,3 +517,19 @@ def test_an_unnamed_narrator_that_others_call_by_name_and_talk_about_is_named():
     mine = [q for q in doc.quotes if doc.text[q.start : q.end].startswith(('"It\'s nearly', '"You are not'))]
     assert mine and all(q.speaker == nell[0].id for q in mine)
     assert doc.pov.narrator == nell[0].id
+
+
+def test_a_hyphenated_given_name_is_one_name_not_two_characters():
+    # the tokenizer cuts "Obi-Wan" into "Obi", "-", "Wan", and NER mostly calls it an ORG
+    story = (
+        "The quarters were dark when Anakin came in, and Obi-Wan was waiting at the table.\n\n"
+        '"Sit down," Obi-Wan said.\n\n'
+        "Anakin sat. Obi-Wan poured the tea and did not drink it.\n\n"
+        '"If this is about the lift," Anakin said, "I had it handled."\n\n'
+        "Obi-Wan looked at him for a long moment. Then Obi-Wan sighed.\n"
+    )
+    doc, _ = analyse_text(story, name="temple.txt", stages=["characters"])
+    names = {c.name: c for c in doc.characters}
+    assert not any(n in ("Wan", "Obi") for n in names)
+    obi = next(c for c in doc.characters if "Obi-Wan" in c.aliases)
+    assert obi.aliases["Obi-Wan"] >= 4

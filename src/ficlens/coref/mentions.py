@@ -521,6 +521,8 @@ def _missed_names(doc: Doc, lex: Lexicon, taken: list[bool], vocab: dict[str, in
             k = i + 1  # a sentence-initial given name before a known surname: "Bea Orwell"
         while k < n and not taken[k] and _vocab_word(doc, lex, k, vocab, low, blocked):
             k += 1
+            if k > i and _hyphen_joins(toks, k) and not taken[k + 1] and _vocab_word(doc, lex, k + 1, vocab, low, blocked):
+                k += 1  # "Obi-Wan": the hyphen is part of the name
         if k > i:
             out.append((i, k, "missed"))
             for m in range(i, k):
@@ -529,6 +531,13 @@ def _missed_names(doc: Doc, lex: Lexicon, taken: list[bool], vocab: dict[str, in
         else:
             i += 1
     return out
+
+
+def _hyphen_joins(toks, k: int) -> bool:
+    """Whether token ``k`` is a hyphen written tight between two capitalised words ("Obi-Wan",
+    "Jean-Luc"), so that the two are one name."""
+    return (0 < k < len(toks) - 1 and toks[k].text in ("-", "\u2010", "\u2011") and toks[k - 1].end == toks[k].start
+            and toks[k].end == toks[k + 1].start and toks[k + 1].text[:1].isupper() and toks[k - 1].text[:1].isupper())
 
 
 def _vocab_word(doc: Doc, lex: Lexicon, i: int, vocab: dict[str, int], low: dict[str, str], blocked: set[str]) -> bool:
