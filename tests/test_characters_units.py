@@ -391,3 +391,14 @@ def test_a_given_name_said_to_someone_is_a_name_though_ner_calls_it_a_place():
 def test_a_surname_said_before_the_full_name_first_appears_is_that_character():
     doc = run("[Darcy] appeared in the doorway . [Elizabeth] looked up . She had met [Fitzwilliam Darcy] twice . [Darcy] nodded .", kb=False)
     assert {c.name: c.aliases for c in doc.characters}["Fitzwilliam Darcy"] == {"Darcy": 2, "Fitzwilliam Darcy": 1}
+
+
+def test_a_lone_surname_or_titled_surname_is_the_canon_character_the_story_names():
+    # "Leeds." said to Ned, "Coach Feltsman" to Yakov: the KB's surname of a character the story
+    # names (and links); a titled surname of the other gender is not ("Mrs. Wheeler")
+    doc = run('[Peter Parker] and [Ned] built the Death Star in Queens . [Ned] laughed . "[Leeds] ," said [Tony Stark] .')
+    assert {"Ned", "Leeds"} <= set(by_name(doc)["Ned Leeds"].aliases)
+    doc = run('[Victor Nikiforov] skated past [Katsuki Yuuri] . [Yakov] shouted from the boards . "Yes , [Coach Feltsman] ," [Yuuri] said .')
+    assert {"Yakov", "Coach Feltsman"} <= set(by_name(doc)["Yakov Feltsman"].aliases)
+    doc = run('[Mike Wheeler] ran in with [Dustin] and [Will Byers] in Hawkins . "[Michael] !" [Mrs. Wheeler] called from the stairs . [Mike] groaned .')
+    assert "Mrs. Wheeler" not in by_name(doc)["Mike Wheeler"].aliases

@@ -249,6 +249,39 @@ def _kb_match(e: Entity, kb: KB, active: dict[str, float]) -> KBCharacter | None
     return None
 
 
+def join_present_kb(entities: list[Entity], kb: KB, active: dict[str, float], *, first_person: bool = False) -> None:
+    """A name several canon characters go by, or a bare surname with or without a title, is
+    the one of them the story names: "Sam" in an MCU story where Sam Wilson is called "Wilson";
+    "Leeds." said to someone where Ned Leeds is on the page. In a first-person story a character
+    named only in dialogue may be the narrator, whom the quotes stage names later from what the
+    others call them: that one takes no more names here ("Mister Baggins" talked about would
+    make Bilbo someone else)."""
+    if not active:
+        return
+    by_kb = {e.kb.id: e for e in live(entities) if e.kb is not None}
+    for e in live(entities):
+        if e.kb is not None or e.narrator:
+            continue
+        here = {c.id for s in _entity_name_strings(e) for c in kb.find_characters(s, active)} & set(by_kb)
+        if not here and e.last and not e.first:
+            here = {k for k, x in by_kb.items() if x.kb.name.split()[-1].lower() == e.last}
+        elif not here and len(e.words) == 1:
+            # a lone word that is a present character's canon surname ("Leeds.", "Wilson")
+            (w,) = e.words
+            here = {k for k, x in by_kb.items() if x.kb.name.split()[-1].lower() == w and x.first != w}
+        if e.honorific_gender:
+            # "Mrs. Wheeler" is not Mike Wheeler
+            here = {k for k in here if by_kb[k].kb.gender in ("unknown", e.honorific_gender)}
+        if len(here) != 1:
+            continue
+        target = by_kb[here.pop()]
+        while target.merged_into >= 0:
+            target = entities[target.merged_into]
+        if target is e or (first_person and all(m.in_quote for m in target.mentions if m.kind == "name")):
+            continue
+        merge(entities, target, e)
+
+
 # ---------------------------------------------------------------------- shared first names
 
 _CLOSE = frozenset({"spouse", "romantic", "parent", "child", "sibling", "partner"})

@@ -13,7 +13,7 @@ from ..model import Doc
 from ..structure import line_name, pov_name, pov_switches
 from ..text import merge_spans
 from . import mentions as mdet
-from .cluster import Entity, cluster_names, link_kb, live, merge, reassign_shared_names
+from .cluster import Entity, cluster_names, join_present_kb, link_kb, live, merge, reassign_shared_names
 from .lexicon import Lexicon, lexicon
 from .mentions import MentionCand
 from .pronouns import NOMINAL_WINDOW_PARAS, Resolver, entity_gender, title_key
@@ -196,6 +196,8 @@ def resolve(doc: Doc, kb: KB | None = None, *, nominals: bool = True, lex: Lexic
     found.sort(key=lambda m: (m.start, rank[m.kind], -m.end))
     person = narrating_person(pronouns)
     narrators = _make_narrators(doc, entities, pronouns, kb, active, person)
+    if kb is not None:
+        join_present_kb(entities, kb, active, first_person=person == 1 and bool(narrators))
     _resolve_in_order(doc, found, entities, lex, kb, narrators, person)
     place_words = _drop_place_nicknames(doc, entities, lex)
     return Resolution(entities=entities, mentions=found, in_quote=in_quote, fandoms=active, place_words=place_words)
