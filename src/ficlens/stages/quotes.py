@@ -21,7 +21,8 @@ from ..quotes.candidates import FIRST_PERSON, SECOND_PERSON, vocatives
 from ..quotes.detect import Found, find_quotations
 from ..quotes.fallback import thin_characters
 from ..quotes.ranker import Ranker
-from ..tagging.text import pov_line_narrators, talked_about
+from ..tagging.pov import is_anonymous, narrator_from_dialogue
+from ..tagging.text import dialogue, pov_line_narrators, talked_about
 
 GENERIC_NARRATOR_NAMES = frozenset({"narrator", "i", "me", "the narrator"})
 
@@ -154,12 +155,9 @@ def narrator_named_by_others(doc: Doc, narrator: str) -> bool:
     her over) is the character the POV reading of the dialogue finds: called by name by the
     others, never named by the narration, nor talked about to the narrator's face. Merges that
     character into the narrator; True when merged."""
-    from ..tagging.pov import _narrator_from_dialogue, is_anonymous
-    from ..tagging.text import dialogue
-
     if not is_anonymous(doc, narrator):
         return False
-    named, conf = _narrator_from_dialogue(doc, dialogue(doc), exclude=narrator)
+    named, conf = narrator_from_dialogue(doc, dialogue(doc), exclude=narrator)
     other = doc.character(named) if named else None
     if other is None or conf < NAMED_BY_OTHERS or any(q.speaker == named for q in doc.quotes):
         return False

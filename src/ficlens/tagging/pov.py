@@ -411,7 +411,7 @@ def infer_narrator(doc: Doc, quotes: Spans) -> tuple[str | None, float]:
         c = match_character(doc, doc.metadata.pov_note)
         if c is not None:
             return c.id, 0.9
-    found = _narrator_from_dialogue(doc, quotes, exclude=placeholder[0] if placeholder else None)
+    found = narrator_from_dialogue(doc, quotes, exclude=placeholder[0] if placeholder else None)
     return found if found[0] is not None or placeholder is None else placeholder
 
 
@@ -453,7 +453,7 @@ def narrator_speaks(doc: Doc, start: int, end: int, quotes: Spans, pidx: Paragra
     return None
 
 
-def _narrator_from_dialogue(doc: Doc, quotes: Spans, exclude: str | None = None) -> tuple[str | None, float]:
+def narrator_from_dialogue(doc: Doc, quotes: Spans, exclude: str | None = None) -> tuple[str | None, float]:
     """The narrator from how others address them and how they name themselves.
 
     Score per character: +2 each time the narrator's own line names them ("Wren," I said;

@@ -14,7 +14,7 @@ in, so POV and tense never count words inside dialogue either way.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 
 from ..coref.quotespans import chat_spans
@@ -235,8 +235,6 @@ def talked_about(doc: Doc, to: str | None = None) -> set[str]:
     """Characters the dialogue makes the subject of a sentence ("Bea was his wife"): someone
     the speakers talk about, so not the narrator they are talking to. ``to``: only in lines
     said to that character (the attributed quotes' addressees)."""
-    import bisect
-
     from ..coref.lexicon import lexicon
 
     kin = lexicon().nominals
@@ -251,8 +249,8 @@ def talked_about(doc: Doc, to: str | None = None) -> set[str]:
         if m.in_quote and m.kind in ("name", "alias") and kin.get(doc.text[m.start : m.end].lower(), (None,) * 3)[2] is None:
             # (a child tells Papa what "Papa fixes": a kin word in the third person is said to
             # them as often as about them)
-            k = bisect.bisect_left(starts, m.start)
-            toks = doc.tokens[k : bisect.bisect_left(starts, m.end, lo=k)]
+            k = bisect_left(starts, m.start)
+            toks = doc.tokens[k : bisect_left(starts, m.end, lo=k)]
             after = doc.tokens[k + len(toks)].text if k + len(toks) < len(doc.tokens) else ""
             if any(t.dep in ("nsubj", "nsubjpass") for t in toks) and after not in (",", ".", "!", "?"):
                 out.add(m.character)
