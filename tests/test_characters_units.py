@@ -402,3 +402,13 @@ def test_a_lone_surname_or_titled_surname_is_the_canon_character_the_story_names
     assert {"Yakov", "Coach Feltsman"} <= set(by_name(doc)["Yakov Feltsman"].aliases)
     doc = run('[Mike Wheeler] ran in with [Dustin] and [Will Byers] in Hawkins . "[Michael] !" [Mrs. Wheeler] called from the stairs . [Mike] groaned .')
     assert "Mrs. Wheeler" not in by_name(doc)["Mike Wheeler"].aliases
+
+
+def test_a_declared_name_with_an_apostrophe_is_a_name_however_the_apostrophe_is_typed():
+    # the header declares "Lae'zel"; the story types "Lae’zel" with a curly apostrophe
+    doc = make_doc("[Karlach] laughed . Lae’zel sharpened her blade . Then Lae’zel looked up .", characters=["Karlach", "Lae'zel"])
+    from ficlens.coref.lexicon import lexicon
+    from ficlens.coref.mentions import find_names
+
+    names = find_names(doc, lexicon(), [False] * len(doc.tokens))
+    assert sum(1 for m in names if m.text == "Lae’zel") == 2

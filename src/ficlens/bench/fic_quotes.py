@@ -96,8 +96,10 @@ def _fits(form: str, gold: str) -> bool:
 
     >>> _fits("Dean Winchester", "Dean"), _fits("the guard", "Guard"), _fits("Deanna", "Dean")
     (True, True, False)
+    >>> _fits("Lae\u2019zel", "Lae'zel")  # the same apostrophe, typed curly or straight
+    True
     """
-    n, g = form.casefold().split(), gold.casefold().split()
+    n, g = form.replace("\u2019", "'").casefold().split(), gold.replace("\u2019", "'").casefold().split()
     if len(n) > 1 and n[0] in ("the", "a", "an"):
         n = n[1:]
     return bool(g) and n[: len(g)] == g

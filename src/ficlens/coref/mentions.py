@@ -296,7 +296,7 @@ def find_names(doc: Doc, lex: Lexicon, in_quote: list[bool], kb_aliases: dict | 
     for t0, t1 in ner_spans + _honorific_spans(doc, lex):
         for t in toks[t0:t1]:
             w = t.text
-            if (w[:1].isupper() and w.isalpha() and w.lower() not in lex.not_names and w.lower() not in lex.honorifics
+            if (w[:1].isupper() and _wordlike(w) and w.lower() not in lex.not_names and w.lower() not in lex.honorifics
                     and not (w.lower().endswith("ing") and lex.name_gender(w) is None)):
                 vocab[w] = vocab.get(w, 0) + 1
     _add_untagged_names(doc, lex, vocab)
@@ -379,14 +379,14 @@ def _add_untagged_names(doc: Doc, lex: Lexicon, vocab: dict[str, int]) -> None:
         w = t.text
         if w.islower() and body.start <= t.start < body.end:
             lower.add(w)  # (an author's note in lower case, "a tori chapter", says nothing)
-        elif len(w) > 2 and w[:1].isupper() and w[1:].islower() and w.isalpha():
+        elif len(w) > 2 and w[:1].isupper() and w[1:].islower() and _wordlike(w):
             caps[w] = caps.get(w, 0) + 1
             if t.dep == "nsubj" and t.pos in ("NOUN", "PROPN") and 0 <= t.head < len(toks) and toks[t.head].pos == "VERB":
                 acting[w] = acting.get(w, 0) + 1
         if t.ent_type and t.ent_type != "PERSON":
             other.add(w)
             other_n[w] = other_n.get(w, 0) + 1
-        elif t.pos == "PROPN" and not t.ent_type and w[:1].isupper() and w.isalpha() and len(w) > 2 and not _sent_start(doc, i):
+        elif t.pos == "PROPN" and not t.ent_type and w[:1].isupper() and _wordlike(w) and len(w) > 2 and not _sent_start(doc, i):
             counts[w] = counts.get(w, 0) + 1
     for w in _human_subjects(doc, lex, lower):
         other.discard(w)
@@ -421,9 +421,10 @@ def _add_untagged_names(doc: Doc, lex: Lexicon, vocab: dict[str, int]) -> None:
         if "|" in declared:
             continue
         for w in re.sub(r"\([^)]*\)", " ", declared).split():
-            if (w.isalpha() and w[:1].isupper() and len(w) > 1 and w.lower() not in lower and w.lower() not in lex.honorifics
+            if (_wordlike(w) and w[:1].isupper() and len(w) > 1 and w.lower() not in lower and w.lower() not in lex.honorifics
                     and w not in lex.titles):
-                vocab[w] = max(vocab.get(w, 0), 2)
+                for form in {w, w.replace("'", "\u2019"), w.replace("\u2019", "'")}:  # "Lae'zel" is "Lae’zel" in the text
+                    vocab[form] = max(vocab.get(form, 0), 2)
     # a name heading a POV section ("SHERLOCK", "Lana's POV") is someone's, wherever it stands
     for n in doc.metadata.notes:
         line = doc.text[n.start : n.end]
@@ -449,11 +450,11 @@ def _human_subjects(doc: Doc, lex: Lexicon, lower: set[str]) -> set[str]:
     for t in toks:
         if (t.pos == "NOUN" and not t.ent_type and t.dep == "nsubj" and 0 <= t.head < len(toks)
                 and toks[t.head].lemma.lower() in _HUMAN_VERBS and t.text[:1].isupper() and t.text[1:].islower()
-                and t.text.isalpha() and t.text.lower() not in lower and t.text.lower() not in lex.not_names
+                and _wordlike(t.text) and t.text.lower() not in lower and t.text.lower() not in lex.not_names
                 and t.text.lower() not in lex.nominals and t.text.lower() not in lex.honorifics and not _sent_start(doc, t.i)):
             out.add(t.text)  # '"...," Tori said': a name the model read as a common noun ("tori", a gate)
         if (t.pos == "PROPN" and t.dep == "nsubj" and t.ent_type != "PERSON" and 0 <= t.head < len(toks)
-                and toks[t.head].pos == "VERB" and t.text[:1].isupper() and not t.text.isupper() and t.text.isalpha()
+                and toks[t.head].pos == "VERB" and t.text[:1].isupper() and not t.text.isupper() and _wordlike(t.text)
                 and t.text.lower() not in lex.not_names and t.text.lower() not in lex.nominals):
             acting[t.text] = acting.get(t.text, 0) + 1
         if (t.ent_type and t.ent_type != "PERSON" and t.dep in ("nsubj", "poss") and t.text[:1].isupper()
@@ -533,6 +534,14 @@ def _missed_names(doc: Doc, lex: Lexicon, taken: list[bool], vocab: dict[str, in
     return out
 
 
+_WORDLIKE = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
+
+
+def _wordlike(w: str) -> bool:
+    """Letters only, or letters joined by an apostrophe inside the word ("Lae'zel", "O'Brien")."""
+    return _WORDLIKE.fullmatch(w) is not None
+
+
 def _hyphen_joins(toks, k: int) -> bool:
     """Whether token ``k`` is a hyphen written tight between two capitalised words ("Obi-Wan",
     "Jean-Luc"), so that the two are one name."""
@@ -544,7 +553,7 @@ def _vocab_word(doc: Doc, lex: Lexicon, i: int, vocab: dict[str, int], low: dict
     """Is token ``i`` a name seen elsewhere as a PERSON (or its typo/lowercase form)?"""
     t = doc.tokens[i]
     word = t.text
-    if not word.isalpha():
+    if not _wordlike(word):
         return False
     if word in vocab:
         # "Harriet's birthday was on Saturday": a possessive opening a sentence is the name too
