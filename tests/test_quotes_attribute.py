@@ -545,7 +545,8 @@ def test_a_she_that_turns_out_to_be_the_first_person_narrators_is_someone_elses(
 
 @pytest.mark.parametrize("thing, where", [("car", "a pair of boots sticking out from under the car"),
                                           ("coat", "Asami asleep on the couch with her coat over her face"),
-                                          ("magazine", "Asami on the couch behind a magazine")])
+                                          ("magazine", "Asami on the couch behind a magazine"),
+                                          ("whetstone", "Asami on the step with a whetstone and a knife")])
 def test_a_thing_that_tags_a_line_is_no_speaker(thing, where):
     # "said the car": Asami is under it; the car is no character
     story = f'Korra found the garage door open and {where}.\n\n"Wrench," said the {thing}.\n\nKorra handed one down.'
