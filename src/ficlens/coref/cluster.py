@@ -259,16 +259,17 @@ def join_present_kb(entities: list[Entity], kb: KB, active: dict[str, float], *,
     if not active:
         return
     by_kb = {e.kb.id: e for e in live(entities) if e.kb is not None}
+    surname = {k: x.kb.name.split()[-1].lower() for k, x in by_kb.items()}
     for e in live(entities):
         if e.kb is not None or e.narrator:
             continue
         here = {c.id for s in _entity_name_strings(e) for c in kb.find_characters(s, active)} & set(by_kb)
         if not here and e.last and not e.first:
-            here = {k for k, x in by_kb.items() if x.kb.name.split()[-1].lower() == e.last}
+            here = {k for k in by_kb if surname[k] == e.last}
         elif not here and len(e.words) == 1:
             # a lone word that is a present character's canon surname ("Leeds.", "Wilson")
             (w,) = e.words
-            here = {k for k, x in by_kb.items() if x.kb.name.split()[-1].lower() == w and x.first != w}
+            here = {k for k, x in by_kb.items() if surname[k] == w and x.first != w}
         if e.honorific_gender:
             # "Mrs. Wheeler" is not Mike Wheeler
             here = {k for k in here if by_kb[k].kb.gender in ("unknown", e.honorific_gender)}

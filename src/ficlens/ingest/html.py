@@ -14,7 +14,7 @@ import re
 
 from .. import frontmatter_patterns as fp
 from ..errors import NotAWork
-from ..frontmatter import apply_front_matter, declare_line
+from ..frontmatter import TEXT_FIELDS, apply_front_matter, declare_line
 from ..model import Metadata, Source, Span, Work
 from .htmltext import Block, classes, extract_blocks, node_text, parse_html
 from .layout import ChapterParts, WorkParts, build_work
@@ -90,7 +90,7 @@ def _level(b: Block) -> int:
 
 
 # headings that open a block of front or back matter, not a chapter ("## Summary", "<h3>Notes</h3>")
-_MATTER_FIELDS = frozenset({"summary", "author_note", "disclaimer", "warning", "dedication", "spoilers", "prompt", "feedback"})
+_MATTER_FIELDS = TEXT_FIELDS | {"warning"}
 
 
 def _matter_heading(b: Block) -> bool:

@@ -139,11 +139,18 @@ def name_narrator_from_dialogue(doc: Doc, found: list[Found], choices: list[Choi
     other = doc.character(named)
     if other is None:
         return False
+    _narrator_is(doc, narrator, named)
+    return True
+
+
+def _narrator_is(doc: Doc, narrator: str, named: str) -> None:
+    """The unnamed narrator was character ``named`` all along: it takes that name (and the
+    gender, KB link and fandom it lacks) and absorbs the character."""
+    nar, other = doc.character(narrator), doc.character(named)
     nar.name = other.name
     nar.gender = nar.gender if nar.gender not in (None, "unknown") else other.gender
     nar.kb, nar.fandom = nar.kb or other.kb, nar.fandom or other.fandom
     absorb(doc, narrator, named)
-    return True
 
 
 NAMED_BY_OTHERS = 0.6  # confidence of the POV reading of who an unnamed narrator is, to merge
@@ -161,11 +168,7 @@ def narrator_named_by_others(doc: Doc, narrator: str) -> bool:
     other = doc.character(named) if named else None
     if other is None or conf < NAMED_BY_OTHERS or any(q.speaker == named for q in doc.quotes):
         return False
-    nar = doc.character(narrator)
-    nar.name = other.name
-    nar.gender = nar.gender if nar.gender not in (None, "unknown") else other.gender
-    nar.kb, nar.fandom = nar.kb or other.kb, nar.fandom or other.fandom
-    absorb(doc, narrator, named)
+    _narrator_is(doc, narrator, named)
     return True
 
 

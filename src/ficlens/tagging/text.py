@@ -240,11 +240,9 @@ def talked_about(doc: Doc, to: str | None = None) -> set[str]:
     kin = lexicon().nominals
     starts = [t.start for t in doc.tokens]
     out = set()
-    heard = None
-    if to is not None:
-        heard = sorted((q.start, q.end) for q in doc.quotes if q.addressee == to)
+    heard = Spans((q.start, q.end) for q in doc.quotes if q.addressee == to) if to is not None else None
     for m in doc.mentions:
-        if heard is not None and not _within(heard, m.start):
+        if heard is not None and m.start not in heard:
             continue
         if m.in_quote and m.kind in ("name", "alias") and kin.get(doc.text[m.start : m.end].lower(), (None,) * 3)[2] is None:
             # (a child tells Papa what "Papa fixes": a kin word in the third person is said to
@@ -255,9 +253,3 @@ def talked_about(doc: Doc, to: str | None = None) -> set[str]:
             if any(t.dep in ("nsubj", "nsubjpass") for t in toks) and after not in (",", ".", "!", "?"):
                 out.add(m.character)
     return out
-
-
-def _within(spans: list[tuple[int, int]], offset: int) -> bool:
-    """Whether ``offset`` falls in one of the sorted, non-overlapping ``spans``."""
-    k = bisect_right(spans, (offset, float("inf"))) - 1
-    return k >= 0 and offset < spans[k][1]
