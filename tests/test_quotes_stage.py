@@ -352,6 +352,26 @@ def test_a_speech_verb_that_only_times_the_line_does_not_tag_it(analyse):
 
 
 @pytest.mark.model
+def test_a_speech_verb_in_an_as_if_or_like_clause_does_not_tag_the_line(analyse):
+    # "as if he couldn't read" says how Wren told him, and "like she was thinking about it"
+    # how Ida stood: neither "he" reads nor "she" thinks the line
+    story = (
+        "Wren and Tobin sat in the archive. Ida came in later.\n\n"
+        '"What is it?" Tobin said.\n\n'
+        'Wren told him what it was as if he couldn\'t read. "A ledger. Somebody corrected every page."\n\n'
+        '"It\'s wrong," Tobin said.\n\n'
+        'Ida was on her feet, ledger held like she was thinking about throwing it. "How long have you been here."\n'
+    )
+    doc, _ = analyse(story, name="ledger.txt")
+    said = _said(doc)
+    assert said['"A ledger. Somebody corrected every page."'][0] == "Wren"
+    kinds = {doc.text[q.start : q.end]: q.kind for q in doc.quotes}
+    assert kinds['"A ledger. Somebody corrected every page."'] == "speech"  # not read out: written
+    speaker, how = said['"How long have you been here."']
+    assert speaker == "Ida" and how != "anaphoric" and kinds['"How long have you been here."'] == "speech"
+
+
+@pytest.mark.model
 def test_a_first_name_the_narrators_company_calls_them_is_the_narrators_too(analyse):
     # the clerk says "Mr. Quill", the widow "Ned": both name the narrator, who says "I"
     story = (

@@ -371,6 +371,8 @@ def _not_a_tag_verb(ix: DocIndex, ti: int) -> bool:
                     and toks[ti - 2].text in ('"', "\u201d", "'", "\u2019"))
     if t.dep == "advcl" and any(ix.doc.tokens[c].dep == "mark" and ix.doc.tokens[c].lower in TIME_MARKS for c in ix.children.get(ti, ())):
         return True  # "Amy had her pad out before Holt even finished": when, not who speaks
+    if t.dep == "advcl" and any(ix.doc.tokens[c].dep == "mark" and ix.doc.tokens[c].lower in MANNER_MARKS for c in ix.children.get(ti, ())):
+        return True  # "told him as if he couldn't read", "held like she was thinking": how, not who speaks
     if _compares(ix, ti):
         return True  # "with as much dignity as a person could manage": no one speaks
     if t.dep == "relcl" and any(ix.doc.tokens[c].dep in ("nsubj", "nsubjpass") and ix.doc.tokens[c].lower in ("that", "which")
@@ -380,6 +382,7 @@ def _not_a_tag_verb(ix: DocIndex, ti: int) -> bool:
 
 
 TIME_MARKS = frozenset({"before", "after", "until", "till", "since", "once"})
+MANNER_MARKS = frozenset({"like", "if", "though"})  # "like ...", "as if ...", "as though ..."
 
 
 def _writes_something_else(ix: DocIndex, ti: int, q: Found) -> bool:
