@@ -382,6 +382,19 @@ def test_a_bare_line_after_narration_is_whoever_the_narration_ended_on():
     assert [q.speaker for q in doc.quotes] == ["lois", "clark"]
 
 
+def test_lettering_and_ink_in_a_margin_are_writing_not_someone_speaking():
+    # 'gold letters that said "..."' and 'in faded brown ink ...: "onyons"' are read, not said
+    story = (
+        'Lois stopped at the door. It had frosted glass with gold letters that said "DAILY PLANET, EDITOR".\n\n'
+        'Clark opened the old book. There it was in faded brown ink, squeezed into the margin: "onyons", underlined twice.\n\n'
+        '"It says garlic," Clark said.'
+    )
+    doc = hand_doc(story, CLARK_LOIS)
+    QuotesStage()(doc)
+    assert [q.kind for q in doc.quotes] == ["written", "written", "speech"]
+    assert doc.quotes[0].speaker is None
+
+
 def test_written_cue_nouns_may_run_over_several_lines_of_the_data_file():
     from ficlens.quotes.lexicon import written_nouns
 
