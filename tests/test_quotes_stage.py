@@ -372,6 +372,28 @@ def test_a_speech_verb_in_an_as_if_or_like_clause_does_not_tag_the_line(analyse)
 
 
 @pytest.mark.model
+def test_a_title_said_to_the_narrators_face_does_not_make_them_someone_talked_about(analyse):
+    # "where the Blur is standing", said to Clark, is a title for the one listening; Lois then
+    # calls him "Clark", so the unnamed "I" is Clark Kent, not someone the two talk about
+    story = (
+        "Title: Loft\nFandom: Smallville\nCharacters: Clark Kent, Lois Lane\n\n"
+        "The barn loft smelled of hay and rain. I sat on the old couch and waited for Lois to finish pacing.\n\n"
+        '"How many cameras are on the bridge?" I asked.\n\n'
+        '"Six. And every one of them will show exactly where the Blur is standing," Lois said.\n\n'
+        '"They already know where I am."\n\n'
+        '"They know roughly where you are. There\'s a difference."\n\n'
+        '"Is there?"\n\n'
+        '"Clark."\n\n'
+        "She said it the way she always did when she was tired of me, and I looked at the floor.\n\n"
+        '"Fine," I said.\n'
+    )
+    doc, _ = analyse(story, name="loft.txt")
+    narrator = doc.character(doc.pov.narrator)
+    assert narrator.name == "Clark Kent" and narrator.kb == "clark_kent"
+    assert not [c for c in doc.characters if c.kb == "clark_kent" and c.id != narrator.id]
+
+
+@pytest.mark.model
 def test_a_first_name_the_narrators_company_calls_them_is_the_narrators_too(analyse):
     # the clerk says "Mr. Quill", the widow "Ned": both name the narrator, who says "I"
     story = (

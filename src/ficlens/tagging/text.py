@@ -244,7 +244,10 @@ def talked_about(doc: Doc, to: str | None = None) -> set[str]:
     for m in doc.mentions:
         if heard is not None and m.start not in heard:
             continue
-        if m.in_quote and m.kind in ("name", "alias") and kin.get(doc.text[m.start : m.end].lower(), (None,) * 3)[2] is None:
+        said = doc.text[m.start : m.end]
+        if said.lower().startswith("the "):
+            continue  # "where the Sun Summoner is standing", said to her: a title for the one listening
+        if m.in_quote and m.kind in ("name", "alias") and kin.get(said.lower(), (None,) * 3)[2] is None:
             # (a child tells Papa what "Papa fixes": a kin word in the third person is said to
             # them as often as about them)
             k = bisect_left(starts, m.start)
