@@ -352,6 +352,24 @@ def test_a_speech_verb_that_only_times_the_line_does_not_tag_it(analyse):
 
 
 @pytest.mark.model
+def test_the_voice_the_next_paragraph_describes_is_the_one_it_then_names(analyse):
+    # an untagged line out of nowhere, then "The voice came from everywhere ... Felix was
+    # leaning against the fireplace": Felix said it, not Lin, whose turn it would have been
+    story = (
+        "Mara and Lin sat on the lobby couch sorting the mail into piles.\n\n"
+        '"Bills," Mara said. "More bills. A postcard."\n\n'
+        '"From who?"\n\n'
+        '"No idea. It just says wish you were here."\n\n'
+        '"What a charming sentiment!"\n\n'
+        "The voice came from everywhere at once, bright and crackling, and both of them jumped. "
+        "Felix was leaning against the fireplace with his hands folded on his cane.\n\n"
+        '"How long have you been there?" Lin asked.\n'
+    )
+    doc, _ = analyse(story, name="voice.txt")
+    assert _said(doc)['"What a charming sentiment!"'][0] == "Felix"
+
+
+@pytest.mark.model
 def test_a_speech_verb_in_an_as_if_or_like_clause_does_not_tag_the_line(analyse):
     # "as if he couldn't read" says how Wren told him, and "like she was thinking about it"
     # how Ida stood: neither "he" reads nor "she" thinks the line

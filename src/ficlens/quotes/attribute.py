@@ -14,6 +14,7 @@ in the length of the work.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -213,6 +214,9 @@ class QuoteAttributor:
             comer = arrives_next(ix, qi)
             if comer is not None:
                 feats.setdefault(comer, {})["arrival"] = 1.0
+            owner = _voice_owner_next(ix, qi)
+            if owner is not None:
+                feats.setdefault(owner, {})["voice_next"] = 1.0
         # narration just before may introduce the speaker; a beat in the turn before may
         # name the one addressed
         key = "prev_beat" if f.para - 1 in ix.quoted_paras else "prev_para"
@@ -430,6 +434,19 @@ def _with_history(ix: DocIndex, qi: int, base, st: State, tag: Tag | None, voc: 
             d["voc_here"] = 1.0
     names = list(feats)
     return names, [feats[c] for c in names]
+
+
+def _voice_owner_next(ix: DocIndex, qi: int) -> str | None:
+    """'"What a delightful notion!"' then 'The voice crackled out of every corner of the lobby
+    ... Alastor was standing by the fireplace': the paragraph after an untagged line, all
+    narration, opens on "the voice" just heard and then names whose it was."""
+    nxt = ix.quotes[qi].last_para + 1
+    if nxt >= len(ix.doc.paragraphs) or nxt in ix.quoted_paras:
+        return None
+    para = ix.doc.paragraphs[nxt]
+    if not re.match(r"(?:the|that) voice\b", ix.doc.text[para.start : para.end].lstrip(), re.IGNORECASE):
+        return None
+    return next((m.character for m in ix.narration.get(nxt, ()) if m.kind in NAME_KINDS), None)
 
 
 ARRIVAL_QUIET_PARAS = 10  # paragraphs someone must have been off the page to arrive

@@ -67,6 +67,7 @@ FEATURES: tuple[str, ...] = (
     "arrival",  # named in the narration since the last turn, not yet a speaker
     "next_tag",  # an untagged line; the next turn's tag names this candidate (so not them)
     "next2_tag",  # ... the tag of the turn after next names them (the same side of the exchange)
+    "voice_next",  # an untagged line; the narration after opens on "The voice" and then names them
     "prev_subj",  # a bare line after a narration paragraph: that paragraph's last acting subject ('He took it and sniffed.' then '"This coffee?"')
 )
 
@@ -111,6 +112,7 @@ RULE_WEIGHTS: dict[str, float] = {
     "next_tag": -1.0,
     "next2_tag": 0.5,
     "prev_subj": 0.0,
+    "voice_next": 3.0,
 }
 
 MODEL_FILE = ("data", "quotes", "ranker.json")
