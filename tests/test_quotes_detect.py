@@ -137,6 +137,9 @@ def test_italic_sentences_are_thoughts_but_a_stressed_word_or_a_title_is_not():
         ('She said, "fine" and left.', "speech"),  # after a comma: dialogue
         ('He was, by his own account, "technically" still at work.', "other"),  # the sentence runs on through it
         ('By then, "yes" he said.', "speech"),  # a tag follows
+        ('There it was in the margin, beside a woodcut of teeth: "onyons", underlined twice.', "other"),  # runs on past a colon
+        ('She yelled at them: "Run", waving both arms.', "speech"),  # a speech verb before the colon
+        ('Then one word: "Wait", and she was gone.', "speech"),  # "and" carries the line on
     ],
 )
 def test_titles_scare_quotes_and_quoted_words_are_marked_other(text, kind):

@@ -322,6 +322,11 @@ def _title_case(words: list[str]) -> bool:
     return words[0][:1].isupper() and all(w[:1].isupper() or w.lower() in _MINOR for w in words)
 
 
+def _speech_verb_in(sentence: str) -> bool:
+    verbs = speech_verbs()
+    return any(w.lower().strip(".,;:") in verbs for w in sentence.split())
+
+
 def _is_other(text: str, f: Found, para_start: int, para_end: int) -> bool:
     """Titles, scare quotes, a quoted word: short, unpunctuated, inside a sentence."""
     inner = text[f.start + 1 : f.end - 1].strip()
@@ -336,9 +341,15 @@ def _is_other(text: str, f: Found, para_start: int, para_end: int) -> bool:
     if not prefix or prefix[-1] in ",:;.!?\"\u201d\u2019'\u2014\u2013-":
         # it opens a sentence or follows a comma/colon: dialogue; but not a word or two the
         # sentence runs on through ("by his own account, \u201ctechnically\u201d still at work")
+        # (or after a colon, the sentence going on past a comma: 'in faded brown ink ...:
+        # “onyons”, underlined twice')
         nxt = text[f.end : para_end].split()[:1]
-        if not (prefix and prefix[-1] == "," and len(words) <= 2 and nxt and nxt[0][:1].islower()
-                and nxt[0].lower() not in FOLLOWERS and inner[-1:].isalpha()):
+        rest = text[f.end : para_end].lstrip()
+        then = rest[1:].split()[:1] if rest.startswith(",") else []
+        runs_on = bool(then) and then[0][:1].islower() and then[0].lower() not in FOLLOWERS
+        if not (prefix and len(words) <= 2 and inner[-1:].isalpha() and (
+                (prefix[-1] == "," and nxt and nxt[0][:1].islower() and nxt[0].lower() not in FOLLOWERS)
+                or (prefix[-1] == ":" and runs_on and not _speech_verb_in(re.split(r"[.!?]\s", prefix)[-1])))):
             return False
     verbs = speech_verbs()
     closed = max(prefix.rfind(m) for m in ('"', "\u201d"))
