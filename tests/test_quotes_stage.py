@@ -370,6 +370,24 @@ def test_the_voice_the_next_paragraph_describes_is_the_one_it_then_names(analyse
 
 
 @pytest.mark.model
+def test_a_machine_the_narration_makes_act_never_speaks(analyse):
+    # "The printer started chattering": the characters stage may keep "the printer" (a trade in
+    # old novels), but the lines after it are the cooks'
+    story = (
+        "The printer started chattering at six and didn't stop.\n\n"
+        '"Ordering, two chicken, one beef!" Carmy said.\n\n'
+        '"Yes, chef!" Tina said.\n\n'
+        "The printer went again, and again after that. The rail filled up from left to right.\n\n"
+        '"Ordering, two risotto, both no dairy."\n\n'
+        'Tina groaned. "Who is telling people about the no-dairy?"\n'
+    )
+    doc, _ = analyse(story, name="rail.txt")
+    names = {c.id: c.name for c in doc.characters}
+    assert not [q for q in doc.quotes if "printer" in names.get(q.speaker, "")]
+    assert _said(doc)['"Ordering, two risotto, both no dairy."'][0] == "Carmy"
+
+
+@pytest.mark.model
 def test_a_speech_verb_in_an_as_if_or_like_clause_does_not_tag_the_line(analyse):
     # "as if he couldn't read" says how Wren told him, and "like she was thinking about it"
     # how Ida stood: neither "he" reads nor "she" thinks the line

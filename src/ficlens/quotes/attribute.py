@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from ..model import Doc
 from .candidates import DocIndex, Tag, find_tag, self_identified, vocatives
 from .detect import Found
+from .lexicon import thing_nouns
 from .ranker import Ranker
 
 MAX_GAP = 2  # narration-only paragraphs a conversation survives
@@ -122,6 +123,9 @@ class QuoteAttributor:
         tags = [_not_the_narrators(ix, find_tag(ix, qi)) if f.kind != "other" else None for qi, f in enumerate(found)]
         ahead = _tags_ahead(ix, tags)
         sal = _Salience(ix)
+        # "The printer started chattering": a character the characters stage made of a machine
+        # ("printer" is a trade in old novels) acts, but never speaks
+        things = {c.id for c in doc.characters if not c.kb and c.name[:1].islower() and c.name.split()[-1].lower() in thing_nouns()}
         beam = [_Hyp(0.0, State())]
         width = 1 if oracle is not None else self.beam
         for qi, f in enumerate(found):
@@ -137,6 +141,8 @@ class QuoteAttributor:
             sid = self_identified(ix, qi)
             voc = [m.character for m in vocatives(ix, qi) if m.character != sid]
             base = self._base_features(ix, qi, tag, voc, sid, sal.advance(f.para))
+            for c in things:
+                base[0].pop(c, None)
             if tag is None or tag.subject is None:
                 for key, who in zip(("next_tag", "next2_tag"), ahead.get(qi, ())):
                     if who is not None:
