@@ -497,6 +497,23 @@ def test_a_title_with_its_article_links_to_no_canon_character_outside_its_fandom
     assert not any(c.kb for c in doc.characters) and any("Sheriff" in c.name for c in doc.characters)
 
 
+def test_mom_and_dad_and_two_common_names_put_an_original_family_in_no_fandom():
+    # a canon whose kids call its mother "Mom" and one whose Sam's father is "Dad" would link
+    # every family dinner: kin words are no canon's names, and Sam and Jo no canon's alone
+    story = (
+        "Mom set the potatoes down. Dad carved the turkey. Sam sat between Jo and Grandpa.\n\n"
+        '"Our time, Dad," Mom said. "Sam, pass the rolls."\n\n'
+        '"Jo has them," Sam said.\n\n'
+        '"I do not," Jo said. "Ask Dad."\n\n'
+        "Dad laughed. Mom rolled her eyes at Sam, and Jo stole a roll anyway.\n\n"
+        '"Sam," Mom said. "Jo. Sit down, both of you."\n\n'
+        '"Yes, Mom," said Sam.\n\n'
+    )
+    doc, _ = analyse_text(story, name="dinner.txt")
+    assert not [c for c in doc.characters if c.kb]
+    assert [t.value for t in doc.tags.fandoms] in ([], ["Original Work"])
+
+
 def test_an_unnamed_narrator_that_others_call_by_name_and_talk_about_is_named():
     # "Nell says you're leaving" makes Nell someone talked about, yet the others call the
     # narrator Nell and the narration never names her: the narrator is Nell, one character
