@@ -124,6 +124,29 @@ def test_italic_sentences_are_thoughts_but_a_stressed_word_or_a_title_is_not():
     assert got == [("Not again, not now.", "thought")]
 
 
+def test_verse_read_aloud_line_by_line_is_one_quotation_up_to_its_closing_mark():
+    # a stanza typed one line per line, in a story whose paragraphs are set apart by blank
+    # lines: the lines after the first open with no mark, and the quotation closes on the last
+    text = (
+        "Neil tilted the page toward the candle.\n\n"
+        '"I own one good pen and my brother\'s old coat,\n'
+        "a coat that fits me in the shoulders now,\n"
+        'which nobody has noticed."\n\n'
+        "He paused there.\n\n"
+        '"Go on," Knox said.\n'
+    )
+    assert spans_of(text) == [
+        '"I own one good pen and my brother\'s old coat,\na coat that fits me in the shoulders now,\nwhich nobody has noticed."',
+        '"Go on,"',
+    ]
+
+
+def test_a_line_left_open_where_every_paragraph_is_one_line_does_not_swallow_the_next():
+    # with no blank lines anywhere, a line break is a paragraph break: the open mark stops there
+    text = '"We need the top tier off\nHannah walked in.\n"I want to MOVE it," Jo said.\n'
+    assert spans_of(text) == ['"We need the top tier off', '"I want to MOVE it,"']
+
+
 @pytest.mark.parametrize(
     "text, kind",
     [

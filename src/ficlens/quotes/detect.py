@@ -179,12 +179,38 @@ def _trim_end(text: str, s: int, e: int) -> int:
     return e
 
 
+def _soft_breaks(text: str, paras: Sequence[tuple[int, int]]) -> list[bool]:
+    """For each paragraph, whether the next one is only the next line of it: a single line
+    break in a text whose paragraphs are set apart by blank lines (verse read aloud, a letter's
+    lines), so a quotation open at its end goes on there though no mark opens that line."""
+    gaps = [text[e:s2] for (_, e), (s2, _) in zip(paras, paras[1:])]
+    blank = sum(g.count("\n") >= 2 for g in gaps)
+    if not gaps or blank * 2 < len(gaps):
+        return [False] * len(paras)
+    return [g.count("\n") == 1 for g in gaps] + [False]
+
+
 def _mark_quotes(text: str, paras: Sequence[tuple[int, int]], style: str) -> list[Found]:
     scan = _scan_single if style == "single" else _scan_double
     per_para = [scan(text, s, e) for s, e in paras]
+    soft = _soft_breaks(text, paras) if style == "double" else [False] * len(paras)
     out: list[Found] = []
     pending: Found | None = None  # a speech running on into the next paragraph
+    lines_on: Found | None = None  # ... into the next line of the same paragraph (``soft``)
     for pi, ((s, e), segs) in enumerate(zip(paras, per_para)):
+        if lines_on is not None:
+            close = next((p for p in range(s, e) if text[p] in DOUBLE_MARKS), None)
+            lines_on.last_para = pi
+            if close is None:
+                lines_on.end = _trim_end(text, s, e)
+                if not soft[pi]:
+                    out.append(lines_on)
+                    lines_on = None
+                continue
+            lines_on.end, lines_on.closed = close + 1, True
+            out.append(lines_on)
+            lines_on = None
+            segs = scan(text, close + 1, e)
         for k, (o, c) in enumerate(segs):
             if pending is not None:
                 if k == 0 and o == s:
@@ -204,7 +230,9 @@ def _mark_quotes(text: str, paras: Sequence[tuple[int, int]], style: str) -> lis
             nxt_end = segs[k + 1][0] if k + 1 < len(segs) else e
             close = _trim_end(text, o, nxt_end)
             is_last = k + 1 == len(segs)
-            if is_last and pi + 1 < len(paras) and _opens_with_mark(text, paras[pi + 1], style) and _runs_on(text, o, close):
+            if is_last and soft[pi] and not _opens_with_mark(text, paras[pi + 1], style):
+                lines_on = Found(o, close, pi, pi, style, closed=False)
+            elif is_last and pi + 1 < len(paras) and _opens_with_mark(text, paras[pi + 1], style) and _runs_on(text, o, close):
                 pending = Found(o, close, pi, pi, style, closed=False)
             else:
                 out.append(Found(o, close, pi, pi, style, closed=False))
@@ -213,6 +241,8 @@ def _mark_quotes(text: str, paras: Sequence[tuple[int, int]], style: str) -> lis
             pending = None
     if pending is not None:
         out.append(pending)
+    if lines_on is not None:
+        out.append(lines_on)
     return out
 
 
