@@ -795,3 +795,30 @@ def test_a_tag_that_leads_into_the_quotation_names_the_speaker(text):
     got = attribute(hand_doc(text, CLARK_LOIS, profile="full"))
     assert got[-1][0] == '"Nobody will notice."'
     assert got[-1][1:] == ("lois", "clark", "explicit")
+
+
+def test_a_he_among_several_men_in_the_next_tag_does_not_rule_out_this_lines_speaker():
+    # five boys in a cave: the "he" of the reply's tag may be any of them (here the characters
+    # stage gave it to Neil, wrongly), so it says nothing about who spoke the line before it;
+    # the "she" of a reply among one woman and one man still does
+    from ficlens.quotes.attribute import QuoteAttributor
+    from ficlens.quotes.detect import find_quotations
+
+    def next_tag_of(story, cast, genders):
+        doc = hand_doc(story, cast, genders)
+        found = find_quotations(doc.text, [(p.start, p.end) for p in doc.paragraphs], doc.work.emphasis)
+        line = QuoteAttributor(Ranker.load()).attribute(doc, found, None)[0][-2]
+        return {c for c, f in zip(line.candidates, line.feats) if f.get("next_tag")}
+
+    story = (
+        "{a}, {b} and Charlie sat in the cave around the candle.\n\n"
+        '"Todd does," said {a}.\n\n'
+        '"I don\'t."\n\n'
+        '"Chemistry doesn\'t have line breaks."\n\n'
+        '"It doesn\'t even rhyme," {p} said.\n'
+    )
+    boys = {"Neil": "neil", "Todd": "todd", "Charlie": "charlie", "he": "neil"}
+    assert next_tag_of(story.format(a="Neil", b="Todd", p="he"), boys, dict.fromkeys(boys.values(), "male")) == set()
+    pair = {"Lois": "lois", "Clark": "clark", "Charlie": "charlie", "she": "lois"}
+    genders = {"lois": "female", "clark": "male", "charlie": "male"}
+    assert next_tag_of(story.format(a="Lois", b="Clark", p="she"), pair, genders) == {"lois"}

@@ -337,11 +337,29 @@ def _tags_ahead(ix: DocIndex, tags: list[Tag | None]) -> dict[int, tuple[str | N
             if ix.quotes[j].para != ix.quotes[prev].last_para + 1:
                 break
             t = tags[j]
-            names.append(t.subject.character if t is not None and t.subject is not None else None)
+            names.append(t.subject.character if t is not None and t.subject is not None and _sure_subject(ix, t, j) else None)
             prev = j
         if names:
             out[qi] = (names[0], names[1] if len(names) > 1 else None)
     return out
+
+
+SURE_SPAN = 6  # paragraphs (and quotations) back where a rival of the same gender may stand
+
+
+def _sure_subject(ix: DocIndex, tag: Tag, qi: int) -> bool:
+    """A tag's subject to go by beyond its own line: a name, or a pronoun nobody else
+    on the page lately shares the gender of (the "he" of five boys in a cave may be any)."""
+    subj = tag.subject
+    if subj.kind in NAME_KINDS or (subj.text or "").lower() == "i":
+        return True  # a name, or the narrator's "I"
+    g = ix.genders.get(subj.character)
+    if g not in ("male", "female"):
+        return False
+    para = ix.quotes[qi].para
+    near = {m.character for p in range(max(0, para - SURE_SPAN), para + 1) for m in ix.narration.get(p, ())}
+    near |= {m.character for k in range(max(0, qi - SURE_SPAN), qi) for m in ix.in_quote.get(k, ()) if m.kind in NAME_KINDS}
+    return not any(c != subj.character and ix.genders.get(c) == g for c in near)
 
 
 def _enter(ix: DocIndex, st: State, para: int) -> State:
