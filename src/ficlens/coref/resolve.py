@@ -77,10 +77,10 @@ def fandom_evidence(doc: Doc, kb: KB) -> dict[str, float]:
     frequent: dict[str, set[str]] = {}  # fandom -> characters named 3+ times by a single name
     names = Counter(e.text.strip() for e in doc.entities if e.label == "PERSON")
     names.update(c for c in doc.metadata.characters)
-    kin = {w for w, (_g, _n, rel) in lexicon().nominals.items() if rel is not None}
+    nominals = lexicon().nominals
     for name, count in names.items():
-        if name.lower() in kin:
-            continue  # "Mom", "Dad": every family's, though one canon calls its mother so
+        if nominals.get(name.lower(), (None,) * 3)[2] is not None:
+            continue  # a kin word ("Mom", "Dad") is every family's, though one canon calls its mother so
         multi = len(name.split()) >= 2
         for c in kb.find_characters(name):
             for f in c.fandoms:

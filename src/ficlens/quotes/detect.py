@@ -352,9 +352,9 @@ def _title_case(words: list[str]) -> bool:
     return words[0][:1].isupper() and all(w[:1].isupper() or w.lower() in _MINOR for w in words)
 
 
-def _speech_verb_in(sentence: str) -> bool:
+def _speech_verb_in(words: Sequence[str]) -> bool:
     verbs = speech_verbs()
-    return any(w.lower().strip(".,;:") in verbs for w in sentence.split())
+    return any(w.lower().strip(".,;:") in verbs for w in words)
 
 
 def _is_other(text: str, f: Found, para_start: int, para_end: int) -> bool:
@@ -379,12 +379,12 @@ def _is_other(text: str, f: Found, para_start: int, para_end: int) -> bool:
         runs_on = bool(then) and then[0][:1].islower() and then[0].lower() not in FOLLOWERS
         if not (prefix and len(words) <= 2 and inner[-1:].isalpha() and (
                 (prefix[-1] == "," and nxt and nxt[0][:1].islower() and nxt[0].lower() not in FOLLOWERS)
-                or (prefix[-1] == ":" and runs_on and not _speech_verb_in(re.split(r"[.!?]\s", prefix)[-1])))):
+                or (prefix[-1] == ":" and runs_on and not _speech_verb_in(re.split(r"[.!?]\s", prefix)[-1].split())))):
             return False
     verbs = speech_verbs()
     closed = max(prefix.rfind(m) for m in ('"', "\u201d"))
     tag = prefix[closed + 1 :].split() if closed >= 0 else []
-    if 0 < len(tag) <= SPLIT_TAG_WORDS and any(w.lower().strip(".,;:") in verbs for w in tag):
+    if 0 < len(tag) <= SPLIT_TAG_WORDS and _speech_verb_in(tag):
         return False  # '"...," said her father, "she times them ill."': the speech goes on
     before = prefix.split()[-1].lower().strip(".,;:")
     after = [w.lower().strip(".,;:!?") for w in text[f.end : para_end].split()[:3]]
