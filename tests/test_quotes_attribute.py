@@ -822,3 +822,27 @@ def test_a_he_among_several_men_in_the_next_tag_does_not_rule_out_this_lines_spe
     pair = {"Lois": "lois", "Clark": "clark", "Charlie": "charlie", "she": "lois"}
     genders = {"lois": "female", "clark": "male", "charlie": "male"}
     assert next_tag_of(story.format(a="Lois", b="Clark", p="she"), pair, genders) == {"lois"}
+
+
+def test_one_side_of_a_phone_call_goes_on_across_the_pauses():
+    # Clark answers; the caller is never heard, so after "Another pause." the line is his
+    # again, though turn-taking alone would hand it to Lois
+    story = (
+        "Lois and Clark sat at the kitchen table.\n\n"
+        '"It\'s a bit funny," Lois said.\n\n"It isn\'t funny," said Clark.\n\n"It\'s a bit funny, Smallville."\n\n'
+        "Before Clark could say what he thought about that, his phone went off in his pocket. "
+        "He fished it out, glanced at the screen, groaned, and put it to his ear.\n\n"
+        '"Yeah. No, it\'s fine, I wasn\'t doing anything. Who gave you this number?"\n\n'
+        "Lois leaned back in her chair and listened.\n\n"
+        '"Perry. Perry. Slow down. A what in the newsroom?"\n\n'
+        "A long pause.\n\n"
+        '"How big a crowd?"\n\n'
+        "Another pause.\n\n"
+        '"Right. Don\'t call anyone. I\'ll sort it. Bye."\n\n'
+        "He hung up and looked at Lois.\n\n"
+        '"We have to go."\n'
+    )
+    doc = hand_doc(story, CLARK_LOIS, {"clark": "male", "lois": "female"}, profile="full")
+    said = {text: who for text, who, _, _ in attribute(doc)}
+    assert said['"How big a crowd?"'] == "clark"
+    assert said['"Right. Don\'t call anyone. I\'ll sort it. Bye."'] == "clark"

@@ -126,6 +126,7 @@ class QuoteAttributor:
         # "The printer started chattering": a character the characters stage made of a machine
         # ("printer" is a trade in old novels) acts, but never speaks
         things = {c.id for c in doc.characters if not c.kb and c.name[:1].islower() and c.name.split()[-1].lower() in thing_nouns()}
+        ix.calls = _phone_calls(ix)
         beam = [_Hyp(0.0, State())]
         width = 1 if oracle is not None else self.beam
         for qi, f in enumerate(found):
@@ -214,6 +215,9 @@ class QuoteAttributor:
             actor = _beat_subject(ix, narr, f)
             if actor is not None:
                 feats.setdefault(actor, {})["beat_subj"] = 1.0
+        holder = ix.calls.get(f.para)
+        if holder is not None and tag is None and not narr:
+            feats.setdefault(holder, {})["on_call"] = 1.0  # one side of a call we hear
         if tag is None and not narr and not voc:
             # (a line that calls someone is answered, and the next paragraph is often the
             # one called: '"Kid. Hands."' then 'Grogu ... withdrew one small green hand')
@@ -345,6 +349,42 @@ def _tags_ahead(ix: DocIndex, tags: list[Tag | None]) -> dict[int, tuple[str | N
 
 
 SURE_SPAN = 6  # paragraphs (and quotations) back where a rival of the same gender may stand
+
+
+_CALL_OBJECT = re.compile(r"\b(?:phone|cell|cellphone|mobile|receiver)\b", re.IGNORECASE)
+_CALL_START = re.compile(r"\b(?:to (?:his|her|their|my) ear|answered|answers|picked up|picks up|into the (?:phone|receiver)|(?:took|takes|grabbed|grabs|snatched|snatches) the (?:phone|receiver))\b", re.IGNORECASE)
+_CALL_END = re.compile(r"\b(?:hung up|hangs up|hang up|ended the call|ends the call|call ended|line went dead|line goes dead)\b", re.IGNORECASE)
+CALL_PARAS = 12  # paragraphs a call we hear one side of may run
+
+
+def _phone_calls(ix: DocIndex) -> dict[int, str]:
+    """Paragraph -> who is on the phone there: from a narration sentence that puts a phone
+    to someone's ear or has them answer it ('He fished it out, glanced at the screen, and put
+    it to his ear.') until they hang up, a scene break, or CALL_PARAS paragraphs."""
+    doc = ix.doc
+    out: dict[int, str] = {}
+    holder, since = None, -1
+    for p, para in enumerate(doc.paragraphs):
+        if holder is not None and (p - since > CALL_PARAS or para.scene != doc.paragraphs[since].scene):
+            holder = None
+        text = doc.text[para.start : para.end]
+        narr = ix.narration.get(p, ())
+        phone = bool(_CALL_OBJECT.search(text))
+        pos = para.start
+        for sent in re.split(r"(?<=[.!?])\s+", text):
+            start = doc.text.find(sent, pos)
+            end = start + len(sent)
+            pos = end
+            if phone and _CALL_START.search(sent):
+                first = next((m for m in narr if start <= m.start < end and (m.kind in NAME_KINDS or m.kind in PRONOUN_KINDS)), None)
+                if first is not None:
+                    holder, since = first.character, p
+            if holder is not None and _CALL_END.search(sent):
+                out[p] = holder
+                holder = None
+        if holder is not None:
+            out[p] = holder
+    return out
 
 
 def _sure_subject(ix: DocIndex, tag: Tag, qi: int) -> bool:

@@ -87,6 +87,7 @@ class DocIndex:
     quoted_paras: set[int] = field(default_factory=set)  # paragraphs holding a quotation
     tag_spans: set[tuple[int, int]] = field(default_factory=set)  # mentions that were tag subjects
     quote_starts: list[int] = field(default_factory=list)
+    calls: dict[int, str] = field(default_factory=dict)  # para -> who is on the phone there (attribute._phone_calls)
 
     @classmethod
     def build(cls, doc: Doc, quotes: list[Found], narrator: str | None | list[tuple[int, str | None]]) -> DocIndex:

@@ -68,6 +68,7 @@ FEATURES: tuple[str, ...] = (
     "next_tag",  # an untagged line; the next turn's tag names this candidate (so not them)
     "next2_tag",  # ... the tag of the turn after next names them (the same side of the exchange)
     "voice_next",  # an untagged line; the narration after opens on "The voice" and then names them
+    "on_call",  # a bare line while they are on the phone with someone we do not hear
     "prev_subj",  # a bare line after a narration paragraph: that paragraph's last acting subject ('He took it and sniffed.' then '"This coffee?"')
 )
 
@@ -113,6 +114,7 @@ RULE_WEIGHTS: dict[str, float] = {
     "next2_tag": 0.5,
     "prev_subj": 0.0,
     "voice_next": 3.0,
+    "on_call": 1.5,
 }
 
 MODEL_FILE = ("data", "quotes", "ranker.json")
