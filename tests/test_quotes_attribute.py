@@ -846,3 +846,16 @@ def test_one_side_of_a_phone_call_goes_on_across_the_pauses():
     said = {text: who for text, who, _, _ in attribute(doc)}
     assert said['"How big a crowd?"'] == "clark"
     assert said['"Right. Don\'t call anyone. I\'ll sort it. Bye."'] == "clark"
+
+
+def test_a_line_after_turning_to_someone_is_said_to_them():
+    # "Edelgard turned to Claude." then her question: Claude is asked, not Dimitri, who spoke last
+    cast = {"Edelgard": "edelgard", "Claude": "claude", "Dimitri": "dimitri"}
+    story = (
+        "Edelgard, Claude and Dimitri sat at the tea table.\n\n"
+        '"That sounds rather lonely," Dimitri said.\n\n'
+        'Edelgard turned to Claude. "And you? Or will you dodge the question, as usual?"\n'
+    )
+    doc = hand_doc(story, cast, {"edelgard": "female", "claude": "male", "dimitri": "male"}, profile="full")
+    _, (_, speaker, addressee, _) = attribute(doc)
+    assert (speaker, addressee) == ("edelgard", "claude")

@@ -562,6 +562,28 @@ def _called_ahead(ix: DocIndex, qi: int, voc: list[str]) -> list[str]:
     return out
 
 
+_TURN_VERBS = frozenset({"turn", "look", "glance", "face", "nod", "lean", "peer", "stare", "smile", "grin", "wave", "gesture", "point", "frown", "wink", "scowl", "glare"})
+
+
+def _turned_to(ix: DocIndex, qi: int) -> list[str]:
+    """Who the narration of quotation ``qi``'s paragraph turns to or looks at ("Edelgard
+    turned to Claude", "Sydney looked at him") before the quotation."""
+    q = ix.quotes[qi]
+    toks = ix.doc.tokens
+    out = []
+    for m in ix.narration.get(q.para, ()):
+        if m.end > q.start:
+            break
+        i = ix.token_at(m.end) - 1
+        if not (0 <= i < len(toks)) or toks[i].dep != "pobj":
+            continue
+        prep = toks[i].head
+        if 0 <= prep < len(toks) and toks[prep].lower in ("to", "at", "toward", "towards") and 0 <= toks[prep].head < len(toks) \
+                and toks[toks[prep].head].lemma.lower() in _TURN_VERBS:
+            out.append(m.character)
+    return out
+
+
 def _asks(ix: DocIndex, qi: int) -> bool:
     """Whether quotation ``qi`` ends with a question ("Where are you from?")."""
     q = ix.quotes[qi]
@@ -651,6 +673,9 @@ def _addressee(qi, c, choices, found, ix, by_conv, pos) -> str | None:
         return c.tag.listener.character  # "said he to Temple"
     if c.kind == "thought":
         return None
+    for who in _turned_to(ix, qi):
+        if who != c.speaker:
+            return who  # 'Edelgard turned to Claude. "And you?"'
     if qi in pos:
         cid, k = pos[qi]
         qs = by_conv[cid]
