@@ -134,6 +134,7 @@ def test_user_files_extend_the_builtin_kb(tmp_path):
         (json.dumps({"characters": [{"name": "A B", "relations": {"frenemy": ["x"]}}]}), "unknown relation"),
         (json.dumps({"characters": [{"name": "A B", "relations": {"friend": ["nobody_here"]}}]}), "unknown id"),
         (json.dumps({"characters": [{"name": "A B", "gender": "robot"}]}), "unknown gender"),
+        (json.dumps({"characters": [{"name": "A B", "speaks": "no"}]}), "speaks must be true or false"),
     ],
 )
 def test_malformed_user_files_raise_a_clear_kb_error(tmp_path, payload, message):
@@ -148,3 +149,9 @@ def test_slug_and_norm_are_stable():
     assert slug("Padmé Amidala") == "padme_amidala"
     assert norm("  CLARK   Kent ") == norm("clark kent")
     assert norm("Kal-El") == norm("kal el")
+
+
+def test_a_character_who_never_says_a_line_is_marked_so():
+    kb = load_kb()
+    assert not kb.character("grogu").speaks and not kb.character("roach").speaks
+    assert kb.character("din_djarin").speaks

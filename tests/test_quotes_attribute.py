@@ -859,3 +859,17 @@ def test_a_line_after_turning_to_someone_is_said_to_them():
     doc = hand_doc(story, cast, {"edelgard": "female", "claude": "male", "dimitri": "male"}, profile="full")
     _, (_, speaker, addressee, _) = attribute(doc)
     assert (speaker, addressee) == ("edelgard", "claude")
+
+
+def test_a_canon_character_the_kb_says_never_speaks_gets_no_line():
+    # Grogu coos and reaches; the line after his beat is Din's, though Grogu is the one named
+    cast = {"Din": "din", "Grogu": "grogu"}
+    story = (
+        "Din flicked the last switch and the cockpit went quiet.\n\n"
+        '"Hyperspace in ten," Din said.\n\n'
+        "Grogu reached for the shiny knob on the console.\n\n"
+        '"Don\'t touch that."\n'
+    )
+    doc = hand_doc(story, cast, {"din": "male", "grogu": "male"}, profile="full")
+    doc.character("grogu").kb = "grogu"
+    assert [who for _, who, _, _ in attribute(doc)] == ["din", "din"]

@@ -101,6 +101,8 @@ class KBCharacter:
 
     # the given name when it is not the first word ("Uzumaki Naruto" -> "Naruto"); "" for none
     given: str | None = None
+    # False for a character who never says a line (Grogu, a horse, Thing): never a speaker
+    speaks: bool = True
 
     @property
     def first_name(self) -> str:
@@ -315,6 +317,9 @@ def _character(raw: dict, family: str, file_fandoms: list[str], origin: str) -> 
         if kind not in INVERSE:
             raise KBError(f"{origin}: {name}: unknown relation {kind!r}")
         rels.extend(Relation(kind, o) for o in _tuple(others))
+    speaks = raw.get("speaks", True)
+    if not isinstance(speaks, bool):
+        raise KBError(f"{origin}: {name}: speaks must be true or false, not {speaks!r}")
     return KBCharacter(
         id=raw.get("id") or slug(name),
         name=name,
@@ -327,6 +332,7 @@ def _character(raw: dict, family: str, file_fandoms: list[str], origin: str) -> 
         canon_names={k: _tuple(v) for k, v in (raw.get("canon_names") or {}).items()},
         relations=rels,
         given=raw.get("given"),
+        speaks=speaks,
     )
 
 

@@ -124,8 +124,10 @@ class QuoteAttributor:
         ahead = _tags_ahead(ix, tags)
         sal = _Salience(ix)
         # "The printer started chattering": a character the characters stage made of a machine
-        # ("printer" is a trade in old novels) acts, but never speaks
+        # ("printer" is a trade in old novels) acts, but never speaks; nor does a canon
+        # character the KB marks as never saying a line (Grogu, Roach the horse)
         things = {c.id for c in doc.characters if not c.kb and c.name[:1].islower() and c.name.split()[-1].lower() in thing_nouns()}
+        things |= {c.id for c in doc.characters if c.kb and not _speaks(c.kb)}
         ix.calls = _phone_calls(ix)
         beam = [_Hyp(0.0, State())]
         width = 1 if oracle is not None else self.beam
@@ -385,6 +387,13 @@ def _phone_calls(ix: DocIndex) -> dict[int, str]:
         if holder is not None:
             out[p] = holder
     return out
+
+
+def _speaks(kb_id: str) -> bool:
+    from ..kb import load_kb
+
+    kc = load_kb().characters.get(kb_id)
+    return kc is None or kc.speaks
 
 
 def _sure_subject(ix: DocIndex, tag: Tag, qi: int) -> bool:
