@@ -126,8 +126,8 @@ class QuoteAttributor:
         # "The printer started chattering": a character the characters stage made of a machine
         # ("printer" is a trade in old novels) acts, but never speaks; nor does a canon
         # character the KB marks as never saying a line (Grogu, Roach the horse)
-        things = {c.id for c in doc.characters if not c.kb and c.name[:1].islower() and c.name.split()[-1].lower() in thing_nouns()}
-        things |= {c.id for c in doc.characters if c.kb and not _speaks(c.kb)}
+        ix.mute = {c.id for c in doc.characters if not c.kb and c.name[:1].islower() and c.name.split()[-1].lower() in thing_nouns()}
+        ix.mute |= {c.id for c in doc.characters if c.kb and not _speaks(c.kb)}
         ix.calls = _phone_calls(ix)
         beam = [_Hyp(0.0, State())]
         width = 1 if oracle is not None else self.beam
@@ -144,8 +144,6 @@ class QuoteAttributor:
             sid = self_identified(ix, qi)
             voc = [m.character for m in vocatives(ix, qi) if m.character != sid]
             base = self._base_features(ix, qi, tag, voc, sid, sal.advance(f.para))
-            for c in things:
-                base[0].pop(c, None)
             if tag is None or tag.subject is None:
                 for key, who in zip(("next_tag", "next2_tag"), ahead.get(qi, ())):
                     if who is not None:
@@ -505,7 +503,7 @@ def _with_history(ix: DocIndex, qi: int, base, st: State, tag: Tag | None, voc: 
             d["narrator_bare"] = 1.0
         if c in voc:
             d["voc_here"] = 1.0
-    names = list(feats)
+    names = [c for c in feats if c not in ix.mute]
     return names, [feats[c] for c in names]
 
 

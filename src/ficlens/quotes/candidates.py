@@ -88,6 +88,7 @@ class DocIndex:
     tag_spans: set[tuple[int, int]] = field(default_factory=set)  # mentions that were tag subjects
     quote_starts: list[int] = field(default_factory=list)
     calls: dict[int, str] = field(default_factory=dict)  # para -> who is on the phone there (attribute._phone_calls)
+    mute: set[str] = field(default_factory=set)  # characters never candidates: machines, KB "speaks": false
 
     @classmethod
     def build(cls, doc: Doc, quotes: list[Found], narrator: str | None | list[tuple[int, str | None]]) -> DocIndex:
@@ -370,10 +371,10 @@ def _not_a_tag_verb(ix: DocIndex, ti: int) -> bool:
         # '"...," Yor offers': a present-tense tag the parser read as a plural noun after a name
         return not (ti >= 2 and t.text.endswith("s") and toks[ti - 1].text[:1].isupper()
                     and toks[ti - 2].text in ('"', "\u201d", "'", "\u2019"))
-    if t.dep == "advcl" and any(ix.doc.tokens[c].dep == "mark" and ix.doc.tokens[c].lower in TIME_MARKS for c in ix.children.get(ti, ())):
-        return True  # "Amy had her pad out before Holt even finished": when, not who speaks
-    if t.dep == "advcl" and any(ix.doc.tokens[c].dep == "mark" and ix.doc.tokens[c].lower in MANNER_MARKS for c in ix.children.get(ti, ())):
-        return True  # "told him as if he couldn't read", "held like she was thinking": how, not who speaks
+    if t.dep == "advcl" and any(ix.doc.tokens[c].dep == "mark" and ix.doc.tokens[c].lower in ADVERBIAL_MARKS for c in ix.children.get(ti, ())):
+        # "Amy had her pad out before Holt even finished": when, not who speaks; "told him
+        # as if he couldn't read", "held like she was thinking": how, not who speaks
+        return True
     if _compares(ix, ti):
         return True  # "with as much dignity as a person could manage": no one speaks
     if t.dep == "relcl" and any(ix.doc.tokens[c].dep in ("nsubj", "nsubjpass") and ix.doc.tokens[c].lower in ("that", "which")
@@ -384,6 +385,7 @@ def _not_a_tag_verb(ix: DocIndex, ti: int) -> bool:
 
 TIME_MARKS = frozenset({"before", "after", "until", "till", "since", "once"})
 MANNER_MARKS = frozenset({"like", "if", "though"})  # "like ...", "as if ...", "as though ..."
+ADVERBIAL_MARKS = TIME_MARKS | MANNER_MARKS
 
 
 def _writes_something_else(ix: DocIndex, ti: int, q: Found) -> bool:
