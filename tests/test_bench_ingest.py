@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from ingest_helpers import INGEST
 from typer.testing import CliRunner
 
+from ficlens.bench import ingest as bench_ingest
 from ficlens.bench.ingest import find_litbank, run_bench
 from ficlens.cli import get_app
 from ficlens.errors import InputNotFound
@@ -34,9 +36,20 @@ def test_limit_takes_the_first_files_only():
     assert run_bench(WORKS, profile="fast", limit=1).files == 1
 
 
-def test_missing_litbank_is_a_clear_error(tmp_path):
+def test_missing_litbank_is_a_clear_error(tmp_path, monkeypatch):
+    # The search walks up from each base, so a shared/ folder anywhere above tmp_path
+    # (a checkout under /tmp) would be found: look for a corpus path nobody has.
+    monkeypatch.setattr(bench_ingest, "LITBANK_BRAT", Path("no-such-shared") / "litbank" / "brat")
     with pytest.raises(InputNotFound, match="LitBank corpus not found"):
         find_litbank([tmp_path])
+
+
+def test_litbank_is_found_beside_the_checkout(tmp_path):
+    brat = tmp_path / bench_ingest.LITBANK_BRAT
+    brat.mkdir(parents=True)
+    deep = tmp_path / "main" / "src"
+    deep.mkdir(parents=True)
+    assert find_litbank([deep]) == brat
 
 
 def test_bench_ingest_command_prints_json_figures():
