@@ -188,6 +188,27 @@ def test_a_quotation_line_answering_a_tagged_question_starts_a_new_paragraph():
     assert [text[s:e] for s, e in paras] == ["\u201cWhich?\u201d asked the doctor.", "\u201cBrother.\u201d"]
 
 
+def test_a_quotation_after_a_tagged_question_in_one_line_opens_a_paragraph():
+    # '"Why so?" asked he. "Because ..."': the answer is another speaker's, a break
+    # LitBank's sentence split lost inside one line
+    sentences = [["\u201c", "Why", "so", "?", "\u201d", "asked", "he", ".", "\u201c", "Because", ".", "\u201d"]]
+    text, paras, _ = bench.build_text(sentences)
+    assert [text[s:e] for s, e in paras] == ["\u201cWhy so?\u201d asked he.", "\u201cBecause.\u201d"]
+
+
+def test_a_tag_line_holding_the_answer_to_the_question_before_splits_at_the_answer():
+    # Dubliners: '"Who?"' / 'said I. "Father Flynn."' (LitBank keeps "I." one token)
+    sentences = [["\u201c", "Who", "?", "\u201d"], ["said", "I.", "\u201c", "Father", "Flynn", ".", "\u201d"]]
+    text, paras, _ = bench.build_text(sentences)
+    assert [text[s:e] for s, e in paras] == ["\u201cWho?\u201d said I.", "\u201cFather Flynn.\u201d"]
+
+
+def test_a_quotation_after_a_tagged_statement_in_one_line_continues_it():
+    sentences = [["\u201c", "Ten", "cents", ",", "\u201d", "said", "Dick", ".", "\u201c", "Shine", "?", "\u201d"]]
+    text, paras, _ = bench.build_text(sentences)
+    assert [text[s:e] for s, e in paras] == ["\u201cTen cents,\u201d said Dick. \u201cShine?\u201d"]
+
+
 def test_a_quotation_line_after_a_question_and_its_tag_line_starts_a_new_paragraph():
     # LitBank puts "asked Durbeyfield ." on a line of its own: the question is still what the
     # next quotation line answers (another speaker in 9 of 10 such lines)

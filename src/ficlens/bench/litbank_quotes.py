@@ -101,15 +101,22 @@ def _marks(words: list[str], dbl: bool = False) -> list[str]:
     return out
 
 
-def _new_turn(words: list[str], roles: list[str], j: int) -> bool:
+def _new_turn(words: list[str], roles: list[str], j: int, asked: bool = False) -> bool:
     """Inside one LitBank line: '... rig --" "And, oh, mamma!' (a quotation straight after
-    another) or '"...," I faltered. "Much of that!" said he' (a quotation with its own tag
-    after a tagged one) is another speaker, a paragraph LitBank's sentence split lost."""
+    another), '"...," I faltered. "Much of that!" said he' (a quotation with its own tag
+    after a tagged one) or '"Who?" / said I. "Father Flynn."' (a quotation after a tagged
+    question; ``asked``: the line before ended in one) is another speaker, a paragraph
+    LitBank's sentence split lost."""
     if roles[j] != "open":
         return False
     if roles[j - 1] == "close":
         return True
-    if words[j - 1] not in (".", "!", "?") or "close" not in roles[:j]:
+    if words[j - 1][-1:] not in (".", "!", "?"):  # LitBank keeps "I." one token
+        return False
+    closes = [k for k in range(j) if roles[k] == "close"]
+    if (words[closes[-1] - 1] == "?") if closes else asked:
+        return True
+    if not closes:
         return False
     from ..quotes.lexicon import speech_verbs
 
@@ -237,7 +244,7 @@ def build_text(sentences: list[list[str]]) -> tuple[str, list[tuple[int, int]], 
         sent: list[tuple[int, int]] = []
         roles = _marks(words, open_)
         for j, (w, gap) in enumerate(zip(words, _join(words, roles))):
-            if j and (_dash_opens(words, j) and words[j - 1] in (":", ".", "!", "?") or _new_turn(words, roles, j)):
+            if j and (_dash_opens(words, j) and words[j - 1] in (":", ".", "!", "?") or _new_turn(words, roles, j, prev_asks and not new_para)):
                 # "intoned: — Introibo": a dialogue dash opens a paragraph; so does a
                 # quotation right after another or after a tagged one with a tag of its own
                 gap = "\n\n"
