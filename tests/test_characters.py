@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import pytest
 
-from conftest import FIXTURES, analyse_text
+from conftest import FIXTURES, analyse_text, validate_analysis
 
 pytestmark = pytest.mark.model
 
@@ -550,3 +550,39 @@ def test_a_hyphenated_given_name_is_one_name_not_two_characters():
     assert not any(n in ("Wan", "Obi") for n in names)
     obi = next(c for c in doc.characters if "Obi-Wan" in c.aliases)
     assert obi.aliases["Obi-Wan"] >= 4
+
+
+FOOD_TRUCK = (
+    "Dario leaned on the counter of the food truck while his aunt scraped the grill.\n\n"
+    "\"Where are you going tonight?\" she asked.\n\n\"Library.\"\n\n"
+    "\"The library closes at nine. Don't lie to me. Sunday, then. Pernil. You're coming.\"\n\n"
+    "\"I'll be there,\" Dario said. \"Bueno. Nobody else makes pernil like you.\"\n\n"
+    "Gurathin looked up from the register. Gurathin had stayed out of it until now, but Gurathin's "
+    "grin gave him away. \"He's going to the arcade.\"\n\n"
+    "The diagnostic had finished by then. \"It says the fryer is fine.\"\n"
+)
+
+
+def test_words_ner_calls_people_in_a_line_of_dialogue_are_not_characters():
+    # '"Library."' beside "the library", "Pernil." beside "makes pernil", "Bueno." (Spanish),
+    # and a machine's report ("The diagnostic had finished") name nobody
+    doc, obj = analyse_text(FOOD_TRUCK, name="truck.txt")
+    validate_analysis(obj)
+    names = {c.name.lower() for c in doc.characters}
+    assert not names & {"library", "pernil", "bueno", "diagnostic"}, names
+    assert "dario" in names
+
+
+def test_a_proper_noun_ner_never_labels_that_acts_twice_is_a_character():
+    doc, _ = analyse_text(FOOD_TRUCK, name="truck.txt")
+    gurathin = next((c for c in doc.characters if c.name == "Gurathin"), None)
+    assert gurathin is not None
+    said = {doc.text[q.start : q.end]: q.speaker for q in doc.quotes}
+    assert said["\"He's going to the arcade.\""] == gurathin.id
+
+
+def test_a_hyphenated_name_is_displayed_as_written():
+    story = ("Pin-Lee checked the lock twice. \"It's fine,\" Pin-Lee said.\n\n"
+             "Ratthi laughed. \"You always say that, Pin-Lee.\"\n")
+    doc, _ = analyse_text(story, name="lock.txt")
+    assert "Pin-Lee" in {c.name for c in doc.characters}

@@ -301,12 +301,15 @@ def find_names(doc: Doc, lex: Lexicon, in_quote: list[bool], kb_aliases: dict | 
                 vocab[w] = vocab.get(w, 0) + 1
     _add_untagged_names(doc, lex, vocab)
     low_vocab = {w.lower() for w in vocab}
+    common = _common_words_tagged_once(doc, lex, ner_spans, kb_aliases or {})
     for t0, t1 in ner_spans:
         span = _clean_person_span(doc, lex, t0, t1, low_vocab)
         if span is None:
             continue
         t0, t1 = span
         t0, _hon = _with_honorific(doc, lex, t0)
+        if _hon is None and t1 - t0 == 1 and toks[t0].text in common:
+            continue
         spans.append((t0, t1, "ner"))
         for k in range(t0, t1):
             taken[k] = True
@@ -345,6 +348,22 @@ def find_names(doc: Doc, lex: Lexicon, in_quote: list[bool], kb_aliases: dict | 
             _take_modifiers(doc, cand)
             out.append(cand)
     return out
+
+
+def _common_words_tagged_once(doc: Doc, lex: Lexicon, ner_spans: list[tuple[int, int]], kb_aliases: dict) -> set[str]:
+    """Words NER called a person once, as a sentence of one word, that the story writes in
+    lower case elsewhere and no name list knows: '"Library."' beside "the library", "Sunday,
+    though. Pernil." beside "I'm making pernil"."""
+    toks = doc.tokens
+    once: dict[str, int] = {}
+    for t0, t1 in ner_spans:
+        w = toks[t0].text
+        alone = t1 - t0 == 1 and _sent_start(doc, t0) and not (t1 < len(toks) and toks[t1].text == ",")
+        once[w] = once.get(w, 0) + (1 if alone else 2)
+    body = doc.body
+    lower = {t.text for t in toks if t.text.islower() and body.start <= t.start < body.end}
+    return {w for w, n in once.items()
+            if n == 1 and w.lower() in lower and lex.name_gender(w) is None and w.lower() not in kb_aliases}
 
 
 def _take_modifiers(doc: Doc, cand: MentionCand) -> None:
@@ -404,7 +423,9 @@ def _add_untagged_names(doc: Doc, lex: Lexicon, vocab: dict[str, int]) -> None:
         low = w.lower()
         if n < MIN_ACTING or low in lower or low in lex.not_names or low in lex.honorifics or low in lex.nominals or w in lex.titles:
             continue
-        if vocab.get(w, 0) == 1 or (w not in vocab and acting.get(w, 0) >= MIN_ACTING):
+        # ("Gurathin looked up ... Gurathin had stayed back ... Gurathin's eyebrows": acting
+        # twice is enough for a word NER never called anything)
+        if vocab.get(w, 0) == 1 or (w not in vocab and acting.get(w, 0) >= (MIN_ACTING if w in other else MIN_ACTING - 1)):
             vocab[w] = 2
     # a given name said to someone at the end of a line ("Thank you kindly, Will!") is a name,
     # though the word is a common one elsewhere ("will") or NER calls it a place ("Morning, Nina.")

@@ -68,12 +68,15 @@ def _keep(e: Entity) -> bool:
     )
 
 
+_HYPHEN_GAP = re.compile(r" ?([-\u2010\u2011]) ?")
+
+
 def display_name(e: Entity, doc: Doc | None = None) -> str:
     """KB canonical name (without AO3's "(Fandom)" disambiguator), else the fullest name used."""
     if e.kb is not None:
         return _PAREN.sub("", e.kb.name) or e.kb.name
     if e.fullest:
-        return " ".join(e.fullest)
+        return _HYPHEN_GAP.sub(r"\1", " ".join(e.fullest))  # "Pin-Lee", not "Pin - Lee"
     if e.forms:
         return max(e.forms, key=lambda f: (len(f.split()), e.forms[f]))
     if e.narrator:
