@@ -463,3 +463,20 @@ def test_a_tag_verb_the_parser_hangs_on_the_sentence_shares_its_subject(analyse)
     )
     doc, _ = analyse(story, name="butler.txt")
     assert _said(doc)['"He practiced that on the boat. I told him he sounds like a butler."'] == ("Bolin", "explicit")
+
+
+@pytest.mark.model
+def test_a_relative_clause_saying_something_on_a_thing_names_no_speaker(analyse):
+    # "that said" hangs from Jon's door: what it says is written there, not Jon's line
+    story = (
+        "Someone had taped a sheet of printer paper to Jon's door that said \"RECORDING IN PROGRESS\" "
+        "in thick black marker. Martin stood in front of it with the tray.\n\n"
+        "\"Yes?\" Jon called.\n\n"
+        "A man that said \"Excuse me\" squeezed past him with a trolley.\n"
+    )
+    doc, _ = analyse(story, name="door.txt")
+    said = {doc.text[q.start : q.end]: (q.speaker, q.kind) for q in doc.quotes}
+    assert said['"RECORDING IN PROGRESS"'] == (None, "written")
+    assert said['"Yes?"'][0] is not None
+    name = {c.id: c.name for c in doc.characters}
+    assert name.get(said['"Excuse me"'][0]) == "man"  # a person noun: the man said it

@@ -683,6 +683,13 @@ def _person_noun(lex: Lexicon, word: str) -> tuple | None:
     return None
 
 
+def person_noun(word: str) -> bool:
+    """Whether ``word`` names a kind of person ("man", "nurse", "fisherman")."""
+    from .lexicon import lexicon
+
+    return _person_noun(lexicon(), word) is not None
+
+
 _ONE_DETS = frozenset({"no", "some", "any", "every"})
 _ENDEARMENTS = frozenset({"dear", "dearest"})
 

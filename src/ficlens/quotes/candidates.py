@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..coref.lexicon import INDEFINITE_PEOPLE, lexicon
+from ..coref.mentions import person_noun
 from ..model import Doc, Mention, Token
 from ..tagging.text import FIRST_PERSON
 from .detect import Found
@@ -225,6 +226,14 @@ def _subject(ix: DocIndex, verb: int, window: list[int], mentions: list[Mention]
     if ix.children and toks[verb].dep == "acl" and head == verb - 1 and toks[head].pos in NOMINAL_POS and not ix.quoted(toks[head].start):
         # '"Ten minutes!" a voice called from the hall': the parser hung the verb on the noun
         return ix.mention_at_token(head, mentions) or ix.speaker_phrase(head)
+    if ix.children and toks[verb].dep == "relcl" and 0 <= head < len(toks) and any(
+            toks[c].dep in SUBJECT_DEPS and toks[c].lower in ("that", "which") for c in ix.children.get(verb, ())):
+        # "a sheet of paper taped to Jon's door that said": what the relative clause hangs
+        # from said it, a person only if that is someone ("a man that said")
+        m = ix.mention_at_token(head, mentions)
+        if m is None and toks[head].pos in NOMINAL_POS and person_noun(toks[head].text):
+            m = ix.speaker_phrase(head)
+        return m
     if ix.children:
         # with a parse: the verb's nominal subject ("Clark said", "said the nurse")
         heads = [verb]
