@@ -63,6 +63,17 @@ def test_a_shared_first_name_is_ambiguous_until_a_fandom_decides(kb):
     assert kb.canonical_character("Martha", fandoms=["Batman (Comics)"]) == "Martha Wayne"
 
 
+def test_a_name_one_canon_uses_does_not_take_it_from_everyone_else(kb):
+    # Miles Morales is Spider-Man in the Spider-Verse films only: elsewhere, and in tag
+    # search, "Spider-Man" is still Peter Parker; in those films it is ambiguous
+    assert kb.canonical_character("Spider-Man") == "Peter Parker"
+    assert "Peter Parker" in kb.synonyms("Spider-Man")
+    verse = {c.name for c in kb.find_characters("Spider-Man", ["Spider-Man: Into the Spider-Verse (2018)"])}
+    assert "Miles Morales" in verse and "Peter Parker" not in verse
+    # FMA's "Pride" is a different homunculus in each canon
+    assert [c.id for c in kb.find_characters("Pride", ["Fullmetal Alchemist (Anime 2003)"])] == ["king_bradley"]
+
+
 def test_relations_are_stored_on_both_sides(kb):
     clark = kb.character("clark_kent")
     martha = kb.character("martha_kent")

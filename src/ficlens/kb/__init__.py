@@ -152,12 +152,16 @@ class KB:
         ``find_characters("Martha")`` is ambiguous (Martha Kent, Martha Wayne, Martha Jones):
         callers decide with evidence from the text.
         """
-        ids = self._by_name.get(norm(name), [])
-        out = [self.characters[i] for i in ids]
+        key = norm(name)
+        out = [self.characters[i] for i in self._by_name.get(key, [])]
+        # a name only some canons use ("Spider-Man" for Miles Morales in the Spider-Verse
+        # films) counts in those canons, and elsewhere only when no one goes by it always
+        general = [c for c in out if any(norm(n) == key for n in c.names(fandom=""))]
         if fandoms is not None:
             wanted = {self.fandom_name(f) or f for f in fandoms}
-            out = [c for c in out if wanted.intersection(c.fandoms)]
-        return out
+            return [c for c in out if wanted.intersection(c.fandoms) and (
+                c in general or any(norm(n) == key for f in wanted for n in c.canon_names.get(f, ())))]
+        return general or out
 
     def character(self, cid: str) -> KBCharacter | None:
         return self.characters.get(cid)
