@@ -586,3 +586,27 @@ def test_a_hyphenated_name_is_displayed_as_written():
              "Ratthi laughed. \"You always say that, Pin-Lee.\"\n")
     doc, _ = analyse_text(story, name="lock.txt")
     assert "Pin-Lee" in {c.name for c in doc.characters}
+
+
+SPIDER_VERSE_CALL = (
+    "Fandom: Spider-Man: Into the Spider-Verse (2018)\nCharacters: Miles Morales, Gwen Stacy, Rio Morales\n\n"
+    "Miles sat on the edge of the roof with Gwen, swinging his sneakers over the street.\n\n"
+    "His phone buzzed. He winced and answered. \"Hey, Ma.\"\n\n"
+    "\"Miles. Where are you?\" his mom asked.\n\n\"Library.\"\n\n"
+    "Gwen leaned over to the phone. \"Hi, Mrs. Morales!\"\n\n"
+    "\"Hola, mija! Tell Miles to bring you for dinner on Sunday,\" said Mrs. Morales.\n"
+)
+
+
+def test_mrs_and_a_surname_is_the_one_woman_of_the_canon_who_bears_it():
+    # "Mrs. Morales" is Rio Morales (not her son Miles); "his mom" and the "Ma" Miles calls
+    # her are the same woman
+    doc, obj = analyse_text(SPIDER_VERSE_CALL, name="call.txt")
+    validate_analysis(obj)
+    kb = {c.kb: c for c in doc.characters if c.kb}
+    assert {"miles_morales", "rio_morales"} <= set(kb)
+    rio = kb["rio_morales"]
+    assert {"Mrs. Morales", "Ma"} <= set(rio.aliases)
+    said = {doc.text[q.start : q.end]: q.speaker for q in doc.quotes}
+    assert said['"Miles. Where are you?"'] == rio.id
+    assert len(doc.characters) == 3

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 from collections import Counter
+import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -246,7 +247,26 @@ def _kb_match(e: Entity, kb: KB, active: dict[str, float]) -> KBCharacter | None
             weight = sorted(((max(active.get(f, 0) for f in c.fandoms), c.id, c) for c in found), reverse=True)
             if weight[0][0] >= 2 * weight[1][0]:
                 return weight[0][2]
-    return None
+    return _kb_by_surname(e, kb, active)
+
+
+SURNAME_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss"})
+
+
+def _kb_by_surname(e: Entity, kb: KB, active: dict[str, float]) -> KBCharacter | None:
+    """"Mrs. Morales" in a Spider-Verse story: the one character of the canons in play with
+    that surname whose gender the honorific gives (Rio Morales, not her son Miles)."""
+    if not active or not e.last or not (e.honorifics & SURNAME_HONORIFICS) or e.honorific_gender not in ("male", "female"):
+        return None
+    if e.words - {e.last}:
+        return None  # a given name too ("Mrs. Maria Morales"): the names above decide
+    found = [c for c in kb.characters.values()
+             if c.gender == e.honorific_gender and active.keys() & set(c.fandoms)
+             and _PAREN_NAME.sub("", c.name).split()[-1:] == [e.last.title()]]
+    return found[0] if len(found) == 1 else None
+
+
+_PAREN_NAME = re.compile(r"\s*\([^)]*\)")
 
 
 def join_present_kb(entities: list[Entity], kb: KB, active: dict[str, float], *, first_person: bool = False) -> None:
