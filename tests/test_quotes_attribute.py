@@ -596,6 +596,25 @@ def test_mum_called_by_a_canon_child_is_their_canon_mother_when_she_is_in_the_st
     assert doc.character("mum") is not None
 
 
+def test_granny_called_by_a_canon_grandchild_is_their_canon_grandmother():
+    # Mary Crawley's father is Robert, whose mother is Violet: "Granny" at the table is her
+    story = (
+        'Violet set down her glass.\n\n"Some of us wait until Granny has finished," said Mary.\n\n'
+        '"I heard that," said Violet.\n\n"You were meant to, Granny," Mary said.'
+    )
+    doc = hand_doc(story, {"Violet": "violet", "Mary": "mary", "Granny": "granny"})
+    kb = {"violet": "violet_crawley", "mary": "mary_crawley"}
+    for c in doc.characters:
+        c.kb = kb.get(c.id)
+        if c.id == "granny":
+            c.name = "Granny"
+    QuotesStage()(doc)
+    validate_analysis(contract.to_json(doc))
+    assert doc.character("granny") is None
+    assert [m.character for m in doc.mentions if m.text == "Granny"] == ["violet", "violet"]
+    assert doc.quotes[-1].addressee == "violet"
+
+
 def test_mom_called_by_someone_is_the_story_s_mrs_of_their_surname_without_a_kb():
     story = (
         'Mrs. Wheeler knocked on the basement door.\n\n"Dinner in ten minutes!"\n\n'

@@ -294,8 +294,9 @@ def kin_by_title(doc: Doc, kb=None) -> None:
     from ..kb import load_kb
 
     nouns = lexicon().nominals  # "mum" -> (female, sg, parent)
-    titled = {c.id: nouns[c.name.lower()][0] for c in doc.characters
-              if c.kb is None and nouns.get(c.name.lower(), (None, None, None))[2] == "parent"}
+    titled = {c.id: GRANDPARENT_TITLES.get(c.name.lower()) or nouns[c.name.lower()][0] for c in doc.characters
+              if c.kb is None and (nouns.get(c.name.lower(), (None, None, None))[2] == "parent"
+                                   or c.name.lower() in GRANDPARENT_TITLES)}
     if not titled:
         return
     kb = kb or load_kb()
@@ -317,9 +318,13 @@ def kin_by_title(doc: Doc, kb=None) -> None:
         if child is None:
             continue
         kc = kb.character(child.kb) if child.kb else None
-        parents = [r.other for r in kc.relations if r.kind == "parent" and r.other in by_kb] if kc else []
-        parents = [by_kb[p] for p in parents if (kb.character(p).gender or "unknown") in (gender, "unknown")]
-        if not parents:
+        up = [r.other for r in kc.relations if r.kind == "parent"] if kc else []
+        if doc.character(tid).name.lower() in GRANDPARENT_TITLES:
+            # "Granny" said by Mary Crawley: her father's mother, Violet
+            up = [r.other for p in up if kb.character(p) for r in kb.character(p).relations if r.kind == "parent"]
+        parents = [by_kb[p] for p in dict.fromkeys(up)
+                   if p in by_kb and (kb.character(p).gender or "unknown") in (gender, "unknown")]
+        if not parents and doc.character(tid).name.lower() not in GRANDPARENT_TITLES:
             # no canon to ask: "Okay, Mom!" said by Mike Wheeler is the story's Mrs. Wheeler
             parents = _titled_by_surname(doc, child, gender, tid)
         if len(parents) == 1:
@@ -327,6 +332,9 @@ def kin_by_title(doc: Doc, kb=None) -> None:
 
 
 PARENT_HONORIFICS = {"female": ("mrs", "ms"), "male": ("mr",)}
+# what grandchildren call a grandparent, as the characters stage names one it cannot place
+GRANDPARENT_TITLES = {**dict.fromkeys(("granny", "grandma", "grandmother", "gran", "nana", "abuela", "nonna"), "female"),
+                      **dict.fromkeys(("grandpa", "grandfather", "grandad", "granddad", "gramps", "abuelo", "nonno"), "male")}
 
 
 def _titled_by_surname(doc: Doc, child: Character, gender: str, skip: str) -> list[str]:
