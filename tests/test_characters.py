@@ -610,3 +610,25 @@ def test_mrs_and_a_surname_is_the_one_woman_of_the_canon_who_bears_it():
     said = {doc.text[q.start : q.end]: q.speaker for q in doc.quotes}
     assert said['"Miles. Where are you?"'] == rio.id
     assert len(doc.characters) == 3
+
+
+def test_your_grace_names_no_one_and_her_father_stays_one_man_across_a_council():
+    # "Your Grace" made a woman named Grace, whom the "her" of "her father" then went to;
+    # with three men speaking between, each "her father" became a man of his own
+    story = (
+        "The council chamber smelled of candle smoke. Princess Rhaenyra stood by the sideboard with the "
+        "flagon, and she tried not to look bored. Her father sat at the head of the table.\n\n"
+        "\"Forty ships, Your Grace,\" said Lord Corlys. He did not raise his voice.\n\n"
+        "Ser Otto folded his hands. \"No one is asking you to, my lord.\"\n\n"
+        "Lord Lyonel cleared his throat. \"The treasury could manage it, Your Grace.\"\n\n"
+        "Ser Otto shook his head. Lord Corlys tapped the map with one finger.\n\n"
+        "\"And after two seasons?\" her father asked.\n\n"
+        "Lord Corlys frowned at the map. Ser Otto looked at the ceiling.\n\n"
+        "Her father rubbed his eyes. \"Enough.\"\n"
+    )
+    doc, obj = analyse_text(story, name="council.txt")
+    validate_analysis(obj)
+    assert not [c for c in doc.characters if "grace" in c.name.lower()]
+    fathers = {m.character for m in doc.mentions if doc.text[m.start : m.end].lower() == "her father"}
+    assert len(fathers) == 1
+    assert sum(1 for m in doc.mentions if doc.text[m.start : m.end].lower() == "her father") == 3

@@ -331,6 +331,8 @@ def find_names(doc: Doc, lex: Lexicon, in_quote: list[bool], kb_aliases: dict | 
     for t0, t1, source in spans:
         if t1 - t0 == 1 and toks[t0].lower in estates:
             continue
+        if t0 > 0 and toks[t0 - 1].lower in ("your", "his", "her", "their") and toks[t0].lower in STYLES_OF_ADDRESS:
+            continue  # "Your Grace", "His Majesty": how a king is addressed, no one named Grace
         # only a preposition makes a person's name a place: the small model's GPE/ORG labels
         # on rare names ("Groll", "Bea Orwell") are too often wrong to trust
         place = toks[t0 - 1].text.lower() in PLACE_PREPS if t0 > 0 else False
@@ -348,6 +350,11 @@ def find_names(doc: Doc, lex: Lexicon, in_quote: list[bool], kb_aliases: dict | 
             _take_modifiers(doc, cand)
             out.append(cand)
     return out
+
+
+# the nouns of "Your Grace", "Her Majesty", "His Lordship"
+STYLES_OF_ADDRESS = frozenset({"grace", "majesty", "highness", "holiness", "lordship", "ladyship", "excellency",
+                               "eminence", "worship", "honor", "honour", "royal"})
 
 
 def _common_words_tagged_once(doc: Doc, lex: Lexicon, ner_spans: list[tuple[int, int]], kb_aliases: dict) -> set[str]:

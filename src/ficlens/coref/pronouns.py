@@ -256,7 +256,7 @@ class Resolver:
             self._touch(host, m)
             return host
         if m.possessor >= 0 and m.relation:
-            owner = self._owner(m)
+            owner = self._owner(m) or self._kin_owner(m)
             if owner is not None:
                 key = (owner.idx, m.relation, m.gender)
                 if key in self.relatives:
@@ -294,6 +294,16 @@ class Resolver:
         self.nominal_recent[m.key] = (e.idx, m.para)
         self._touch(e, m)
         return e
+
+    def _kin_owner(self, m: MentionCand) -> Entity | None:
+        """"Her father" whose "her" nothing nearby resolved (three men spoke since she was
+        named): the one owner of that pronoun's gender who has such a relative already."""
+        g = {"his": "male", "her": "female"}.get(self.tokens[m.possessor].lower)
+        if g is None:
+            return None
+        owners = {self._live(o).idx for (o, rel, gender) in self.relatives
+                  if rel == m.relation and gender == m.gender and entity_gender(self._live(o), self.lex) == g}
+        return self._live(owners.pop()) if len(owners) == 1 else None
 
     def _described_otherwise(self, e: Entity, m: MentionCand) -> bool:
         """``e`` was described in words ``m`` contradicts ("the young woman" / "the old woman")."""
