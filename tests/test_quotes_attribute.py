@@ -892,3 +892,17 @@ def test_a_canon_character_the_kb_says_never_speaks_gets_no_line():
     doc = hand_doc(story, cast, {"din": "male", "grogu": "male"}, profile="full")
     doc.character("grogu").kb = "grogu"
     assert [who for _, who, _, _ in attribute(doc)] == ["din", "din"]
+
+
+def test_a_name_another_canon_character_goes_by_never_names_the_narrator():
+    # '"..., James."' in a Bucky Barnes story is Bucky (James Buchanan Barnes): a character
+    # the characters stage made of that word is not who the narrator is
+    from ficlens.stages.quotes import _someone_elses_name
+
+    doc = hand_doc('"You ate my cereal, James."\n\nBucky shrugged.', {"James": "james", "Bucky": "bucky"})
+    for c in doc.characters:
+        c.kb = "bucky_barnes" if c.id == "bucky" else None
+        c.name = "James" if c.id == "james" else c.name
+    assert _someone_elses_name(doc, "james", "narrator")
+    doc.character("bucky").kb = None  # no canon says Bucky is a James
+    assert not _someone_elses_name(doc, "james", "narrator")

@@ -480,3 +480,39 @@ def test_a_relative_clause_saying_something_on_a_thing_names_no_speaker(analyse)
     assert said['"Yes?"'][0] is not None
     name = {c.id: c.name for c in doc.characters}
     assert name.get(said['"Excuse me"'][0]) == "man"  # a person noun: the man said it
+
+
+SECOND_PERSON_STORY = (
+    'You stand at the window and do not turn around. The lamp behind you gutters, and you let it.\n'
+    '\n'
+    '"You\'ve been standing there for an hour," Corvin says from the door. He does not come in. He never comes in.\n'
+    '\n'
+    'You say nothing. You count the bones in your left hand instead, the way you always do.\n'
+    '\n'
+    '"The others are eating. Come down, Maren."\n'
+    '\n'
+    '"I am not hungry."\n'
+    '\n'
+    '"Nobody is ever hungry here. That is not the point of supper." He leans on the frame. "Maren. Please."\n'
+    '\n'
+    'You fold your hands behind your back so he cannot see them shake. "Tell them I am praying."\n'
+    '\n'
+    '"You are not praying. You are counting."\n'
+    '\n'
+    'You hate that he knows that. You hate that you told him, once, years ago, when you were both small enough to hide in the ossuary.\n'
+    '\n'
+    '"Go away, Corvin."\n'
+    '\n'
+    '"Second bell," he says, and goes.\n'
+)
+
+
+@pytest.mark.model
+def test_the_you_of_a_story_told_in_the_second_person_is_its_narrator_and_speaks_as_i(analyse):
+    # the name the other calls them by ("Come down, Maren") names the narrator
+    doc, _ = analyse(SECOND_PERSON_STORY, name="second.txt")  # (validated against the contract)
+    maren = [c for c in doc.characters if c.name == "Maren"]
+    assert len(maren) == 1 and maren[0].id == doc.pov.narrator
+    said = {doc.text[q.start : q.end]: q.speaker for q in doc.quotes}
+    assert said['"I am not hungry."'] == maren[0].id
+    assert said['"The others are eating. Come down, Maren."'] != maren[0].id
