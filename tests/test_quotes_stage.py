@@ -516,3 +516,26 @@ def test_the_you_of_a_story_told_in_the_second_person_is_its_narrator_and_speaks
     said = {doc.text[q.start : q.end]: q.speaker for q in doc.quotes}
     assert said['"I am not hungry."'] == maren[0].id
     assert said['"The others are eating. Come down, Maren."'] != maren[0].id
+
+
+@pytest.mark.model
+def test_a_voice_is_the_newcomer_the_next_paragraph_finds_past_those_already_there(analyse):
+    # "Isaac hadn't even noticed him. Noah was stretched out ...": the voice was Noah's
+    story = (
+        'Isaac sat at the end of the bench with one boot still on. Ryan dropped down beside him, dripping.\n'
+        '\n'
+        '"You saw it, right? The heel thing?"\n'
+        '\n'
+        '"I saw it. You lost the ball two seconds later."\n'
+        '\n'
+        '"Too loud," said a voice from the corner.\n'
+        '\n'
+        "Isaac hadn't even noticed him. Noah was stretched out on the last bench by the showers, his phone lying face down over his eyes.\n"
+        '\n'
+        '"How long have you been there?"\n'
+    )
+    doc, _ = analyse(story, name="voice.txt")
+    names = {c.id: c.name for c in doc.characters}
+    assert "voice" not in {n.lower() for n in names.values()}
+    said = {doc.text[q.start : q.end]: names.get(q.speaker) for q in doc.quotes}
+    assert said['"Too loud,"'] == "Noah"

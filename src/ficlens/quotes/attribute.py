@@ -523,28 +523,36 @@ def _voice_owner_next(ix: DocIndex, qi: int) -> str | None:
 ARRIVAL_QUIET_PARAS = 10  # paragraphs someone must have been off the page to arrive
 
 
-def arrives_next(ix: DocIndex, qi: int, *, opening: bool = False) -> str | None:
+def arrives_next(ix: DocIndex, qi: int, *, opening: bool = False, first_new: bool = False) -> str | None:
     """'"You're wiping tables."' then 'I know that voice. ... Katara is standing just inside
     the door': the first person the narration after quotation ``qi`` names, when that
     paragraph is all narration and they had not been on the page (nor in a line) for a while;
     ``opening``: only when the paragraph opens on their name ('Izzy Hands came down the last
-    three steps')."""
+    three steps'); ``first_new``: the first name there that is new, past those already on the
+    page ('Isagi hadn't even noticed him. Nagi was stretched out on the last bench')."""
     f = ix.quotes[qi]
     nxt = f.last_para + 1
     if nxt >= len(ix.doc.paragraphs) or nxt in ix.quoted_paras:
         return None
-    first = next((m for m in ix.narration.get(nxt, ()) if m.kind in NAME_KINDS), None)
+    lo = max(0, f.para - ARRIVAL_QUIET_PARAS)
+
+    def new(cid: str) -> bool:
+        if any(m.character == cid for p in range(lo, nxt) for m in ix.narration.get(p, ())):
+            return False
+        for j in range(qi, -1, -1):
+            if ix.quotes[j].last_para < lo:
+                break
+            if any(m.character == cid for m in ix.in_quote.get(j, ())):
+                return False
+        return True
+
+    names = [m for m in ix.narration.get(nxt, ()) if m.kind in NAME_KINDS]
+    if first_new:
+        return next((m.character for m in names if new(m.character)), None)
+    first = names[0] if names else None
     if first is None or (opening and ix.doc.text[ix.doc.paragraphs[nxt].start : first.start].strip()):
         return None
-    lo = max(0, f.para - ARRIVAL_QUIET_PARAS)
-    if any(m.character == first.character for p in range(lo, nxt) for m in ix.narration.get(p, ())):
-        return None
-    for j in range(qi, -1, -1):
-        if ix.quotes[j].last_para < lo:
-            break
-        if any(m.character == first.character for m in ix.in_quote.get(j, ())):
-            return None
-    return first.character
+    return first.character if new(first.character) else None
 
 
 CALLED_AHEAD_TURNS = 6  # quotations ahead whose vocatives may name a speaker nobody introduced

@@ -53,15 +53,16 @@ class QuotesStage:
             # (then walk again: a "she" the characters stage gave the one who turns out to be
             # the narrator is someone else's, and the narrator's lines are read as "I"'s)
             merged = name_narrator_from_dialogue(doc, found, choices, narrator) or merged
+        merged = name_voices(doc, found, choices, ix) or merged
         if merged:
             choices, ix = self.attributor.attribute(doc, found, narrators)  # with the merged cast
             add_tag_speakers(doc, ix)
+            name_voices(doc, found, choices, ix)  # a voice that speaks again: this line only
         addr = addressees(choices, found, ix)
         doc.quotes = [
             Quote(f.start, f.end, c.speaker, a, c.kind, c.attribution, round(c.confidence, 4), f.para)
             for f, c, a in zip(found, choices, addr)
         ]
-        name_voices(doc, choices, ix)
         if narrator:
             narrator_named_by_others(doc, narrator)
         kin_by_title(doc)
@@ -311,28 +312,36 @@ def _clash(a: Character, b: Character) -> bool:
     return a.gender in ("male", "female") and b.gender in ("male", "female") and a.gender != b.gender
 
 
-def name_voices(doc: Doc, choices: list[Choice], ix) -> None:
+def name_voices(doc: Doc, found: list[Found], choices: list[Choice], ix) -> bool:
     """'"He's lying," a voice said from the dark.' then '"Todoroki! Why are you sitting in the
     dark?"': the voice was the one the answer calls by name. A speaker the tag named only as
-    a voice takes the name the next turn addresses (one name, not its speaker)."""
+    a voice takes the name the next turn addresses (one name, not its speaker): a voice that
+    speaks once is merged into them (True: the cast changed), one that speaks again gives
+    them this line only."""
     from ..quotes.candidates import VOICE_NOUNS
 
+    merged = False
     for i, c in enumerate(choices[:-1]):
         voice = doc.character(c.speaker) if c.speaker else None
         if voice is None or voice.kb or voice.name.lower().split()[-1] not in VOICE_NOUNS:
             continue
         nxt = choices[i + 1]
         called = {v for v in nxt.vocatives if v != nxt.speaker}
-        if len(called) != 1 or doc.quotes[i + 1].para <= doc.quotes[i].para:
-            comer = arrives_next(ix, i, opening=True)  # else whoever the next paragraph brings on
+        if len(called) != 1 or found[i + 1].para <= found[i].para:
+            # else whoever the next paragraph brings on: opening on them, or first named there
+            # of those not on the page ("Isagi hadn't even noticed him. Nagi was stretched out")
+            comer = arrives_next(ix, i, opening=True) or arrives_next(ix, i, first_new=True)
             called = {comer} if comer else set()
         if len(called) != 1:
             continue
         (who,) = called
-        if sum(q.speaker == voice.id for q in doc.quotes) == 1:
+        if sum(x.speaker == voice.id for x in choices) == 1:
             absorb(doc, who, voice.id)  # the voice speaks once: it was them all along
+            c.speaker = who
+            merged = True
         else:
-            doc.quotes[i].speaker = who
+            c.speaker = who
+    return merged
 
 
 def kin_by_title(doc: Doc, kb=None) -> None:
