@@ -906,3 +906,11 @@ def test_a_name_another_canon_character_goes_by_never_names_the_narrator():
     assert _someone_elses_name(doc, "james", "narrator")
     doc.character("bucky").kb = None  # no canon says Bucky is a James
     assert not _someone_elses_name(doc, "james", "narrator")
+
+
+def test_a_name_drawn_out_as_it_is_shouted_calls_that_character():
+    story = ('Cas stood by the car with Sam. Dean was halfway across the lot.\n\n'
+             '"He will not hear you," Cas told Sam.\n\n"DEEEEAN!" Sam yelled.')
+    doc = hand_doc(story, {"Dean": "dean", "Sam": "sam", "Cas": "cas"}, {"dean": "male", "sam": "male", "cas": "male"})
+    QuotesStage()(doc)
+    assert [(q.speaker, q.addressee) for q in doc.quotes] == [("cas", "sam"), ("sam", "dean")]

@@ -513,11 +513,12 @@ def find_tag(ix: DocIndex, qi: int) -> Tag | None:
 
 
 def vocatives(ix: DocIndex, qi: int) -> list[Mention]:
-    """Name mentions inside quotation ``qi`` used to address someone ("Lois, ..." / "..., Lana.")."""
+    """Name mentions inside quotation ``qi`` used to address someone ("Lois, ..." / "..., Lana."),
+    and a name drawn out as it is shouted ('"ISAGIIIII."', '"Deaaan!"')."""
     text = ix.doc.text
     q = ix.quotes[qi]
     out = []
-    for m in ix.in_quote.get(qi, ()):
+    for m in [*ix.in_quote.get(qi, ()), *_drawn_out_names(ix, qi)]:
         if m.kind not in ("name", "alias", "nominal"):
             continue
         # "my dear Watson" may come as the mention "dear Watson": what opens it is before the name
@@ -528,6 +529,24 @@ def vocatives(ix: DocIndex, qi: int) -> list[Mention]:
         closed = (after[:1] in (",", "!", "?", ".", "\u2026", "\u2014") or len(after) <= 1)
         if opened and closed and not _in_a_list(text, q.start, q.end, m):
             out.append(m)
+    return out
+
+
+_DRAWN_OUT = re.compile(r"\b[^\W\d_]*([^\W\d_])\1{2,}[^\W\d_]*\b")
+
+
+def _drawn_out_names(ix: DocIndex, qi: int) -> list[Mention]:
+    """Words of quotation ``qi`` with a letter held three times or more that, held once or
+    twice, are a character's name or alias ("ISAGIIIII" is Isagi, "Deaaan" Dean)."""
+    text = ix.doc.text
+    q = ix.quotes[qi]
+    out = []
+    for w in _DRAWN_OUT.finditer(text, q.start, q.end):
+        for n in (1, 2):
+            cid = ix.aliases.get(re.sub(r"([^\W\d_])\1{2,}", r"\1" * n, w.group()).lower())
+            if cid:
+                out.append(Mention(w.start(), w.end(), cid, "name", w.group(), True))
+                break
     return out
 
 
