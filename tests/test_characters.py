@@ -632,3 +632,20 @@ def test_your_grace_names_no_one_and_her_father_stays_one_man_across_a_council()
     fathers = {m.character for m in doc.mentions if doc.text[m.start : m.end].lower() == "her father"}
     assert len(fathers) == 1
     assert sum(1 for m in doc.mentions if doc.text[m.start : m.end].lower() == "her father") == 3
+
+
+def test_her_father_never_named_is_her_canon_father():
+    # a House of the Dragon council where the king is only "her father": Rhaenyra's KB parent
+    story = (
+        "Fandom: House of the Dragon (TV)\nCharacters: Rhaenyra Targaryen, Otto Hightower\n\n"
+        "The council chamber smelled of candle smoke. Princess Rhaenyra stood by the sideboard with the "
+        "flagon. Her father sat at the head of the table with the map of the Stepstones before him.\n\n"
+        "\"Forty ships, Your Grace,\" said Ser Otto.\n\n"
+        "\"And after two seasons?\" her father asked.\n"
+    )
+    doc, obj = analyse_text(story, name="council.txt")
+    validate_analysis(obj)
+    kb = {c.kb: c for c in doc.characters if c.kb}
+    assert "viserys_i_targaryen" in kb
+    said = {doc.text[q.start : q.end]: q.speaker for q in doc.quotes}
+    assert said['"And after two seasons?"'] == kb["viserys_i_targaryen"].id

@@ -201,7 +201,7 @@ def resolve(doc: Doc, kb: KB | None = None, *, nominals: bool = True, lex: Lexic
     narrators = _make_narrators(doc, entities, pronouns, kb, active, person)
     if kb is not None:
         join_present_kb(entities, kb, active, first_person=person == 1 and bool(narrators))
-    _resolve_in_order(doc, found, entities, lex, kb, narrators, person)
+    _resolve_in_order(doc, found, entities, lex, kb, narrators, person, active)
     place_words = _drop_place_nicknames(doc, entities, lex)
     return Resolution(entities=entities, mentions=found, in_quote=in_quote, fandoms=active, place_words=place_words)
 
@@ -300,17 +300,20 @@ def _new_narrator(doc: Doc, entities: list[Entity], kb: KB | None, active, mine:
     return narrator
 
 
-def _resolve_in_order(doc: Doc, found: list[MentionCand], entities: list[Entity], lex: Lexicon, kb: KB | None, narrators: list[tuple[int, Entity]], person: int = 1) -> None:
+def _resolve_in_order(doc: Doc, found: list[MentionCand], entities: list[Entity], lex: Lexicon, kb: KB | None, narrators: list[tuple[int, Entity]], person: int = 1,
+                      active: dict[str, float] | None = None) -> None:
     res = Resolver(entities, lex, doc.tokens)
     takeover = [at for at, _ in narrators]
 
     def new_entity(m: MentionCand, owner: Entity | None) -> Entity:
         target = None
         if owner is not None:
-            target = _kb_relative(owner, m, entities) or _family_relative(owner, m, entities, lex)
+            target = _kb_relative(owner, m, entities, kb) or _family_relative(owner, m, entities, lex)
         if target is None:
             target = Entity(idx=len(entities))
             entities.append(target)
+            if owner is not None and kb is not None and active:
+                target.kb = _kb_absent_relative(owner, m, entities, kb, active)
         target.add(m)
         if m.gender:
             target.gender_votes[m.gender] += 1
@@ -371,17 +374,46 @@ def _title_names_the_figure(res: Resolver, entities: list[Entity], m: MentionCan
     merge(entities, first, second)
 
 
-def _kb_relative(owner: Entity, m: MentionCand, entities: list[Entity]) -> Entity | None:
+def _kb_relative(owner: Entity, m: MentionCand, entities: list[Entity], kb: KB | None = None) -> Entity | None:
     """"his mother" -> the owner's KB parent of that gender, as an entity of the story."""
-    if owner.kb is None or not m.relation:
-        return None
-    kb_ids = [r.other for r in owner.kb.relations if r.kind == m.relation]
+    kb_ids = _kb_kin(owner, m, kb)
     present = [e for e in live(entities) if e.kb is not None and e.kb.id in kb_ids]
     if m.gender:
         present = [e for e in present if e.kb.gender in (m.gender, "unknown")]
     if len(present) == 1:
         return present[0]
     return None
+
+
+# kin nouns the KB's relations reach through a parent: an uncle is a parent's brother
+_PARENTS_SIBLINGS = frozenset({"uncle", "aunt", "auntie"})
+
+
+def _kb_kin(owner: Entity, m: MentionCand, kb: KB | None) -> list[str]:
+    """The KB ids a kin noun possessed by ``owner`` can mean ("her father": her KB parents)."""
+    if owner.kb is None or not m.relation:
+        return []
+    ids = [r.other for r in owner.kb.relations if r.kind == m.relation]
+    if kb is not None and m.key in _PARENTS_SIBLINGS:
+        for p in (r.other for r in owner.kb.relations if r.kind == "parent"):
+            pc = kb.character(p)
+            ids += [r.other for r in pc.relations if r.kind == "sibling"] if pc else []
+    return list(dict.fromkeys(ids))
+
+
+def _kb_absent_relative(owner: Entity, m: MentionCand, entities: list[Entity], kb: KB, active: dict[str, float]) -> KBCharacter | None:
+    """"Her father" in a House of the Dragon story where the king is never named: the one KB
+    relative of that kind and gender in the canons in play that no one in the story is yet."""
+    taken = {e.kb.id for e in live(entities) if e.kb is not None}
+    found = []
+    for cid in _kb_kin(owner, m, kb):
+        c = kb.character(cid)
+        if c is None or cid in taken or not (active.keys() & set(c.fandoms)):
+            continue
+        if m.gender and c.gender not in (m.gender, "unknown"):
+            continue
+        found.append(c)
+    return found[0] if len(found) == 1 else None
 
 
 # first-person phrases that put the narrator's own name right after them; the pronoun is
