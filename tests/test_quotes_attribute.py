@@ -914,3 +914,12 @@ def test_a_name_drawn_out_as_it_is_shouted_calls_that_character():
     doc = hand_doc(story, {"Dean": "dean", "Sam": "sam", "Cas": "cas"}, {"dean": "male", "sam": "male", "cas": "male"})
     QuotesStage()(doc)
     assert [(q.speaker, q.addressee) for q in doc.quotes] == [("cas", "sam"), ("sam", "dean")]
+
+
+def test_his_name_is_someone_elses_not_the_speakers_own():
+    story = ('The old man leaned across the table to Lucy.\n\n'
+             '"My son is upstairs," said the old man. "His name\'s George. He has a view too."')
+    doc = hand_doc(story, {"Lucy": "lucy", "George": "george"}, {"lucy": "female", "george": "male"}, profile="full")
+    QuotesStage()(doc)
+    assert doc.character("george") is not None
+    assert doc.quotes[-1].speaker != "george"

@@ -539,3 +539,32 @@ def test_a_voice_is_the_newcomer_the_next_paragraph_finds_past_those_already_the
     assert "voice" not in {n.lower() for n in names.values()}
     said = {doc.text[q.start : q.end]: names.get(q.speaker) for q in doc.quotes}
     assert said['"Too loud,"'] == "Noah"
+
+
+@pytest.mark.model
+def test_a_speaker_known_only_by_a_description_who_gives_a_name_is_that_person(analyse):
+    # "the woman" tells her name at the door: her lines are Noriko's
+    story = (
+        'The woman sat on the edge of the client chair with a cardboard box on her knees. Reigen steepled his fingers.\n'
+        '\n'
+        '"So, tell me about the kettle."\n'
+        '\n'
+        '"It was my grandmother\'s," she said. "It whistles at night. The stove isn\'t even on."\n'
+        '\n'
+        'Mob looked at the box for a long time.\n'
+        '\n'
+        '"Were you scared?" Mob asked.\n'
+        '\n'
+        '"No. That\'s the strange part."\n'
+        '\n'
+        'Reigen walked her to the door. She stopped on the step and turned around.\n'
+        '\n'
+        '"I never told you my name. It\'s Noriko. Ishida Noriko," the woman said.\n'
+        '\n'
+        'He gave her a little salute. "Come back any time, Ishida-san."\n'
+    )
+    doc, _ = analyse(story, name="client.txt")
+    names = {c.id: c.name for c in doc.characters}
+    assert "the woman" not in names.values()
+    said = {doc.text[q.start : q.end]: names.get(q.speaker) for q in doc.quotes}
+    assert said['"It was my grandmother\'s,"'] == "Ishida Noriko"

@@ -15,9 +15,10 @@ It stands on the ``characters`` stage's characters and mentions; when a document
 
 from __future__ import annotations
 
+from ..coref.lexicon import lexicon
 from ..model import Character, Doc, Mention, Quote
 from ..quotes.attribute import Choice, QuoteAttributor, addressees, arrives_next
-from ..quotes.candidates import FIRST_PERSON, SECOND_PERSON, vocatives
+from ..quotes.candidates import FIRST_PERSON, SECOND_PERSON, self_identified, vocatives
 from ..quotes.detect import Found, find_quotations
 from ..quotes.fallback import thin_characters
 from ..quotes.ranker import Ranker
@@ -48,6 +49,7 @@ class QuotesStage:
         choices, ix = self.attributor.attribute(doc, found, narrators)
         add_tag_speakers(doc, ix)
         merged = name_described_speakers(doc, found, choices, ix)
+        merged = described_speakers_name_themselves(doc, choices, ix) or merged
         if narrator:
             merged = narrator_called(doc, found, choices, narrator) or merged
             # (then walk again: a "she" the characters stage gave the one who turns out to be
@@ -228,8 +230,6 @@ def _a_title(doc: Doc, cid: str) -> bool:
     """Whether character ``cid`` is named by a title or role alone ("Captain", "Doctor"):
     what the others call the narrator then is their rank, not who they are (a kin word,
     "Papa", still says who the narrator is to the one calling)."""
-    from ..coref.lexicon import lexicon
-
     c = doc.character(cid)
     low = c.name.lower().rstrip(".") if c else ""
     lex = lexicon()
@@ -303,6 +303,30 @@ def name_described_speakers(doc: Doc, found: list[Found], choices: list[Choice],
     return merged
 
 
+def described_speakers_name_themselves(doc: Doc, choices: list[Choice], ix) -> bool:
+    """'"I never told you my name. It's Noriko."' said by "the woman": a speaker known only by
+    a description who gives a name as their own is that person (a name no one else answers
+    to: its character says no line of its own). Merges; True when any merged."""
+    merged = False
+    for i, c in enumerate(choices):
+        desc = doc.character(c.speaker) if c.speaker else None
+        if desc is None or desc.kb or not desc.name[:1].islower() or desc.name.lower() in GENERIC_NARRATOR_NAMES:
+            continue
+        if _named(doc, desc.id):
+            continue
+        sid = self_identified(ix, i)
+        named = doc.character(sid) if sid and sid != desc.id else None
+        if named is None or any(x.speaker == sid for x in choices):
+            continue
+        # (the name's own gender, where a list knows it, outweighs the "he"s a misread gave
+        # its character: "It's Noriko. Ishida Noriko." is a woman's name in either order)
+        by_name = {lexicon().name_gender(w) for w in named.name.split()} - {None}
+        if (len(by_name) == 1 and desc.gender in by_name) or not _clash(desc, named):
+            absorb(doc, sid, desc.id)
+            merged = True
+    return merged
+
+
 def _named(doc: Doc, cid: str) -> bool:
     """Whether the text calls character ``cid`` by a name or alias anywhere."""
     return any(m.character == cid and m.kind in ("name", "alias") for m in doc.mentions)
@@ -348,7 +372,6 @@ def kin_by_title(doc: Doc, kb=None) -> None:
     """"Hiya, Mum." said by Rose: "Mum" is Rose's mother. When the story's KB characters say
     who that is (Rose Tyler's parent Jackie Tyler) and she is in the story, the character
     the characters stage made of the bare title is her."""
-    from ..coref.lexicon import lexicon
     from ..kb import load_kb
 
     nouns = lexicon().nominals  # "mum" -> (female, sg, parent)
