@@ -568,3 +568,28 @@ def test_a_speaker_known_only_by_a_description_who_gives_a_name_is_that_person(a
     assert "the woman" not in names.values()
     said = {doc.text[q.start : q.end]: names.get(q.speaker) for q in doc.quotes}
     assert said['"It was my grandmother\'s,"'] == "Ishida Noriko"
+
+
+@pytest.mark.model
+def test_a_woman_giving_her_own_name_is_the_she_of_her_tag_and_her_given_name_joins_it(analyse):
+    # "Violet" is never said alone; "My name is Violet Penrose," she said: both halves hers,
+    # though the narration's last "she" before was Mrs. Hudson
+    story = (
+        'Mrs. Hudson showed the visitor in and went back down to the kitchen. Mrs. Hudson was muttering about the stairs.\n'
+        '\n'
+        'Our visitor was a slight young woman in a grey travelling costume. She looked from one of us to the other.\n'
+        '\n'
+        '"Mr. Holmes?" she asked.\n'
+        '\n'
+        '"I am he," said Holmes. "Pray take the basket-chair, Miss Penrose."\n'
+        '\n'
+        '"My name is Violet Penrose," she said, "and I hardly know where to begin."\n'
+        '\n'
+        '"At the beginning, Miss Penrose," said Holmes.\n'
+    )
+    doc, _ = analyse(story, name="penrose.txt")
+    names = {c.id: c.name for c in doc.characters}
+    assert "Violet Penrose" in names.values()
+    said = {doc.text[q.start : q.end]: names.get(q.speaker) for q in doc.quotes}
+    assert said['"My name is Violet Penrose,"'] == "Violet Penrose"
+    assert said['"and I hardly know where to begin."'] == "Violet Penrose"

@@ -546,8 +546,11 @@ def _missed_names(doc: Doc, lex: Lexicon, taken: list[bool], vocab: dict[str, in
             i += 1
             continue
         k = i
-        if word in vocab and i + 1 < n and not taken[i + 1] and _vocab_word(doc, lex, i + 1, vocab, low, blocked):
-            k = i + 1  # a sentence-initial given name before a known surname: "Bea Orwell"
+        if ((word in vocab or (word[:1].isupper() and lex.name_gender(word))) and i + 1 < n and not taken[i + 1]
+                and _vocab_word(doc, lex, i + 1, vocab, low, blocked)):
+            # a sentence-initial given name before a known surname: "Bea Orwell"; a given
+            # name never used alone before one: "My name is Violet Penrose" (Miss Penrose)
+            k = i + 1
         while k < n and not taken[k] and _vocab_word(doc, lex, k, vocab, low, blocked):
             k += 1
             if k > i and _hyphen_joins(toks, k) and not taken[k + 1] and _vocab_word(doc, lex, k + 1, vocab, low, blocked):

@@ -19,7 +19,7 @@ from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from ..model import Doc
+from ..model import Doc, Mention
 from .candidates import DocIndex, Tag, find_tag, self_identified, vocatives
 from .detect import Found
 from .lexicon import thing_nouns
@@ -183,6 +183,12 @@ class QuoteAttributor:
         feats: dict[str, dict[str, float]] = {}
         narr = [m for p in range(f.para, f.last_para + 1) for m in ix.narration.get(p, ())]
         subj = tag.subject if tag is not None else None
+        own = _own_name(ix, qi, tag) if subj is not None and subj.kind in PRONOUN_KINDS else None
+        if own and own != subj.character and _fits(ix, own, subj):
+            # '"My name is Violet Penrose," she said, "and ...": whoever the "she" was resolved
+            # to, she is the one naming herself, in both halves ("It's Mr. Hatchard," he said:
+            # only who is at the door)
+            subj = Mention(subj.start, subj.end, own, subj.kind, subj.text, subj.in_quote)
         if subj is not None:
             key = "tag_pron" if subj.kind in PRONOUN_KINDS else "tag_name"
             if subj.character not in ix.genders:
@@ -521,6 +527,29 @@ def _voice_owner_next(ix: DocIndex, qi: int) -> str | None:
 
 
 ARRIVAL_QUIET_PARAS = 10  # paragraphs someone must have been off the page to arrive
+
+
+_OWN_NAME_RE = re.compile(r"\b(?:i'm|i\u2019m|i am|my name is|my name's|my name\u2019s)\s+$", re.IGNORECASE)
+
+
+def _own_name(ix: DocIndex, qi: int, tag: Tag | None) -> str | None:
+    """The character quotation ``qi`` names as the speaker's own ("I'm ...", "My name is ..."),
+    or the first half of a line its tag splits, when this is the second half."""
+    text = ix.doc.text
+    for k in (qi, qi - 1) if tag is not None and tag.side == "before" else (qi,):
+        q = ix.quotes[k] if k >= 0 else None
+        if q is None or (k != qi and q.last_para != ix.quotes[qi].para):
+            continue
+        for m in ix.in_quote.get(k, ()):
+            if m.kind in NAME_KINDS and _OWN_NAME_RE.search(text[max(q.start, m.start - 14) : m.start]):
+                return m.character
+    return None
+
+
+def _fits(ix: DocIndex, cid: str, pronoun: Mention) -> bool:
+    """Whether a tag's pronoun ("she") can be character ``cid`` by gender."""
+    g = PRONOUN_GENDER.get((pronoun.text or ix.doc.text[pronoun.start : pronoun.end]).lower())
+    return g is None or ix.genders.get(cid) in (None, "unknown", g)
 
 
 def arrives_next(ix: DocIndex, qi: int, *, opening: bool = False, first_new: bool = False) -> str | None:
