@@ -570,18 +570,25 @@ def test_a_thing_that_tags_a_line_is_no_speaker(thing, where):
     assert doc.quotes[0].speaker != thing and doc.quotes[0].attribution != "explicit"
 
 
+def _titled_kin_doc(story: str, cast: dict[str, str], kb: dict[str, str], title_id: str, title: str):
+    """A hand-made document whose characters link to ``kb`` and whose ``title_id`` character
+    is named by the bare kin title (as the characters stage names "Mum"), run through the stage."""
+    doc = hand_doc(story, cast)
+    for c in doc.characters:
+        c.kb = kb.get(c.id)
+        if c.id == title_id:
+            c.name = title
+    QuotesStage()(doc)
+    return doc
+
+
 def test_mum_called_by_a_canon_child_is_their_canon_mother_when_she_is_in_the_story():
     story = (
         'Jackie rang while the Doctor was under the console.\n\n"Hiya, Mum," said Rose.\n\n'
         '"You said Sunday," said Jackie.\n\n"Sorry, Mum," Rose said.'
     )
-    doc = hand_doc(story, {"Rose": "rose", "Jackie": "jackie", "Mum": "mum", "Doctor": "doctor"})
-    kb = {"rose": "rose_tyler", "jackie": "jackie_tyler", "doctor": "the_doctor"}
-    for c in doc.characters:
-        c.kb = kb.get(c.id)
-        if c.id == "mum":
-            c.name = "Mum"
-    QuotesStage()(doc)
+    doc = _titled_kin_doc(story, {"Rose": "rose", "Jackie": "jackie", "Mum": "mum", "Doctor": "doctor"},
+                          {"rose": "rose_tyler", "jackie": "jackie_tyler", "doctor": "the_doctor"}, "mum", "Mum")
     validate_analysis(contract.to_json(doc))
     assert doc.character("mum") is None
     assert [m.character for m in doc.mentions if m.text == "Mum"] == ["jackie", "jackie"]
@@ -602,13 +609,8 @@ def test_granny_called_by_a_canon_grandchild_is_their_canon_grandmother():
         'Violet set down her glass.\n\n"Some of us wait until Granny has finished," said Mary.\n\n'
         '"I heard that," said Violet.\n\n"You were meant to, Granny," Mary said.'
     )
-    doc = hand_doc(story, {"Violet": "violet", "Mary": "mary", "Granny": "granny"})
-    kb = {"violet": "violet_crawley", "mary": "mary_crawley"}
-    for c in doc.characters:
-        c.kb = kb.get(c.id)
-        if c.id == "granny":
-            c.name = "Granny"
-    QuotesStage()(doc)
+    doc = _titled_kin_doc(story, {"Violet": "violet", "Mary": "mary", "Granny": "granny"},
+                          {"violet": "violet_crawley", "mary": "mary_crawley"}, "granny", "Granny")
     validate_analysis(contract.to_json(doc))
     assert doc.character("granny") is None
     assert [m.character for m in doc.mentions if m.text == "Granny"] == ["violet", "violet"]

@@ -76,6 +76,12 @@ def _said(doc):
     return {doc.text[q.start : q.end]: (name.get(q.speaker), q.attribution) for q in doc.quotes}
 
 
+def _said_by_name(doc):
+    """Each quotation's text -> its speaker's display name."""
+    name = {c.id: c.name for c in doc.characters}
+    return {doc.text[q.start : q.end]: name.get(q.speaker) for q in doc.quotes}
+
+
 @pytest.mark.model
 def test_an_adverb_the_parser_takes_for_a_name_does_not_become_a_speaker(analyse):
     story = (
@@ -535,10 +541,8 @@ def test_a_voice_is_the_newcomer_the_next_paragraph_finds_past_those_already_the
         '"How long have you been there?"\n'
     )
     doc, _ = analyse(story, name="voice.txt")
-    names = {c.id: c.name for c in doc.characters}
-    assert "voice" not in {n.lower() for n in names.values()}
-    said = {doc.text[q.start : q.end]: names.get(q.speaker) for q in doc.quotes}
-    assert said['"Too loud,"'] == "Noah"
+    assert "voice" not in {c.name.lower() for c in doc.characters}
+    assert _said_by_name(doc)['"Too loud,"'] == "Noah"
 
 
 @pytest.mark.model
@@ -564,10 +568,8 @@ def test_a_speaker_known_only_by_a_description_who_gives_a_name_is_that_person(a
         'He gave her a little salute. "Come back any time, Ishida-san."\n'
     )
     doc, _ = analyse(story, name="client.txt")
-    names = {c.id: c.name for c in doc.characters}
-    assert "the woman" not in names.values()
-    said = {doc.text[q.start : q.end]: names.get(q.speaker) for q in doc.quotes}
-    assert said['"It was my grandmother\'s,"'] == "Ishida Noriko"
+    assert "the woman" not in {c.name for c in doc.characters}
+    assert _said_by_name(doc)['"It was my grandmother\'s,"'] == "Ishida Noriko"
 
 
 @pytest.mark.model
@@ -588,8 +590,7 @@ def test_a_woman_giving_her_own_name_is_the_she_of_her_tag_and_her_given_name_jo
         '"At the beginning, Miss Penrose," said Holmes.\n'
     )
     doc, _ = analyse(story, name="penrose.txt")
-    names = {c.id: c.name for c in doc.characters}
-    assert "Violet Penrose" in names.values()
-    said = {doc.text[q.start : q.end]: names.get(q.speaker) for q in doc.quotes}
+    assert "Violet Penrose" in {c.name for c in doc.characters}
+    said = _said_by_name(doc)
     assert said['"My name is Violet Penrose,"'] == "Violet Penrose"
     assert said['"and I hardly know where to begin."'] == "Violet Penrose"
