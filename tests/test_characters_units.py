@@ -412,3 +412,23 @@ def test_a_declared_name_with_an_apostrophe_is_a_name_however_the_apostrophe_is_
 
     names = find_names(doc, lexicon(), [False] * len(doc.tokens))
     assert sum(1 for m in names if m.text == "Lae’zel") == 2
+
+
+def test_an_entitys_names_are_tried_in_the_same_order_whatever_the_hash_seed():
+    # "Mrs. Bennet" (5 times) and "Miss Bennet" (once) are one length: the KB link must not
+    # depend on set order, which changes with PYTHONHASHSEED (Jane or her mother by the run)
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from collections import Counter; from ficlens.coref.cluster import Entity, _entity_name_strings; "
+        "e = Entity(0); e.forms = Counter({'Mrs. Bennet': 5, 'Miss Bennet': 1, 'Bennet': 2}); "
+        "print(_entity_name_strings(e))"
+    )
+    seen = set()
+    for seed in range(1, 7):
+        env = {**os.environ, "PYTHONHASHSEED": str(seed)}
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+        seen.add(out.strip())
+    assert seen == {"['Mrs. Bennet', 'Miss Bennet', 'Bennet']"}

@@ -204,8 +204,10 @@ def live(entities: Iterable[Entity]) -> list[Entity]:
 
 
 def _entity_name_strings(e: Entity) -> list[str]:
+    # longest first, then the most used: a stable sort of the counted forms, so two forms of
+    # one length ("Mrs. Bennet" 5 times, "Miss Bennet" once) never come in hash order
     forms = [f for f, _ in e.forms.most_common()]
-    return sorted(set(forms), key=lambda s: -len(s.split()))
+    return sorted(forms, key=lambda s: -len(s.split()))
 
 
 def link_kb(entities: list[Entity], kb: KB, active: dict[str, float]) -> None:
