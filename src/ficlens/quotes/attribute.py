@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..model import Doc, Mention
-from .candidates import DocIndex, Tag, find_tag, self_identified, vocatives
+from .candidates import OWN_NAME_RE, DocIndex, Tag, find_tag, self_identified, vocatives
 from .detect import Found
 from .lexicon import thing_nouns
 from .ranker import Ranker
@@ -529,9 +529,6 @@ def _voice_owner_next(ix: DocIndex, qi: int) -> str | None:
 ARRIVAL_QUIET_PARAS = 10  # paragraphs someone must have been off the page to arrive
 
 
-_OWN_NAME_RE = re.compile(r"\b(?:i'm|i\u2019m|i am|my name is|my name's|my name\u2019s)\s+$", re.IGNORECASE)
-
-
 def _own_name(ix: DocIndex, qi: int, tag: Tag | None) -> str | None:
     """The character quotation ``qi`` names as the speaker's own ("I'm ...", "My name is ..."),
     or the first half of a line its tag splits, when this is the second half."""
@@ -541,7 +538,7 @@ def _own_name(ix: DocIndex, qi: int, tag: Tag | None) -> str | None:
         if q is None or (k != qi and q.last_para != ix.quotes[qi].para):
             continue
         for m in ix.in_quote.get(k, ()):
-            if m.kind in NAME_KINDS and _OWN_NAME_RE.search(text[max(q.start, m.start - 14) : m.start]):
+            if m.kind in NAME_KINDS and OWN_NAME_RE.search(text[max(q.start, m.start - 14) : m.start]):
                 return m.character
     return None
 

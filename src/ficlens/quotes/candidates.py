@@ -27,8 +27,12 @@ from .lexicon import speech_verbs, thing_nouns, thought_verbs, written_nouns, wr
 TAG_WINDOW = 9  # tokens of narration read on each side of a quotation for a tag
 SUBJECT_REACH = 4  # tokens between a speech verb and its subject in a tag
 SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "yourselves", "ya", "y'all"})
-# (a bare "name's" opens the line, "Name's Bond"; "his name's George" is someone else's)
-_SELF_ID_RE = re.compile(r"\b(?:it's|it is|it\u2019s|this is|i'm|i\u2019m|i am|my name is|my name's|my name\u2019s"
+# what a speaker says before their own name ("I'm", "my name is"); OWN_NAME_RE is that alone,
+# _SELF_ID_RE also an introduction that may name another ("It's Martha", "this is Jo") and a
+# bare "name's" opening the line ("Name's Bond"; "his name's George" is someone else's)
+_OWN_NAME = r"i'm|i\u2019m|i am|my name is|my name's|my name\u2019s"
+OWN_NAME_RE = re.compile(rf"\b(?:{_OWN_NAME})\s+$", re.IGNORECASE)
+_SELF_ID_RE = re.compile(rf"\b(?:it's|it is|it\u2019s|this is|{_OWN_NAME}"
                          r"|(?<![^\W\d_] )name's|(?<![^\W\d_] )name\u2019s)\s+$", re.IGNORECASE)
 _SIGN_ON_RE = re.compile(r"[ \t]+(?:here|speaking|out)[ \t]*[.!,\u2014-]|[ \t]+to[ \t]+(?:the[ \t]+)?[A-Z]")
 _SENTENCE_OPEN_RE = re.compile(r"(?:^|[.!?][ \t]+|[\"'\u201c\u2018\u2014][ \t]*)$")

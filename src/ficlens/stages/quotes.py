@@ -361,10 +361,8 @@ def name_voices(doc: Doc, found: list[Found], choices: list[Choice], ix) -> bool
         (who,) = called
         if sum(x.speaker == voice.id for x in choices) == 1:
             absorb(doc, who, voice.id)  # the voice speaks once: it was them all along
-            c.speaker = who
             merged = True
-        else:
-            c.speaker = who
+        c.speaker = who
     return merged
 
 
