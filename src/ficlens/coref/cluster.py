@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 from collections import Counter
-import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -264,11 +263,9 @@ def _kb_by_surname(e: Entity, kb: KB, active: dict[str, float]) -> KBCharacter |
         return None  # a given name too ("Mrs. Maria Morales"): the names above decide
     found = [c for c in kb.characters.values()
              if c.gender == e.honorific_gender and active.keys() & set(c.fandoms)
-             and _PAREN_NAME.sub("", c.name).split()[-1:] == [e.last.title()]]
+             and c.plain_name.lower().split()[-1:] == [e.last]]
     return found[0] if len(found) == 1 else None
 
-
-_PAREN_NAME = re.compile(r"\s*\([^)]*\)")
 
 
 def join_present_kb(entities: list[Entity], kb: KB, active: dict[str, float], *, first_person: bool = False) -> None:

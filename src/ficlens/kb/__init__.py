@@ -29,6 +29,7 @@ from typing import Iterable, Iterator
 from .. import resources
 from ..errors import FiclensError
 
+_DISAMBIGUATOR = re.compile(r"\s*\([^)]*\)\s*$")
 _NOT_GIVEN = frozenset({"the", "mr", "mrs", "ms", "miss", "dr", "sir", "lady", "lord", "captain", "king", "queen", "prince", "princess", "professor", "aunt", "uncle", "general", "agent", "detective"})
 GENDERS = ("female", "male", "nonbinary", "unknown")
 _GENDER_CODES = {"f": "female", "m": "male", "nb": "nonbinary", "n": "nonbinary", "u": "unknown"}
@@ -103,6 +104,11 @@ class KBCharacter:
     given: str | None = None
     # False for a character who never says a line (Grogu, a horse, Thing): never a speaker
     speaks: bool = True
+
+    @property
+    def plain_name(self) -> str:
+        """The canonical name without AO3's "(Fandom)" disambiguator: "Sans" for "Sans (Undertale)"."""
+        return _DISAMBIGUATOR.sub("", self.name) or self.name
 
     @property
     def first_name(self) -> str:

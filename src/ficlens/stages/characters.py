@@ -23,7 +23,6 @@ from ..coref.cluster import Entity, live
 from ..coref.lexicon import INDEFINITE_PEOPLE
 from ..coref.resolve import Resolution
 
-_PAREN = re.compile(r"\s*\([^)]*\)\s*$")
 
 
 class CharacterFinder:
@@ -74,7 +73,7 @@ _HYPHEN_GAP = re.compile(r" ?([-\u2010\u2011]) ?")
 def display_name(e: Entity, doc: Doc | None = None) -> str:
     """KB canonical name (without AO3's "(Fandom)" disambiguator), else the fullest name used."""
     if e.kb is not None:
-        return _PAREN.sub("", e.kb.name) or e.kb.name
+        return e.kb.plain_name
     if e.fullest:
         return _HYPHEN_GAP.sub(r"\1", " ".join(e.fullest))  # "Pin-Lee", not "Pin - Lee"
     if e.forms:
