@@ -314,7 +314,7 @@ def _untagged_vocab(marked: str, labels: dict[int, str], acts: set[int]) -> dict
     PROPN; ``labels``: NER labels by token index; ``acts``: tokens made the subject of the
     verb after them."""
     from ficlens.coref.lexicon import lexicon
-    from ficlens.coref.mentions import _add_untagged_names
+    from ficlens.coref.mentions import _add_untagged_names, _body_lowercase
 
     doc = make_doc(marked)
     for t in doc.tokens:
@@ -325,7 +325,7 @@ def _untagged_vocab(marked: str, labels: dict[int, str], acts: set[int]) -> dict
         doc.tokens[i].dep, doc.tokens[i].head = "nsubj", i + 1
         doc.tokens[i + 1].pos = "VERB"
     vocab: dict[str, int] = {}
-    _add_untagged_names(doc, lexicon(), vocab)
+    _add_untagged_names(doc, lexicon(), vocab, _body_lowercase(doc))
     return vocab
 
 

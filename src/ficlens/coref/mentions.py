@@ -299,9 +299,10 @@ def find_names(doc: Doc, lex: Lexicon, in_quote: list[bool], kb_aliases: dict | 
             if (w[:1].isupper() and _wordlike(w) and w.lower() not in lex.not_names and w.lower() not in lex.honorifics
                     and not (w.lower().endswith("ing") and lex.name_gender(w) is None)):
                 vocab[w] = vocab.get(w, 0) + 1
-    _add_untagged_names(doc, lex, vocab)
+    lower = _body_lowercase(doc)
+    _add_untagged_names(doc, lex, vocab, lower)
     low_vocab = {w.lower() for w in vocab}
-    common = _common_words_tagged_once(doc, lex, ner_spans, kb_aliases or {})
+    common = _common_words_tagged_once(doc, lex, ner_spans, kb_aliases or {}, lower)
     for t0, t1 in ner_spans:
         span = _clean_person_span(doc, lex, t0, t1, low_vocab)
         if span is None:
@@ -357,18 +358,24 @@ STYLES_OF_ADDRESS = frozenset({"grace", "majesty", "highness", "holiness", "lord
                                "eminence", "worship", "honor", "honour", "royal"})
 
 
-def _common_words_tagged_once(doc: Doc, lex: Lexicon, ner_spans: list[tuple[int, int]], kb_aliases: dict) -> set[str]:
+def _body_lowercase(doc: Doc) -> set[str]:
+    """The words the story's body writes in lower case (an author's note in lower case, "a
+    tori chapter", says nothing)."""
+    body = doc.body
+    return {t.text for t in doc.tokens if t.text.islower() and body.start <= t.start < body.end}
+
+
+def _common_words_tagged_once(doc: Doc, lex: Lexicon, ner_spans: list[tuple[int, int]], kb_aliases: dict,
+                              lower: set[str]) -> set[str]:
     """Words NER called a person once, as a sentence of one word, that the story writes in
-    lower case elsewhere and no name list knows: '"Library."' beside "the library", "Sunday,
-    though. Pernil." beside "I'm making pernil"."""
+    lower case elsewhere (``lower``) and no name list knows: '"Library."' beside "the library",
+    "Sunday, though. Pernil." beside "I'm making pernil"."""
     toks = doc.tokens
     once: dict[str, int] = {}
     for t0, t1 in ner_spans:
         w = toks[t0].text
         alone = t1 - t0 == 1 and _sent_start(doc, t0) and not (t1 < len(toks) and toks[t1].text == ",")
         once[w] = once.get(w, 0) + (1 if alone else 2)
-    body = doc.body
-    lower = {t.text for t in toks if t.text.islower() and body.start <= t.start < body.end}
     return {w for w, n in once.items()
             if n == 1 and w.lower() in lower and lex.name_gender(w) is None and w.lower() not in kb_aliases}
 
@@ -388,24 +395,21 @@ def _take_modifiers(doc: Doc, cand: MentionCand) -> None:
     cand.text = doc.text[cand.start : cand.end]
 
 
-def _add_untagged_names(doc: Doc, lex: Lexicon, vocab: dict[str, int]) -> None:
+def _add_untagged_names(doc: Doc, lex: Lexicon, vocab: dict[str, int], lower: set[str]) -> None:
     """Proper nouns NER left untagged ("Tuppence", "Nippers"), used mid-sentence at least
     twice and never tagged as anything else, join the name vocabulary; so does one tagged
     something else less often than not, if it acts as a verb's subject ("two stools down from
-    Shane" is FAC to the small model, "Shane shifts on his stool" is not)."""
+    Shane" is FAC to the small model, "Shane shifts on his stool" is not). ``lower``: the
+    words the body writes in lower case (``_body_lowercase``)."""
     counts: dict[str, int] = {}
     other: set[str] = set()
     other_n: dict[str, int] = {}  # times NER called the word something other than a person
     toks = doc.tokens
-    lower: set[str] = set()  # words written in lower case somewhere
     caps: dict[str, int] = {}  # "Giles": capitalised, lower case after the first letter
     acting: dict[str, int] = {}  # ... as the subject of a verb
-    body = doc.body
     for i, t in enumerate(toks):
         w = t.text
-        if w.islower() and body.start <= t.start < body.end:
-            lower.add(w)  # (an author's note in lower case, "a tori chapter", says nothing)
-        elif len(w) > 2 and w[:1].isupper() and w[1:].islower() and _wordlike(w):
+        if len(w) > 2 and w[:1].isupper() and w[1:].islower() and _wordlike(w):
             caps[w] = caps.get(w, 0) + 1
             if t.dep == "nsubj" and t.pos in ("NOUN", "PROPN") and 0 <= t.head < len(toks) and toks[t.head].pos == "VERB":
                 acting[w] = acting.get(w, 0) + 1
