@@ -17,7 +17,7 @@ from conftest import validate_analysis
 from ficlens import contract, nlp
 from ficlens.ingest import read_bytes
 from ficlens.model import Character, Doc, Mention, Span
-from ficlens.quotes.ranker import FEATURES, RULE_WEIGHTS, Ranker, train, vectorize
+from ficlens.quotes.ranker import FEATURES, RULE_WEIGHTS, Ranker, fit_calibration, train, vectorize
 from ficlens.stages.quotes import QuotesStage, create
 
 PRONOUNS = {"he", "him", "his", "she", "her", "i", "me", "my"}
@@ -650,10 +650,28 @@ def test_without_characters_the_stage_still_finds_quotes():
     validate_analysis(contract.to_json(doc))
 
 
-def test_confidence_is_the_rankers_probability():
+def test_confidence_is_the_rankers_probability_through_the_shipped_calibration():
     doc = hand_doc('Lois waited.\n\n"Go," said Clark.', CLARK_LOIS)
+    prob = _chance(doc, 0, "clark")
     QuotesStage()(doc)
-    assert 0.5 < doc.quotes[0].confidence <= 1.0
+    assert doc.quotes[0].confidence == round(Ranker.load().calibrate(prob), 4)
+    assert 0.5 < doc.quotes[0].confidence < prob
+
+
+def test_a_line_whose_only_candidate_is_its_tag_s_name_is_not_claimed_certain():
+    # the softmax over one candidate is 1.0 whatever the evidence; a tag can name the wrong
+    # person, and the reported confidence says so
+    doc = hand_doc('"Go," said Clark.', {"Clark": "clark"})
+    QuotesStage()(doc)
+    assert doc.quotes[0].speaker == "clark"
+    assert 0.9 < doc.quotes[0].confidence < 1.0
+
+
+def test_calibration_fitted_on_overconfident_lines_brings_their_confidence_to_their_accuracy():
+    pairs = [(0.97, k % 10 < 7) for k in range(200)] + [(0.55, k % 2 == 0) for k in range(200)]
+    cal = Ranker({}, fit_calibration(pairs))
+    assert abs(cal.calibrate(0.97) - 0.7) < 0.03
+    assert abs(cal.calibrate(0.55) - 0.5) < 0.03
 
 
 def test_stage_declares_what_it_reads_and_writes():

@@ -283,6 +283,16 @@ def test_the_second_training_round_sees_the_history_the_model_made_for_itself(co
     assert set(weights) == set(FEATURES)
 
 
+def test_the_report_gives_the_confidence_error_before_and_after_a_calibration():
+    t = bench.Tally()
+    t.confidence = [(0.99, k % 10 < 7) for k in range(100)]
+    r = bench.report(t, (0.3, 0.0))
+    # claiming 0.99 for lines right seven times in ten is 0.29 off; the map brings it nearer
+    assert r["speaker_confidence"]["ece"] == pytest.approx(0.29)
+    assert r["speaker_confidence"]["ece_calibrated"] < 0.15
+    assert "ece_calibrated" not in bench.report(t)["speaker_confidence"]
+
+
 def test_two_party_addressees_come_from_an_answer_by_the_one_who_spoke_before():
     G = bench.GoldQuote
     paras = [(0, 10), (12, 20), (22, 30), (32, 40), (42, 50), (52, 60)]

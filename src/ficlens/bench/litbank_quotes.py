@@ -467,6 +467,7 @@ class Tally:
     total: dict[str, int] = field(default_factory=dict)
     addressee_right: int = 0
     addressee_total: int = 0
+    confidence: list[tuple[float, bool]] = field(default_factory=list)  # (speaker confidence, right) per detected gold quotation
 
     def add_speaker(self, cue: str, ok: bool) -> None:
         for key in (cue, "overall"):
@@ -491,6 +492,8 @@ def score_doc(p: Prepared, doc: Doc, tally: Tally) -> None:
         pi = m.get(gi)
         ok = pi is not None and preds[pi].speaker is not None and mapping.get(preds[pi].speaker) == g.speaker
         tally.add_speaker(g.cue, ok)
+        if pi is not None:
+            tally.confidence.append((preds[pi].confidence, ok))
     for gi, listener in two_party_addressees(lit).items():
         pi = m.get(gi)
         tally.addressee_total += 1
@@ -520,7 +523,17 @@ def _prf(right: int, pred: int, gold: int) -> dict[str, float]:
     return {"precision": round(pr, 4), "recall": round(rc, 4), "f1": round(2 * pr * rc / (pr + rc), 4) if pr + rc else 0.0}
 
 
-def report(t: Tally) -> dict:
+def report(t: Tally, calibration: tuple[float, float] | None = None) -> dict:
+    """The figures of a tally. ``calibration``: also the ECE the confidences would have after
+    that Platt map (the shipped one, on cross-validated confidences of the uncalibrated folds)."""
+    from ..quotes.ranker import Ranker
+    from .tags import reliability
+
+    _bins, ece, _n = reliability(t.confidence)
+    conf = {"ece": round(ece, 4), "n": len(t.confidence)}
+    if calibration is not None:
+        cal = Ranker({}, calibration)
+        conf["ece_calibrated"] = round(reliability((cal.calibrate(c), ok) for c, ok in t.confidence)[1], 4)
     return {
         "quotes_gold": t.gold,
         "quotes_predicted": t.pred,
@@ -532,6 +545,7 @@ def report(t: Tally) -> dict:
             "accuracy": round(t.addressee_right / t.addressee_total, 4) if t.addressee_total else 0.0,
             "n": t.addressee_total,
         },
+        "speaker_confidence": conf,
     }
 
 
@@ -658,7 +672,7 @@ def run_bench(
         "documents": len(prepared),
         "profile": profile,
         "characters_stage": "gold (LitBank coref)" if characters == "gold" else "characters" if _has_characters() else "fallback (quotes.fallback)",
-        "cross_validated": report(cv) if cv else None,
+        "cross_validated": report(cv, Ranker.load().calibration) if cv else None,
         "folds": folds,
         "shipped_model_in_sample": report(shipped),
         "booknlp_big_reference": BOOKNLP_BIG,
@@ -721,4 +735,8 @@ def _print(res: dict) -> None:
                 typer.echo(f"  speaker {k:9} {acc[k]:.3f}  (n={n[k]}; BookNLP big ~{BOOKNLP_BIG[k]:.2f})")
         ad = r["addressee_two_party"]
         typer.echo(f"  addressee, two-party exchanges {ad['accuracy']:.3f}  (n={ad['n']})")
+        conf = r.get("speaker_confidence", {})
+        if "ece" in conf:
+            after = f"; after the shipped calibration {conf['ece_calibrated']:.3f}" if "ece_calibrated" in conf else ""
+            typer.echo(f"  speaker confidence ECE {conf['ece']:.3f}{after}")
     typer.echo(f"\nseconds: {res['seconds']}")

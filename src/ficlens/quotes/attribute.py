@@ -161,7 +161,8 @@ class QuoteAttributor:
                     speaker = cands[k] if k >= 0 else None
                     p = probs[k] if k >= 0 else 1.0
                     how = _how(speaker, feats[k] if k >= 0 else {})
-                    ch = Choice(speaker, p, how, kind, tag, voc, state.conv, cands, feats)
+                    conf = self.ranker.calibrate(p) if k >= 0 else p
+                    ch = Choice(speaker, conf, how, kind, tag, voc, state.conv, cands, feats)
                     hist = oracle(qi) if oracle is not None else speaker
                     st = _take_turn(state, f, qi, hist) if takes_turn else state
                     nxt.append(_Hyp(h.logp + math.log(max(p, 1e-9)), st, ch, h))
