@@ -382,6 +382,23 @@ def test_a_bare_line_after_narration_is_whoever_the_narration_ended_on():
     assert [q.speaker for q in doc.quotes] == ["lois", "clark"]
 
 
+def test_the_owner_of_a_voice_or_a_face_in_the_narration_before_acts_and_speaks():
+    # "Clark's voice carried", "His eyes narrowed": the owner of the subject is the one acting,
+    # not the subject of an earlier sentence ("Lois heard them")
+    story = (
+        '"Brought you something," Lois said.\n\n'
+        "Lois heard them from the stairs before she saw them. Clark's voice carried up to the landing.\n\n"
+        '"We should go before the storm."'
+    )
+    doc = hand_doc(story, CLARK_LOIS, {"clark": "male", "lois": "female"}, profile="full")
+    QuotesStage()(doc)
+    assert [q.speaker for q in doc.quotes] == ["lois", "clark"]
+    story = 'Clark set the cup down beside Lois.\n\nHer eyes narrowed. "You made this?"'
+    doc = hand_doc(story, CLARK_LOIS, {"clark": "male", "lois": "female"}, profile="full")
+    QuotesStage()(doc)
+    assert [q.speaker for q in doc.quotes] == ["lois"]
+
+
 def test_lettering_and_ink_in_a_margin_are_writing_not_someone_speaking():
     # 'gold letters that said "..."' and 'in faded brown ink ...: "onyons"' are read, not said
     story = (

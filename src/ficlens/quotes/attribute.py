@@ -284,13 +284,15 @@ def _beat_subject(ix: DocIndex, narr, f: Found) -> str | None:
     """Who acts in the quotation's paragraph: the grammatical subject of its narration
     nearest before the quotation ("Sam twists around in his seat. "You do this every time.""),
     a main clause's before a subordinate one's, else the first one after it; objects ("looks
-    at Dean") do not count."""
+    at Dean") do not count, owners of a subject do ("Her eyes narrowed.")."""
     toks = ix.doc.tokens
     before = before_main = after = None
     for m in narr:
         i = ix.token_at(m.end) - 1  # the mention's last token
         lost = i >= 0 and _lost_subject(ix, ix.token_at(m.start), i)
-        if i < 0 or toks[i].dep not in ("nsubj", "nsubjpass") and not lost:
+        if i >= 0 and toks[i].dep == "poss" and 0 <= toks[i].head < len(toks) and toks[toks[i].head].dep in ("nsubj", "nsubjpass"):
+            i = toks[i].head  # "Her eyes narrowed.", "Jesper's voice carried": the owner acts
+        elif i < 0 or toks[i].dep not in ("nsubj", "nsubjpass") and not lost:
             continue
         if m.end <= f.start:
             before = m.character
