@@ -87,6 +87,14 @@ def test_full_name_given_name_and_honorific_surname_are_one_character():
     assert chars["Tom Hadley"].aliases == {"Tom Hadley": 1, "Tom": 1, "Mr. Hadley": 1}
 
 
+def test_a_name_written_surname_first_is_one_character_with_its_honorific_form():
+    # "Harada Yui", then "Harada" alone, then "Officer Harada": one officer
+    doc = run("[Harada Yui] bowed. [Harada] sat down. \"Welcome, [Officer Harada].\"", kb=False)
+    chars = by_name(doc)
+    assert list(chars) == ["Harada Yui"]
+    assert chars["Harada Yui"].aliases["Officer Harada"] == 1
+
+
 def test_honorific_of_the_other_gender_is_a_different_person():
     # Mrs. Hadley is not Tom Hadley: the honorific contradicts his given name
     doc = run("[Tom Hadley] waved. [Mrs. Hadley] waved back. [Tom] smiled.", kb=False)

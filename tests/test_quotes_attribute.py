@@ -399,6 +399,23 @@ def test_the_owner_of_a_voice_or_a_face_in_the_narration_before_acts_and_speaks(
     assert [q.speaker for q in doc.quotes] == ["lois"]
 
 
+def test_a_bare_line_that_calls_someone_still_hears_who_the_narration_before_ended_on():
+    # "Hey, Lois." calls Lois; who says it is still whom the narration just brought down
+    from ficlens.quotes.attribute import QuoteAttributor
+    from ficlens.quotes.detect import find_quotations
+
+    story = (
+        '"Brought you something," Lois said.\n\n'
+        "The stairs creaked. Clark came down in his sleep shirt, yawning.\n\n"
+        '"Who is shouting? Oh. Hey, Lois."'
+    )
+    doc = hand_doc(story, CLARK_LOIS, {"clark": "male", "lois": "female"}, profile="full")
+    found = find_quotations(doc.text, [(p.start, p.end) for p in doc.paragraphs])
+    last = QuoteAttributor(Ranker.load()).attribute(doc, found, None)[0][-1]
+    feats = dict(zip(last.candidates, last.feats))
+    assert feats["clark"].get("prev_subj") == 1.0 and "prev_subj" not in feats["lois"]
+
+
 def test_lettering_and_ink_in_a_margin_are_writing_not_someone_speaking():
     # 'gold letters that said "..."' and 'in faded brown ink ...: "onyons"' are read, not said
     story = (

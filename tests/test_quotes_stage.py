@@ -345,6 +345,35 @@ def test_a_voice_is_whoever_the_next_paragraph_brings_onto_the_page(analyse):
 
 
 @pytest.mark.model
+def test_a_voice_with_narration_after_it_is_whoever_that_narration_brings_on(analyse):
+    # the next line calls Hooty, but it is said about the voice, to the house: the voice was
+    # Emma, whom the paragraph in between puts on the step
+    story = (
+        "Luz set the mugs down. King sat on the couch. Hooty bobbed in the doorway.\n\n"
+        '"Company!" Hooty shouted.\n\n'
+        '"I\'m not grumpy," said a very grumpy voice from the porch.\n\n'
+        "Luz jogged over. Emma Blake was on the top step holding a covered basket.\n\n"
+        '"Hooty, let her in," Luz said.\n'
+    )
+    doc, _ = analyse(story, name="porch.txt")
+    assert _said(doc)['"I\'m not grumpy,"'][0] == "Emma Blake"
+
+
+@pytest.mark.model
+def test_a_one_letter_name_at_the_end_of_its_tag_is_the_character_and_gives_their_name(analyse):
+    # '"Ryuzaki," says L.': the full stop is the sentence's, and the name is his own, not a call
+    story = (
+        "L crouched on the armchair with a sugar cube. Matsuda hovered by the door with Aizawa.\n\n"
+        '"And you are?" Matsuda asked L.\n\n'
+        '"Ryuzaki," says L.\n\n'
+        '"Right," Aizawa said to Matsuda. "Sit down, Matsuda."\n'
+    )
+    doc, _ = analyse(story, name="dn.txt")
+    assert _said(doc)['"Ryuzaki,"'][0] == "L"
+    assert [c.name for c in doc.characters if c.name.startswith("L")] == ["L"]
+
+
+@pytest.mark.model
 def test_a_speech_verb_that_only_times_the_line_does_not_tag_it(analyse):
     # "before Holt even finished the sentence" says when Amy spoke, not that Holt did
     story = (

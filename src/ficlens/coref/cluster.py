@@ -141,6 +141,10 @@ def _single_name_entity(m: MentionCand, entities: list[Entity], lex: Lexicon) ->
                 ok = e.last.startswith(word[0])  # "Mrs. H" = Mrs. Hudson, "Mrs. K" = Mrs. Kent
             if not ok and m.honorific in GIVEN_NAME_HONORIFICS and e.first:
                 ok = lex.same_given_name(word, e.first)  # "Sir Walter" = Walter Elliot
+            if not ok and word == e.first and e.forms.get(m.words[-1], 0) and lex.name_gender(word) is None:
+                # "Officer Harada" after "Harada Yui" and a bare "Harada": a name written
+                # surname first, whose first word the story uses alone
+                ok = True
             if m.gender and e.honorific_gender and m.gender != e.honorific_gender:
                 ok = False
             if m.gender and e.first and lex.name_gender(e.first) not in (None, m.gender):

@@ -142,6 +142,10 @@ class QuoteAttributor:
             # "It's Molly. Molly Hooper, from Bart's.": a name the speaker gives as their own
             # is no vocative
             sid = self_identified(ix, qi)
+            if sid is None and tag is not None and tag.subject is not None and tag.subject.kind in NAME_KINDS:
+                # '"Ryuzaki," says L.': a line that calls the one its tag names is that one
+                # giving their name
+                sid = next((m.character for m in vocatives(ix, qi) if m.character == tag.subject.character), None)
             voc = [m.character for m in vocatives(ix, qi) if m.character != sid]
             base = self._base_features(ix, qi, tag, voc, sid, sal.advance(f.para))
             if tag is None or tag.subject is None:
@@ -256,7 +260,7 @@ class QuoteAttributor:
             if c in feats:
                 feats[c]["voc_here"] = 1.0
         bare = tag is None and not narr
-        if bare and not voc and f.para - 1 not in ix.quoted_paras and f.para - 1 in ix.narration:
+        if bare and f.para - 1 not in ix.quoted_paras and f.para - 1 in ix.narration:
             # 'She held out a mug. He took it and sniffed.' then '"This coffee?"': the one the
             # narration just before ends on is about to speak
             actor = _beat_subject(ix, ix.narration[f.para - 1], f)

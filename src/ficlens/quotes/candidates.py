@@ -150,6 +150,10 @@ class DocIndex:
             words = words[1:]
         key = " ".join(words)
         cid = self.aliases.get(key) or self.aliases.get(phrase.lower())
+        if not cid and len(words[-1]) == 2 and words[-1].endswith(".") and self.aliases.get(key[:-1]):
+            # '"Ryuzaki," says L.': the sentence's full stop went into the one-letter name
+            key, phrase, end = key[:-1], phrase[:-1], end - 1
+            cid = self.aliases[key]
         kind = "name" if toks[head].pos == "PROPN" else "nominal"
         if not cid:
             cid = self.extras.get(key, (None,))[0]

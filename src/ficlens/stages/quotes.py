@@ -351,7 +351,11 @@ def name_voices(doc: Doc, found: list[Found], choices: list[Choice], ix) -> bool
             continue
         nxt = choices[i + 1]
         called = {v for v in nxt.vocatives if v != nxt.speaker}
-        if len(called) != 1 or found[i + 1].para <= found[i].para:
+        if found[i + 1].para > found[i].last_para + 1 and (comer := arrives_next(ix, i, first_new=True)):
+            # narration between ('"I'm not grumpy," says a grumpy voice from the porch.' then
+            # 'Amity's on the top step'): whoever it brings on, not whom the next line calls
+            called = {comer}
+        elif len(called) != 1 or found[i + 1].para <= found[i].para:
             # else whoever the next paragraph brings on: opening on them, or first named there
             # of those not on the page ("Isagi hadn't even noticed him. Nagi was stretched out")
             comer = arrives_next(ix, i, opening=True) or arrives_next(ix, i, first_new=True)
