@@ -148,6 +148,16 @@ def test_pronouns_agree_in_gender_with_their_antecedent():
     assert by_name(doc)["Anna"].gender == "female"
 
 
+def test_a_she_long_after_anyone_was_named_is_the_character_the_story_follows():
+    # a story told close on Anna: after a stretch of the men's talk and the room, the next
+    # "She" nobody nearby fits is Anna, named far more often than Maya, who had one line
+    opening = "[Anna] came in. [Anna] sat down. [Anna] frowned. [Maya] waved at [Anna]. [Anna] nodded. "
+    stretch = " ".join(f"[Tom] said thing {k}." for k in range(12)) + " " + " ".join(f"The clock ticked {k} times." for k in range(12))
+    doc = run(opening + stretch + " She took the card.", kb=False)
+    she = [m for m in doc.mentions if m.text == "She"]
+    assert she and she[0].character == by_name(doc)["Anna"].id
+
+
 def test_gender_comes_from_pronouns_when_the_name_says_nothing():
     doc = run("[Quill] walked in. She sat down. She sighed. She slept.", kb=False)
     assert by_name(doc)["Quill"].gender == "female"

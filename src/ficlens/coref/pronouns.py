@@ -47,6 +47,8 @@ QUOTED_PENALTY = 1.0  # see Resolver.quoted
 # someone only talked about in the dialogue ("Mr. Bingley will be glad") is rarely meant
 SPEAKER_QUOTED_PENALTY = 8.0
 NOMINATIVE = frozenset({"he", "she", "they"})
+FOCAL_WINDOW_SENTS = 40  # how far back a "she" nobody nearby fits may find the focal character
+FOCAL_LEAD = 1.5  # ... who must have been named this many times as often as the next of that gender
 QUOTE_CLOSERS = frozenset({'"', "\u201d", "'", "\u2019"})
 
 
@@ -166,12 +168,29 @@ class Resolver:
                 score += self._binding(m, head, role)
             if score > best_score:
                 best, best_score = e, score
+        if best is None and not strict and not m.in_quote and m.role == "subj" and m.gender:
+            best = self._focal(m)
         if best is not None:
             if m.gender:
                 best.gender_votes[m.gender] += 1
             best.add(m)
             self._touch(best, m)
         return best
+
+    def _focal(self, m: MentionCand) -> Entity | None:
+        """'She took the card from Ella' twenty sentences after the narration last named
+        anyone of hers: in a story told close on one character, a "she" nobody nearby fits
+        is that character, the one of that gender the narration has named most by far."""
+        counts: dict[int, int] = {}
+        for idx, (sent, _para, _role, _head) in self.narrated.items():
+            e = self._live(idx)
+            if m.sent - sent > FOCAL_WINDOW_SENTS or e.narrator or not e.forms or entity_gender(e, self.lex) != m.gender:
+                continue
+            counts[e.idx] = counts.get(e.idx, 0) + self.counts.get(idx, 0)
+        ranked = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)
+        if not ranked or (len(ranked) > 1 and ranked[0][1] < FOCAL_LEAD * ranked[1][1]):
+            return None
+        return self._live(ranked[0][0])
 
     def _beat_after_quote(self, m: MentionCand) -> bool:
         """A subject pronoun opening the narration right after a quotation in its paragraph
