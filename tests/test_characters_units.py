@@ -158,6 +158,14 @@ def test_a_she_long_after_anyone_was_named_is_the_character_the_story_follows():
     assert she and she[0].character == by_name(doc)["Anna"].id
 
 
+def test_somebody_is_no_antecedent_for_the_next_sentence_s_pronoun():
+    # (Anna, the one the story follows, was last named eight sentences back)
+    doc = run("[Anna] climbed up the ladder into the cold. [Anna] sat down. " + " ".join(f"The wind came through seam {k}." for k in range(7)) + " "
+              "The only light was a lantern somebody had left burning. [Tom] waited until she was off the ladder.", kb=False)
+    she = [m for m in doc.mentions if m.text == "she"]
+    assert she and she[0].character == by_name(doc)["Anna"].id
+
+
 def test_gender_comes_from_pronouns_when_the_name_says_nothing():
     doc = run("[Quill] walked in. She sat down. She sighed. She slept.", kb=False)
     assert by_name(doc)["Quill"].gender == "female"

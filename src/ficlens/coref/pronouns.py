@@ -22,7 +22,7 @@ import math
 
 from .cluster import Entity
 from ..quotes.lexicon import speech_verbs
-from .lexicon import Lexicon
+from .lexicon import INDEFINITE_PEOPLE, Lexicon
 from .mentions import MentionCand
 
 WINDOW_SENTS = 6
@@ -50,6 +50,13 @@ NOMINATIVE = frozenset({"he", "she", "they"})
 FOCAL_WINDOW_SENTS = 40  # how far back a "she" nobody nearby fits may find the focal character
 FOCAL_LEAD = 1.5  # ... who must have been named this many times as often as the next of that gender
 QUOTE_CLOSERS = frozenset({'"', "\u201d", "'", "\u2019"})
+
+
+def _indefinite(e: Entity) -> bool:
+    """An entity that is only ever "somebody", "no one", "anyone" (and pronouns since)."""
+    return not e.forms and all(x.key in INDEFINITE_PEOPLE for x in e.mentions if x.kind == "nominal") and any(
+        x.kind == "nominal" for x in e.mentions
+    )
 
 
 def title_key(honorific: str) -> str:
@@ -155,6 +162,8 @@ class Resolver:
                 continue
             if strict and (g is None or dist == 0 or self._described_otherwise(e, m)):
                 continue
+            if dist > 0 and _indefinite(e):
+                continue  # "a lantern somebody left burning": nobody the next sentence's "she" is
             score = -1.0 * dist + FREQ_WEIGHT * math.log1p(self.counts.get(idx, 0))
             if role == "subj":
                 score += SUBJECT_BONUS
