@@ -573,6 +573,26 @@ def test_words_ner_calls_people_in_a_line_of_dialogue_are_not_characters():
     assert "dario" in names
 
 
+GATE_ROOM = (
+    "O'Neill looked at the screen. It was a field. Grass, some kind of blue-ish shrub, a sky the color of weak tea.\n\n"
+    "Carter leaned in. \"Sir?\"\n\n"
+    "\"Is it gonna eat us?\" O'Neill asked.\n\n"
+    "\"Sir, I'm getting something,\" Carter said. \"The grass is moving.\"\n"
+)
+
+
+def test_a_common_noun_opening_a_sentence_and_a_bare_sir_are_not_characters():
+    # "Grass, some kind of shrub": NER's one person is a noun the tagger reads as one elsewhere;
+    # "Sir?" addresses whoever is spoken to, and the narration never calls anyone that
+    doc, obj = analyse_text(GATE_ROOM, name="gate.txt")
+    validate_analysis(obj)
+    names = {c.name.lower() for c in doc.characters}
+    assert not names & {"grass", "sir"}, names
+    said = {doc.text[q.start : q.end]: (q.speaker, q.addressee) for q in doc.quotes}
+    oneill = next(c.id for c in doc.characters if "O'Neill" in c.name)
+    assert said['"Sir?"'][1] == oneill
+
+
 def test_a_proper_noun_ner_never_labels_that_acts_twice_is_a_character():
     doc, _ = analyse_text(FOOD_TRUCK, name="truck.txt")
     gurathin = next((c for c in doc.characters if c.name == "Gurathin"), None)

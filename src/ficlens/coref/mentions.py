@@ -372,12 +372,19 @@ def _common_words_tagged_once(doc: Doc, lex: Lexicon, ner_spans: list[tuple[int,
     "Sunday, though. Pernil." beside "I'm making pernil"."""
     toks = doc.tokens
     once: dict[str, int] = {}
+    opening: dict[str, int] = {}
     for t0, t1 in ner_spans:
         w = toks[t0].text
-        alone = t1 - t0 == 1 and _sent_start(doc, t0) and not (t1 < len(toks) and toks[t1].text == ",")
+        first = t1 - t0 == 1 and _sent_start(doc, t0)
+        alone = first and not (t1 < len(toks) and toks[t1].text == ",")
         once[w] = once.get(w, 0) + (1 if alone else 2)
+        opening[w] = opening.get(w, 0) + (1 if first else 2)
+    # "It was a field. Grass, some kind of blue-ish shrub": a word the tagger reads as a common
+    # noun where NER does not call it a person, and NER's once, opening a sentence
+    nouns = {t.text.lower() for t in toks if t.tag in ("NN", "NNS") and not t.ent_type}
     return {w for w, n in once.items()
-            if n == 1 and w.lower() in lower and lex.name_gender(w) is None and w.lower() not in kb_aliases}
+            if (n == 1 and w.lower() in lower or opening[w] == 1 and w.lower() in nouns)
+            and lex.name_gender(w) is None and w.lower() not in kb_aliases}
 
 
 def _take_modifiers(doc: Doc, cand: MentionCand) -> None:

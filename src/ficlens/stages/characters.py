@@ -19,7 +19,7 @@ from collections import Counter
 from ..kb import KB, load_kb, slug
 from ..model import Character, Doc, Mention
 from ..coref import resolve
-from ..coref.cluster import Entity, live
+from ..coref.cluster import ADDRESS_TITLES, Entity, live
 from ..coref.lexicon import INDEFINITE_PEOPLE
 from ..coref.resolve import Resolution
 
@@ -57,6 +57,8 @@ MIN_NOMINAL_MENTIONS = 2  # mentions an unnamed character needs ("the parson" ..
 def _keep(e: Entity) -> bool:
     if e.group:
         return False
+    if e.kb is None and not e.narrator and _addressed_only(e):
+        return False
     if e.narrator or e.kb is not None or any(m.kind == "name" for m in e.mentions):
         return True
     # an unnamed character who recurs and acts ("the parson rode nearer", "he said"): the
@@ -65,6 +67,13 @@ def _keep(e: Entity) -> bool:
         len(e.mentions) >= MIN_NOMINAL_MENTIONS
         and any(m.kind == "nominal" and not m.in_quote and m.key not in INDEFINITE for m in e.mentions)
     )
+
+
+def _addressed_only(e: Entity) -> bool:
+    """"Sir?", "Sir, I'm getting something.": a way of addressing whoever is spoken to, never
+    in the narration, is nobody's name (the line is said to someone the scene has)."""
+    names = [m for m in e.mentions if m.kind == "name"]
+    return bool(names) and all(m.title and m.in_quote and m.key in ADDRESS_TITLES for m in names)
 
 
 _HYPHEN_GAP = re.compile(r" ?([-\u2010\u2011]) ?")
