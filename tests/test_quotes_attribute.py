@@ -416,6 +416,26 @@ def test_a_bare_line_that_calls_someone_still_hears_who_the_narration_before_end
     assert feats["clark"].get("prev_subj") == 1.0 and "prev_subj" not in feats["lois"]
 
 
+def test_the_one_who_acted_just_before_a_he_said_gets_a_second_opinion():
+    # the characters stage gave the "he" to Clark; the paragraph before has Jimmy acting, so
+    # Jimmy carries the tag_pron_beat feature (and Clark, whom it names, does not)
+    from ficlens.quotes.attribute import QuoteAttributor
+    from ficlens.quotes.detect import find_quotations
+
+    story = (
+        '"Brought you something," Lois said.\n\n'
+        "Jimmy swept in with his coat still on and took in the whole room.\n\n"
+        '"Well. I was told there had been an incident," he said.'
+    )
+    cast = {**CLARK_LOIS, "Jimmy": "jimmy"}
+    doc = hand_doc(story, cast, {"clark": "male", "lois": "female", "jimmy": "male"}, profile="full")
+    found = find_quotations(doc.text, [(p.start, p.end) for p in doc.paragraphs])
+    last = QuoteAttributor(Ranker.load()).attribute(doc, found, None)[0][-1]
+    feats = dict(zip(last.candidates, last.feats))
+    assert feats["clark"].get("tag_pron") == 1.0  # the cast's "he" is Clark's
+    assert feats["jimmy"].get("tag_pron_beat") == 1.0 and "tag_pron_beat" not in feats["clark"]
+
+
 def test_lettering_and_ink_in_a_margin_are_writing_not_someone_speaking():
     # 'gold letters that said "..."' and 'in faded brown ink ...: "onyons"' are read, not said
     story = (

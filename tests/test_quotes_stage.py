@@ -272,6 +272,8 @@ def test_a_name_the_dialogue_talks_about_does_not_name_the_narrator(analyse):
     assert names.get(doc.pov.narrator) != "Ruth"  # nor does the POV reading make Ruth the narrator
     said = _said(doc)
     assert said['"Thanks. You look lovely too."'][0] == names[narrator]
+    # one tag, one speaker for both halves: Marcus, whom the paragraph before has at the desk
+    assert said['"Ruth was his wife,"'][0] == said['"He asks for her most nights."'][0] == "Marcus"
 
 
 @pytest.mark.model

@@ -153,6 +153,8 @@ class QuoteAttributor:
                     if who is not None:
                         base[0].setdefault(who, {})[key] = 1.0
             takes_turn = kind == "speech" and f.style != "italic"
+            prev_tag = tags[qi - 1] if qi else None
+            split = tag is not None and prev_tag is not None and prev_tag.verb == tag.verb and found[qi - 1].last_para == f.para
             nxt: list[_Hyp] = []
             for h in beam:
                 state = _enter(ix, h.state, f.para)
@@ -161,6 +163,8 @@ class QuoteAttributor:
                 order = sorted(range(len(cands)), key=probs.__getitem__, reverse=True)[: max(1, width)]
                 if kind == "written" and (tag is None or tag.subject is None):
                     order = []  # a sign or a note nobody is said to have written: no speaker
+                elif split and h.choice is not None and h.choice.speaker in cands:
+                    order = [cands.index(h.choice.speaker)]  # '"Ruth was his wife," he said. "He asks ..."': one speaker, one tag
                 for k in order or [-1]:
                     speaker = cands[k] if k >= 0 else None
                     p = probs[k] if k >= 0 else 1.0
@@ -206,6 +210,11 @@ class QuoteAttributor:
                 near = _antecedent(ix, f.para, subj.start, g)
                 if near is not None:
                     feats.setdefault(near, {})["tag_pron_near"] = 1.0
+                actor = _beat_subject(ix, [m for m in narr if m.end <= f.start and m.start != subj.start], f)
+                if actor is None and f.para - 1 not in ix.quoted_paras and f.para - 1 in ix.narration:
+                    actor = _beat_subject(ix, ix.narration[f.para - 1], f)
+                if actor is not None and actor != subj.character and g is not None and ix.genders.get(actor) == g:
+                    feats.setdefault(actor, {})["tag_pron_beat"] = 1.0
         elif tag is not None and (me := ix.narrator_at(f.start)) and _first_person_tag(ix, tag):
             feats.setdefault(me, {})["tag_first"] = 1.0  # "said I" in a first-person story
         elif tag is not None:

@@ -35,6 +35,7 @@ FEATURES: tuple[str, ...] = (
     "tag_pron",  # subject of a speech tag by a pronoun ("she mumbled")
     "tag_pron_near",  # nearest agreeing character named before a pronoun tag (a second opinion)
     "tag_pron_own",  # ... for a tag pronoun the characters stage left unresolved
+    "tag_pron_beat",  # ... the paragraph's acting subject before the line, of the pronoun's gender, when the characters stage said someone else ('Magnus swept in ... "Well," he said')
     "tag_first",  # "I said" and the candidate is the narrator
     "not_tag",  # the quotation has a tag whose subject is someone else
     "beat_before",  # named in the narration before the quotation in its paragraph
@@ -80,6 +81,7 @@ RULE_WEIGHTS: dict[str, float] = {
     "tag_pron": 7.0,
     "tag_pron_near": 1.0,
     "tag_pron_own": 4.0,
+    "tag_pron_beat": 1.0,
     "tag_first": 7.0,
     "not_tag": -2.0,
     "beat_before": 2.0,

@@ -231,6 +231,19 @@ def pov_line_narrators(doc: Doc) -> list[tuple[int, str | None]]:
     return out if any(who for _, who in out) else []
 
 
+_THIRD_PERSON = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
+
+
+def _said_past(doc: Doc, q) -> bool:
+    """'"Ruth was his wife," he said. "He asks for her most nights."', attributed as said to
+    the man it calls "he": said past him, to someone else on the scene (the whole paragraph's
+    lines by that speaker, with this one)."""
+    if q.addressee is None or q.speaker is None:
+        return False
+    return any(m.in_quote and m.character == q.addressee and m.kind == "pronoun" and q.start <= m.start < q.end
+               and doc.text[m.start : m.end].lower() in _THIRD_PERSON for m in doc.mentions)
+
+
 def talked_about(doc: Doc, to: str | None = None) -> set[str]:
     """Characters the dialogue makes the subject of a sentence ("Bea was his wife"): someone
     the speakers talk about, so not the narrator they are talking to. ``to``: only in lines
@@ -240,7 +253,10 @@ def talked_about(doc: Doc, to: str | None = None) -> set[str]:
     kin = lexicon().nominals
     starts = [t.start for t in doc.tokens]
     out = set()
-    heard = Spans((q.start, q.end) for q in doc.quotes if q.addressee == to) if to is not None else None
+    heard = None
+    if to is not None:
+        past = {(q.para, q.speaker) for q in doc.quotes if _said_past(doc, q)}
+        heard = Spans((q.start, q.end) for q in doc.quotes if q.addressee == to or (q.para, q.speaker) in past)
     for m in doc.mentions:
         if heard is not None and m.start not in heard:
             continue
