@@ -376,6 +376,28 @@ def test_a_one_letter_name_at_the_end_of_its_tag_is_the_character_and_gives_thei
 
 
 @pytest.mark.model
+def test_the_voice_that_answers_a_call_is_the_one_called(analyse):
+    story = (
+        "Bruce sat at the console in the cave with Dick. Alfred Pennyworth had gone up to the manor an hour ago. The phone buzzed.\n\n"
+        '"Is that him?" Dick asked.\n\n'
+        '"Alfred. You\'re on speaker," Bruce said.\n\n'
+        'The voice that answers is old and unhurried and unfailingly polite. "Good evening, sir."\n\n'
+        "Bruce nodded at the screen.\n"
+    )
+    doc, _ = analyse(story, name="cave.txt")
+    assert _said(doc)['"Good evening, sir."'][0] == "Alfred Pennyworth"
+    # and it is the voice in the narration that says so, not only the call by name
+    from ficlens.quotes.attribute import QuoteAttributor
+    from ficlens.quotes.detect import find_quotations
+    from ficlens.quotes.ranker import Ranker
+
+    found = find_quotations(doc.text, [(p.start, p.end) for p in doc.paragraphs])
+    line = QuoteAttributor(Ranker.load()).attribute(doc, found, None)[0][2]
+    feats = dict(zip(line.candidates, line.feats))
+    assert feats["alfred_pennyworth"].get("voice_next") == 1.0
+
+
+@pytest.mark.model
 def test_a_speech_verb_that_only_times_the_line_does_not_tag_it(analyse):
     # "before Holt even finished the sentence" says when Amy spoke, not that Holt did
     story = (

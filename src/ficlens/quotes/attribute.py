@@ -247,6 +247,13 @@ class QuoteAttributor:
             owner = _voice_owner_next(ix, qi)
             if owner is not None:
                 feats.setdefault(owner, {})["voice_next"] = 1.0
+        if tag is None and qi and _opens_on_a_voice(ix, f):
+            # '"Watari. You're on speaker."' then 'The voice that answers is old and unhurried.
+            # "Good morning."': the voice is the one just called
+            prev = ix.quotes[qi - 1]
+            for m in vocatives(ix, qi - 1):
+                if prev.last_para < f.para and m.character in ix.genders:
+                    feats.setdefault(m.character, {})["voice_next"] = 1.0
         # narration just before may introduce the speaker; a beat in the turn before may
         # name the one addressed
         key = "prev_beat" if f.para - 1 in ix.quoted_paras else "prev_para"
@@ -527,6 +534,18 @@ def _with_history(ix: DocIndex, qi: int, base, st: State, tag: Tag | None, voc: 
             d["voc_here"] = 1.0
     names = [c for c in feats if c not in ix.mute]
     return names, [feats[c] for c in names]
+
+
+_A_VOICE = re.compile(r"^(?:the|a|an)\s+(?:\w+\s+){0,3}?voice\b", re.IGNORECASE)
+
+
+def _opens_on_a_voice(ix: DocIndex, f: Found) -> bool:
+    """Whether the quotation's paragraph opens, in the narration before it, on a voice nobody
+    is named as owning ("The voice that answers is old and unhurried.")."""
+    para = ix.doc.paragraphs[f.para]
+    before = ix.doc.text[para.start : f.start].strip()
+    return bool(before) and bool(_A_VOICE.match(before)) and not any(
+        m.end <= f.start and m.kind in NAME_KINDS for m in ix.narration.get(f.para, ()))
 
 
 def _voice_owner_next(ix: DocIndex, qi: int) -> str | None:

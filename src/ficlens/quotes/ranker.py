@@ -69,7 +69,7 @@ FEATURES: tuple[str, ...] = (
     "arrival",  # named in the narration since the last turn, not yet a speaker
     "next_tag",  # an untagged line; the next turn's tag names this candidate (so not them)
     "next2_tag",  # ... the tag of the turn after next names them (the same side of the exchange)
-    "voice_next",  # an untagged line; the narration after opens on "The voice" and then names them
+    "voice_next",  # an untagged line; the narration after opens on "The voice" and then names them, or its own paragraph opens on a voice answering the one the line before called
     "on_call",  # a bare line while they are on the phone with someone we do not hear
     "prev_subj",  # a bare line after a narration paragraph: that paragraph's last acting subject ('He took it and sniffed.' then '"This coffee?"')
 )
