@@ -593,6 +593,13 @@ def test_a_common_noun_opening_a_sentence_and_a_bare_sir_are_not_characters():
     assert said['"Sir?"'][1] == oneill
 
 
+def test_yo_as_a_greeting_is_nobody():
+    story = ("Ryan waved from the alley. \"Yo, bro. C'mere, check this out.\"\n\n"
+             "Esposito jogged over. \"Yo. What you got?\"\n")
+    doc, _ = analyse_text(story, name="alley.txt")
+    assert "yo" not in {c.name.lower() for c in doc.characters}
+
+
 def test_a_proper_noun_ner_never_labels_that_acts_twice_is_a_character():
     doc, _ = analyse_text(FOOD_TRUCK, name="truck.txt")
     gurathin = next((c for c in doc.characters if c.name == "Gurathin"), None)
