@@ -398,6 +398,22 @@ def test_the_voice_that_answers_a_call_is_the_one_called(analyse):
 
 
 @pytest.mark.model
+def test_a_surname_the_others_call_the_narrator_twice_names_them_though_ner_calls_it_a_place(analyse):
+    # "Castle" is a common noun and NER's place, but said twice in address it is his name
+    story = (
+        "Kate Beckett was already crouched by the body when I got there. I stood back and watched her work. "
+        "Beckett snapped on her gloves. I had coffee for both of us, and I held hers out.\n\n"
+        '"Don\'t. I can hear you thinking from here, Castle."\n\n'
+        '"I was only going to say the crown is new," I said.\n\n'
+        'Beckett looked up at me. "It\'s the East Village, Castle."\n\n'
+        '"Exactly," I said. I grinned at her, and she rolled her eyes.\n'
+    )
+    doc, _ = analyse(story, name="crown.txt")
+    assert doc.character(doc.pov.narrator).name == "Castle"
+    assert _said(doc)['"It\'s the East Village, Castle."'][0] == "Kate Beckett"
+
+
+@pytest.mark.model
 def test_a_speech_verb_that_only_times_the_line_does_not_tag_it(analyse):
     # "before Holt even finished the sentence" says when Amy spoke, not that Holt did
     story = (

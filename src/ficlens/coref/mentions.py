@@ -447,11 +447,20 @@ def _add_untagged_names(doc: Doc, lex: Lexicon, vocab: dict[str, int], lower: se
             vocab[w] = 2
     # a given name said to someone at the end of a line ("Thank you kindly, Will!") is a name,
     # though the word is a common one elsewhere ("will") or NER calls it a place ("Morning, Nina.")
+    # ... and so is any word said so twice that the story never writes in lower case ("I can
+    # hear you thinking, Castle." / "It's the East Village, Castle.": NER calls it a place)
+    called: dict[str, int] = {}
     for i in range(1, len(toks) - 2):
         w = toks[i].text
         if (toks[i - 1].text == "," and toks[i + 1].text in ("!", ".", "?") and toks[i + 2].text in ('"', "\u201d", "\u2019", "'")
                 and w[:1].isupper() and w[1:].islower() and w.isalpha()
-                and lex.name_gender(w) is not None and w.lower() not in lex.not_names and w.lower() not in lex.honorifics):
+                and w.lower() not in lex.not_names and w.lower() not in lex.honorifics):
+            if lex.name_gender(w) is not None:
+                vocab[w] = max(vocab.get(w, 0), 2)
+            called[w] = called.get(w, 0) + 1
+    for w, n in called.items():
+        low = w.lower()
+        if n >= 2 and low not in lower and low not in lex.nominals and w not in lex.titles and low not in _ENDEARMENTS:
             vocab[w] = max(vocab.get(w, 0), 2)
     # a name the work declares in its characters ("Characters: Wednesday Addams, Xavier
     # Thorpe") is a name in its text, though a weekday or a word NER does not know (AO3's

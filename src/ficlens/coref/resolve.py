@@ -144,7 +144,8 @@ def _kb_places(kb: KB) -> frozenset[str]:
             key = " ".join(_TOKEN_RE.findall(t.lower()))
             if key not in names:
                 out.add(key)
-                if key.startswith("the "):
+                if key.startswith("the ") and " " in key[4:]:
+                    # "the Shadow Fold" is "Shadow Fold" too; "the castle" leaves "Castle" a name
                     out.add(key[4:])
     return frozenset(out - names)
 
@@ -515,7 +516,10 @@ def _drop_place_nicknames(doc: Doc, entities: list[Entity], lex: Lexicon) -> set
         for i in range(len(toks) - 1)
         if toks[i].text.lower() in mdet.PLACE_PREPS and toks[i + 1].text[:1].isupper()
     }
-    place_words |= {e.text.lower() for e in doc.entities if e.label in ("GPE", "LOC", "FAC")}
+    # (NER's place label on the very word said in address is no evidence: "It's the East
+    # Village, Castle." calls a man)
+    called = {(m.start, m.end) for e in live(entities) for m in e.mentions if m.kind == "name" and m.vocative}
+    place_words |= {e.text.lower() for e in doc.entities if e.label in ("GPE", "LOC", "FAC") and (e.start, e.end) not in called}
     for e in live(entities):
         if e.kb is not None or e.narrator:
             continue
