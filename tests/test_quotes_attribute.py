@@ -188,16 +188,26 @@ def test_a_name_called_with_my_dear_is_a_vocative_however_the_mention_is_cut():
         assert [m.character for m in vocatives(ix, 0)] == ["watson"]
 
 
-def _chance(doc: Doc, qi: int, who: str) -> float:
-    """The ranker's probability that ``who`` speaks quotation ``qi``."""
+def _choice(doc: Doc, qi: int):
+    """What the shipped ranker decided for quotation ``qi``, with its candidates' features."""
     from ficlens.quotes.attribute import QuoteAttributor
     from ficlens.quotes.detect import find_quotations
 
     found = find_quotations(doc.text, [(p.start, p.end) for p in doc.paragraphs], doc.work.emphasis)
-    ranker = Ranker.load()
-    choice = QuoteAttributor(ranker).attribute(doc, found, None)[0][qi]
-    probs = dict(zip(choice.candidates, ranker.probabilities(choice.feats)))
+    return QuoteAttributor(Ranker.load()).attribute(doc, found, None)[0][qi]
+
+
+def _chance(doc: Doc, qi: int, who: str) -> float:
+    """The ranker's probability that ``who`` speaks quotation ``qi``."""
+    choice = _choice(doc, qi)
+    probs = dict(zip(choice.candidates, Ranker.load().probabilities(choice.feats)))
     return probs.get(who, 0.0)
+
+
+def _features(doc: Doc, qi: int) -> dict[str, dict[str, float]]:
+    """Candidate -> features for quotation ``qi``."""
+    choice = _choice(doc, qi)
+    return dict(zip(choice.candidates, choice.feats))
 
 
 def test_a_question_that_names_someone_makes_them_likelier_to_answer():
@@ -401,27 +411,19 @@ def test_the_owner_of_a_voice_or_a_face_in_the_narration_before_acts_and_speaks(
 
 def test_a_bare_line_that_calls_someone_still_hears_who_the_narration_before_ended_on():
     # "Hey, Lois." calls Lois; who says it is still whom the narration just brought down
-    from ficlens.quotes.attribute import QuoteAttributor
-    from ficlens.quotes.detect import find_quotations
-
     story = (
         '"Brought you something," Lois said.\n\n'
         "The stairs creaked. Clark came down in his sleep shirt, yawning.\n\n"
         '"Who is shouting? Oh. Hey, Lois."'
     )
     doc = hand_doc(story, CLARK_LOIS, {"clark": "male", "lois": "female"}, profile="full")
-    found = find_quotations(doc.text, [(p.start, p.end) for p in doc.paragraphs])
-    last = QuoteAttributor(Ranker.load()).attribute(doc, found, None)[0][-1]
-    feats = dict(zip(last.candidates, last.feats))
+    feats = _features(doc, -1)
     assert feats["clark"].get("prev_subj") == 1.0 and "prev_subj" not in feats["lois"]
 
 
 def test_the_one_who_acted_just_before_a_he_said_gets_a_second_opinion():
     # the characters stage gave the "he" to Clark; the paragraph before has Jimmy acting, so
     # Jimmy carries the tag_pron_beat feature (and Clark, whom it names, does not)
-    from ficlens.quotes.attribute import QuoteAttributor
-    from ficlens.quotes.detect import find_quotations
-
     story = (
         '"Brought you something," Lois said.\n\n'
         "Jimmy swept in with his coat still on and took in the whole room.\n\n"
@@ -429,9 +431,7 @@ def test_the_one_who_acted_just_before_a_he_said_gets_a_second_opinion():
     )
     cast = {**CLARK_LOIS, "Jimmy": "jimmy"}
     doc = hand_doc(story, cast, {"clark": "male", "lois": "female", "jimmy": "male"}, profile="full")
-    found = find_quotations(doc.text, [(p.start, p.end) for p in doc.paragraphs])
-    last = QuoteAttributor(Ranker.load()).attribute(doc, found, None)[0][-1]
-    feats = dict(zip(last.candidates, last.feats))
+    feats = _features(doc, -1)
     assert feats["clark"].get("tag_pron") == 1.0  # the cast's "he" is Clark's
     assert feats["jimmy"].get("tag_pron_beat") == 1.0 and "tag_pron_beat" not in feats["clark"]
 
