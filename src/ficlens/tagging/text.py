@@ -231,17 +231,27 @@ def pov_line_narrators(doc: Doc) -> list[tuple[int, str | None]]:
     return out if any(who for _, who in out) else []
 
 
-_THIRD_PERSON = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
+def _said_past(doc: Doc) -> set[tuple[int, str]]:
+    """(paragraph, speaker) of lines said past their addressee: '"Ruth was his wife," he said.
+    "He asks for her most nights."', attributed as said to the man it calls "he", was said to
+    someone else on the scene (and so were that speaker's other lines in the paragraph)."""
+    from ..coref.lexicon import lexicon
 
-
-def _said_past(doc: Doc, q) -> bool:
-    """'"Ruth was his wife," he said. "He asks for her most nights."', attributed as said to
-    the man it calls "he": said past him, to someone else on the scene (the whole paragraph's
-    lines by that speaker, with this one)."""
-    if q.addressee is None or q.speaker is None:
-        return False
-    return any(m.in_quote and m.character == q.addressee and m.kind == "pronoun" and q.start <= m.start < q.end
-               and doc.text[m.start : m.end].lower() in _THIRD_PERSON for m in doc.mentions)
+    pronouns = lexicon().pronouns  # "he" -> ("male", "sg", 3, "subj")
+    third = sorted((m.start, m.character) for m in doc.mentions if m.in_quote and m.kind == "pronoun"
+                   and pronouns.get(doc.text[m.start : m.end].lower(), (None, "pl", 0))[1:3] == ("sg", 3))
+    starts = [at for at, _ in third]
+    out = set()
+    for q in doc.quotes:
+        if q.addressee is None or q.speaker is None:
+            continue
+        k = bisect_left(starts, q.start)
+        while k < len(third) and third[k][0] < q.end:
+            if third[k][1] == q.addressee:
+                out.add((q.para, q.speaker))
+                break
+            k += 1
+    return out
 
 
 def talked_about(doc: Doc, to: str | None = None) -> set[str]:
@@ -255,7 +265,7 @@ def talked_about(doc: Doc, to: str | None = None) -> set[str]:
     out = set()
     heard = None
     if to is not None:
-        past = {(q.para, q.speaker) for q in doc.quotes if _said_past(doc, q)}
+        past = _said_past(doc)
         heard = Spans((q.start, q.end) for q in doc.quotes if q.addressee == to or (q.para, q.speaker) in past)
     for m in doc.mentions:
         if heard is not None and m.start not in heard:
