@@ -45,16 +45,16 @@ class Resolution:
 
 
 @lru_cache(maxsize=4)
-def _marker_index(kb: KB) -> dict[str, list[tuple[tuple[str, ...], str]]]:
-    """first token (lower) -> [(token tuple, fandom)], longest first."""
-    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+def _marker_index(kb: KB) -> dict[str | tuple[str, str], list[tuple[tuple[str, ...], str]]]:
+    """A one-token marker's token, or a longer one's first two (lower case) -> [(token tuple,
+    fandom)]: keyed by two tokens, a marker opening on "the" is only tried where "the" is
+    followed by its next word (hundreds of markers open so)."""
+    index: dict[str | tuple[str, str], list[tuple[tuple[str, ...], str]]] = {}
     for fandom, terms in kb.markers.items():
         for term in terms:
             toks = tuple(t.lower() for t in _TOKEN_RE.findall(term))
             if toks:
-                index.setdefault(toks[0], []).append((toks, fandom))
-    for v in index.values():
-        v.sort(key=lambda x: -len(x[0]))
+                index.setdefault(toks[0] if len(toks) == 1 else toks[:2], []).append((toks, fandom))
     return index
 
 
@@ -65,12 +65,11 @@ def fandom_evidence(doc: Doc, kb: KB) -> dict[str, float]:
     index = _marker_index(kb)
     toks = doc.tokens
     n = len(toks)
-    for i, t in enumerate(toks):
-        opts = index.get(t.text.lower())
-        if not opts:
-            continue
+    low = [t.text.lower() for t in toks]
+    for i, w in enumerate(low):
+        opts = (index.get(w) or []) + (index.get((w, low[i + 1])) or [] if i + 1 < n else [])
         for seq, fandom in opts:
-            if i + len(seq) <= n and all(toks[i + k].text.lower() == seq[k] for k in range(len(seq))):
+            if i + len(seq) <= n and all(low[i + k] == seq[k] for k in range(2, len(seq))):
                 markers.setdefault(fandom, set()).add(" ".join(seq))
     full: dict[str, set[str]] = {}
     single: dict[str, set[str]] = {}

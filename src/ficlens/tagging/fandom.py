@@ -53,11 +53,13 @@ class MarkerIndex:
 
     Single words match whole-word and case-sensitively ("Baby", "Queens" are everyday words
     in lowercase); phrases match case-insensitively with any run of spaces ("great shades of
-    Elvis"). A set lookup over the text's words picks the few candidate markers; only those
-    are then located.
+    Elvis"). A set lookup over the text's words picks the few candidate markers; each is then
+    tried only where a word of the text is its own first word (a phrase that opens on "the" is
+    not scanned for through the whole work).
     """
 
     _TOKEN = re.compile(r"[\w][\w.'\-]*")
+    _RUN = re.compile(r"\w+")
 
     def __init__(self, markers: set[str]):
         self.words = {m.strip() for m in markers if " " not in m.strip()}
@@ -70,16 +72,34 @@ class MarkerIndex:
             seen.add(tok)
             seen.add(tok.rstrip(".'-"))
         lower = {t.lower() for t in seen}
+        # where each run of word characters starts, as written and in lower case: a marker's
+        # match starts where a run equal to its own first run does
+        runs: dict[str, list[int]] = {}
+        lower_runs: dict[str, list[int]] = {}
+        for x in self._RUN.finditer(text, start, end):
+            runs.setdefault(x.group(), []).append(x.start())
+            lower_runs.setdefault(x.group().lower(), []).append(x.start())
         out: dict[str, list[tuple[int, int]]] = {}
         for m in self.words:
             if m in seen or m.rstrip(".") in seen:
                 rx = re.compile(r"(?<![\w])" + re.escape(m) + r"(?![\w])")
-                out[m] = [x.span() for x in rx.finditer(text, start, end)]
+                out[m] = self._spans(rx, m, runs, text, start, end)
         for m in self.phrases:
             if all(w.lower().rstrip(".,'") in lower or not w[:1].isalnum() for w in m.split()):
                 rx = re.compile(r"(?<![\w])" + re.escape(m).replace(r"\ ", r"\s+") + r"(?![\w])", re.IGNORECASE)
-                out[m] = [x.span() for x in rx.finditer(text, start, end)]
+                out[m] = self._spans(rx, m.lower(), lower_runs, text, start, end)
         return {m: h for m, h in out.items() if h}
+
+    def _spans(self, rx: re.Pattern, marker: str, runs: dict[str, list[int]], text: str, start: int, end: int) -> list[tuple[int, int]]:
+        first = self._RUN.match(marker)
+        if first is None:  # a marker opening on punctuation: scan for it
+            return [x.span() for x in rx.finditer(text, start, end)]
+        spans = []
+        for at in runs.get(first.group(), ()):
+            x = rx.match(text, at, end)
+            if x is not None:
+                spans.append(x.span())
+        return spans
 
 
 _INDEX: dict[int, MarkerIndex] = {}
