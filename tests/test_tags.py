@@ -410,3 +410,18 @@ def test_a_romance_the_story_barely_touches_does_not_set_the_category():
     assert values(categories.infer(doc)) == ["Gen"]
     doc.relationships[1] = Relationship("patient", "wife", "romantic", "Patient/Wife", 0.5, 0.6)
     assert values(categories.infer(doc)) == ["F/M"]
+
+
+def test_the_marker_index_finds_each_use_where_the_old_whole_text_scan_did():
+    # tried only where a text word is the marker's first word, a marker must still match as a
+    # whole word, case-sensitively for words and in any case and spacing for phrases
+    from ficlens.tagging.fandom import MarkerIndex
+
+    text = 'At the Talon. THE  TALON again; xTalon is not it, nor Talons. "S.H.I.E.L.D." called.'
+    idx = MarkerIndex({"Talon", "the Talon", "S.H.I.E.L.D."})
+    hits = idx.find(text, 0, len(text))
+    assert [text[a:b] for a, b in hits["the Talon"]] == ["the Talon", "THE  TALON"]
+    assert [text[a:b] for a, b in hits["Talon"]] == ["Talon"]
+    assert [text[a:b] for a, b in hits["S.H.I.E.L.D."]] == ["S.H.I.E.L.D."]
+    # and only inside the span asked for
+    assert "Talon" not in idx.find(text, 20, len(text))
