@@ -95,6 +95,14 @@ def test_a_name_written_surname_first_is_one_character_with_its_honorific_form()
     assert chars["Harada Yui"].aliases["Officer Harada"] == 1
 
 
+def test_a_clipped_surname_is_the_name_it_clips():
+    # "Espo" is Esposito; "Tom" (a given name) is not "Tomlinson"
+    doc = run("[Esposito] bumped fists with [Ryan]. \"Nice, bro,\" said [Espo]. [Tomlinson] frowned. [Tom] laughed.", kb=False)
+    chars = by_name(doc)
+    assert chars["Esposito"].aliases == {"Esposito": 1, "Espo": 1}
+    assert {"Tom", "Tomlinson"} <= set(chars)
+
+
 def test_honorific_of_the_other_gender_is_a_different_person():
     # Mrs. Hadley is not Tom Hadley: the honorific contradicts his given name
     doc = run("[Tom Hadley] waved. [Mrs. Hadley] waved back. [Tom] smiled.", kb=False)

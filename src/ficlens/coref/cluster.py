@@ -100,12 +100,32 @@ def fold_typos(names: list[MentionCand]) -> None:
         m.key = " ".join(w.lower() for w in fixed)
 
 
+def fold_clips(names: list[MentionCand], lex: Lexicon) -> None:
+    """Rewrite a clipped name as the one name word it clips ("Espo" -> "Esposito"): a single
+    word no name list knows, four letters or more, that begins exactly one longer name word of
+    the story, two letters longer at least."""
+    words = {w for m in names for w in m.words if w[:1].isupper()}
+    for m in names:
+        if len(m.words) != 1 or m.honorific or m.title:
+            continue
+        (w,) = m.words
+        if len(w) < 4 or lex.name_gender(w) is not None or w.lower() in lex.nominals:
+            continue
+        longer = {x for x in words if len(x) >= len(w) + 2 and x.startswith(w)}
+        if len(longer) == 1:
+            (full,) = longer
+            m.words = (full,)
+            m.key = full.lower()
+            m.notes.append(f"clip:{w}->{full}")
+
+
 # ---------------------------------------------------------------------- clustering
 
 
 def cluster_names(names: list[MentionCand], lex: Lexicon) -> list[Entity]:
     """Group name mentions (in text order) into entities; see the module docstring."""
     fold_typos(names)
+    fold_clips(names, lex)
     entities: list[Entity] = []
     by_full: dict[tuple[str, ...], Entity] = {}
     full_counts = Counter(tuple(w.lower() for w in m.words) for m in names if len(m.words) >= 2 and not m.title)
