@@ -105,15 +105,18 @@ def fold_clips(names: list[MentionCand], lex: Lexicon) -> None:
     word no name list knows, four letters or more, that begins exactly one longer name word of
     the story, two letters longer at least."""
     words = {w for m in names for w in m.words if w[:1].isupper()}
+    clipped: dict[str, str | None] = {}  # word -> the name it clips (decided once per word)
     for m in names:
         if len(m.words) != 1 or m.honorific or m.title:
             continue
         (w,) = m.words
-        if len(w) < 4 or lex.name_gender(w) is not None or w.lower() in lex.nominals:
-            continue
-        longer = {x for x in words if len(x) >= len(w) + 2 and x.startswith(w)}
-        if len(longer) == 1:
-            (full,) = longer
+        if w not in clipped:
+            longer = set()
+            if len(w) >= 4 and lex.name_gender(w) is None and w.lower() not in lex.nominals:
+                longer = {x for x in words if len(x) >= len(w) + 2 and x.startswith(w)}
+            clipped[w] = next(iter(longer)) if len(longer) == 1 else None
+        full = clipped[w]
+        if full is not None:
             m.words = (full,)
             m.key = full.lower()
             m.notes.append(f"clip:{w}->{full}")

@@ -142,11 +142,12 @@ class QuoteAttributor:
             # "It's Molly. Molly Hooper, from Bart's.": a name the speaker gives as their own
             # is no vocative
             sid = self_identified(ix, qi)
-            if sid is None and tag is not None and tag.subject is not None and tag.subject.kind in NAME_KINDS:
+            called = [m.character for m in vocatives(ix, qi)]
+            if sid is None and tag is not None and tag.subject is not None and tag.subject.kind in NAME_KINDS and tag.subject.character in called:
                 # '"Ryuzaki," says L.': a line that calls the one its tag names is that one
                 # giving their name
-                sid = next((m.character for m in vocatives(ix, qi) if m.character == tag.subject.character), None)
-            voc = [m.character for m in vocatives(ix, qi) if m.character != sid]
+                sid = tag.subject.character
+            voc = [c for c in called if c != sid]
             base = self._base_features(ix, qi, tag, voc, sid, sal.advance(f.para))
             if tag is None or tag.subject is None:
                 for key, who in zip(("next_tag", "next2_tag"), ahead.get(qi, ())):
