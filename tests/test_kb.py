@@ -146,6 +146,7 @@ def test_user_files_extend_the_builtin_kb(tmp_path):
         (json.dumps({"characters": [{"name": "A B", "relations": {"friend": ["nobody_here"]}}]}), "unknown id"),
         (json.dumps({"characters": [{"name": "A B", "gender": "robot"}]}), "unknown gender"),
         (json.dumps({"characters": [{"name": "A B", "speaks": "no"}]}), "speaks must be true or false"),
+        (json.dumps({"characters": [{"name": "A B", "roles": ["the butler"]}]}), "one lower-case noun"),
     ],
 )
 def test_malformed_user_files_raise_a_clear_kb_error(tmp_path, payload, message):
@@ -166,3 +167,9 @@ def test_a_character_who_never_says_a_line_is_marked_so():
     kb = load_kb()
     assert not kb.character("grogu").speaks and not kb.character("roach").speaks
     assert kb.character("din_djarin").speaks
+
+
+def test_a_role_says_who_the_narration_means_by_the_noun():
+    kb = load_kb()
+    assert "butler" in kb.character("sebastian_michaelis").roles
+    assert kb.character("ciel_phantomhive").roles and "butler" not in kb.character("ciel_phantomhive").roles

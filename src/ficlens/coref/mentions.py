@@ -382,9 +382,15 @@ def _common_words_tagged_once(doc: Doc, lex: Lexicon, ner_spans: list[tuple[int,
     # "It was a field. Grass, some kind of blue-ish shrub": a word the tagger reads as a common
     # noun where NER does not call it a person, and NER's once, opening a sentence
     nouns = {t.text.lower() for t in toks if t.tag in ("NN", "NNS") and not t.ent_type}
+    # ('"Behold!"' beside "I'm beholding": an inflected lower-case form counts too)
     return {w for w, n in once.items()
-            if (n == 1 and w.lower() in lower or opening[w] == 1 and w.lower() in nouns)
+            if (n == 1 and _written_lower(w.lower(), lower) or opening[w] == 1 and w.lower() in nouns)
             and lex.name_gender(w) is None and w.lower() not in kb_aliases}
+
+
+def _written_lower(word: str, lower: set[str]) -> bool:
+    """Whether the story writes ``word`` in lower case, as it is or inflected."""
+    return word in lower or any(word + end in lower for end in ("s", "es", "ed", "ing"))
 
 
 def _take_modifiers(doc: Doc, cand: MentionCand) -> None:
@@ -485,7 +491,8 @@ def _add_untagged_names(doc: Doc, lex: Lexicon, vocab: dict[str, int], lower: se
 MIN_ACTING = 3  # times an unlabelled proper noun must be a verb's subject to count as a name
 # verbs whose subject is a person ("Bartleby said", "Nippers knew")
 _HUMAN_VERBS = frozenset("say tell ask reply answer cry exclaim whisper shout murmur think know feel want wish "
-                         "smile laugh sigh nod weep frown grin remember decide hope believe".split())
+                         "smile laugh sigh nod weep frown grin remember decide hope believe speak shrug glance "
+                         "blink chuckle giggle mutter mumble scowl wink snort groan sob".split())
 
 
 def _human_subjects(doc: Doc, lex: Lexicon, lower: set[str]) -> set[str]:

@@ -303,6 +303,7 @@ def _new_narrator(doc: Doc, entities: list[Entity], kb: KB | None, active, mine:
 def _resolve_in_order(doc: Doc, found: list[MentionCand], entities: list[Entity], lex: Lexicon, kb: KB | None, narrators: list[tuple[int, Entity]], person: int = 1,
                       active: dict[str, float] | None = None) -> None:
     res = Resolver(entities, lex, doc.tokens)
+    _kb_roles(res, entities)
     takeover = [at for at, _ in narrators]
 
     def new_entity(m: MentionCand, owner: Entity | None) -> Entity:
@@ -350,6 +351,20 @@ def _resolve_in_order(doc: Doc, found: list[MentionCand], entities: list[Entity]
             res.nominal(m, new_entity)
         elif m.kind == "nominal" and not m.in_quote:
             res.plural(m, new_entity)
+
+
+def _kb_roles(res: Resolver, entities: list[Entity]) -> None:
+    """"the butler" in a story that names Sebastian Michaelis is him: a role the KB gives one
+    character of the story alone stands for them, as "the captain" does after "Captain
+    Smollett" (and a titled name in the story takes the role over)."""
+    holders: dict[str, set[int]] = {}
+    for e in live(entities):
+        if e.kb is not None and not e.group:
+            for role in e.kb.roles:
+                holders.setdefault(role, set()).add(e.idx)
+    for role, idxs in holders.items():
+        if len(idxs) == 1:
+            res.titled[role] = idxs.pop()
 
 
 # honorifics that say something else once possessed: "his lady" is his wife, "his master" the

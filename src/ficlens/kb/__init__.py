@@ -104,6 +104,8 @@ class KBCharacter:
     given: str | None = None
     # False for a character who never says a line (Grogu, a horse, Thing): never a speaker
     speaks: bool = True
+    # the nouns the narration calls them by in their canon: "the butler" is Sebastian Michaelis
+    roles: tuple[str, ...] = ()
 
     @property
     def plain_name(self) -> str:
@@ -330,6 +332,10 @@ def _character(raw: dict, family: str, file_fandoms: list[str], origin: str) -> 
     speaks = raw.get("speaks", True)
     if not isinstance(speaks, bool):
         raise KBError(f"{origin}: {name}: speaks must be true or false, not {speaks!r}")
+    roles = _tuple(raw.get("roles"))
+    bad = [r for r in roles if not (r.isalpha() and r.islower())]
+    if bad:
+        raise KBError(f"{origin}: {name}: a role is one lower-case noun (\"butler\"), not {bad[0]!r}")
     return KBCharacter(
         id=raw.get("id") or slug(name),
         name=name,
@@ -343,6 +349,7 @@ def _character(raw: dict, family: str, file_fandoms: list[str], origin: str) -> 
         relations=rels,
         given=raw.get("given"),
         speaks=speaks,
+        roles=roles,
     )
 
 
