@@ -997,3 +997,18 @@ def test_his_name_is_someone_elses_not_the_speakers_own():
     QuotesStage()(doc)
     assert doc.character("george") is not None
     assert doc.quotes[-1].speaker != "george"
+
+
+def test_a_lower_case_i_beside_the_verb_makes_a_first_person_tag():
+    # '"thats every boat," i said.': typed in lower case, the narrator's tag all the same
+    from types import SimpleNamespace as NS
+
+    from ficlens.quotes.attribute import _first_person_tag
+    from ficlens.quotes.candidates import Tag
+
+    words = ['"', "thats", "every", "boat", ",", '"', "i", "said", "."]
+    ix = NS(doc=NS(tokens=[NS(text=w) for w in words]))
+    tag = Tag(verb=7, base="say", subject=None, side="after")
+    assert _first_person_tag(ix, tag)
+    ix.doc.tokens[6] = NS(text="he")
+    assert not _first_person_tag(ix, tag)

@@ -663,3 +663,28 @@ def test_a_woman_giving_her_own_name_is_the_she_of_her_tag_and_her_given_name_jo
     said = _said_by_name(doc)
     assert said['"My name is Violet Penrose,"'] == "Violet Penrose"
     assert said['"and I hardly know where to begin."'] == "Violet Penrose"
+
+
+@pytest.mark.model
+def test_a_lower_case_i_in_a_sloppy_tag_is_the_narrator(analyse):
+    # typed all in lower case: "i said" is the narrator's tag like "I said"
+    story = (
+        "i was still standing outside the office holding a bag of churros because shawn had called me at 7.\n\n"
+        "juliet came in with two coffees and lassiter came in behind her.\n\n"
+        "\"whats it about shawn?\" juliet asked.\n\n"
+        "shawn closed his eyes and put two fingers to his temple. this is the part where im supposed to look "
+        "impressed, so i looked impressed.\n\n"
+        "\"im getting... a boat,\" he said. \"no. a dock. no wait. a boat that is at a dock.\"\n\n"
+        "\"thats every boat,\" i said.\n\n"
+        "\"not the ones that are sinking gus.\"\n\n"
+        "\"hes not technically wrong,\" juliet said.\n\n"
+        "then shawns phone started buzzing across the desk.\n\n"
+        "\"dont answer that,\" i said.\n"
+    )
+    doc, _ = analyse(story, name="sloppy.txt")
+    said = _said(doc)
+    me = doc.pov.narrator
+    assert me is not None
+    name = {c.id: c.name for c in doc.characters}
+    assert said['"thats every boat,"'][0] == name[me]
+    assert said['"dont answer that,"'][0] == name[me]

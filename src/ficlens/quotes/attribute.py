@@ -702,7 +702,7 @@ def _tag_pronoun_gender(ix: DocIndex, tag: Tag | None) -> str | None:
 def _first_person_tag(ix: DocIndex, tag: Tag) -> bool:
     toks = ix.doc.tokens
     lo, hi = max(0, tag.verb - 3), min(len(toks), tag.verb + 3)
-    return any(toks[i].text in ("I", "we") for i in range(lo, hi))
+    return any(toks[i].text in ("I", "i", "we") for i in range(lo, hi))
 
 
 def _how(speaker: str | None, feats: dict[str, float]) -> str:

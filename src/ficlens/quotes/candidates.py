@@ -133,7 +133,7 @@ class DocIndex:
         toks = self.doc.tokens
         if toks[head].lower in lexicon().pronouns:
             # "said I": the narrator; "cried she": a pronoun is no one's name
-            me = self.narrator_at(toks[head].start) if toks[head].text == "I" else None
+            me = self.narrator_at(toks[head].start) if toks[head].text in ("I", "i") else None
             if me:
                 return Mention(toks[head].start, toks[head].end, me, "pronoun", "I", False)
             return None

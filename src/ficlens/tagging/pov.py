@@ -422,7 +422,7 @@ def is_anonymous(doc: Doc, cid: str) -> bool:
 
 
 _SPEECH = r"(?:said|asked|told|replied|answered|whispered|muttered|murmured|called|shouted|yelled|repeated|added|snapped|cried|admitted|began|continued|went on|says|asks|tells)"
-_I_TAG = re.compile(r"\bI\s+" + _SPEECH + r"\b")
+_I_TAG = re.compile(r"\b[Ii]\s+" + _SPEECH + r"\b")
 _OTHER_TAG = re.compile(r"\b(?:he|she|they|[A-Z][a-z]+)\s+" + _SPEECH + r"\b")
 _YOU_ARE = re.compile(r"\b(?i:you must be|you're|you are|aren't you|hello,?|hi,?|morning,?|thanks,?|thank you,?)\s+([A-Z][\w'-]+)")
 _NAME_ONLY = re.compile(r"^[\s\"'\u201c\u2018]*([A-Z][\w'-]+)[\s,.!?]*[\"'\u201d\u2019]*$")
