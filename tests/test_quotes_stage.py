@@ -688,3 +688,28 @@ def test_a_lower_case_i_in_a_sloppy_tag_is_the_narrator(analyse):
     name = {c.id: c.name for c in doc.characters}
     assert said['"thats every boat,"'][0] == name[me]
     assert said['"dont answer that,"'][0] == name[me]
+
+
+@pytest.mark.model
+def test_narration_that_names_two_others_and_none_of_the_talkers_cuts_to_another_scene(analyse):
+    # the untagged answer after the cut is the man at the bench, not the woman heard last
+    story = (
+        "Daisy crouched behind the pallets and pressed two fingers to her ear.\n\n"
+        "\"I'm in position,\" she said.\n\n"
+        "\"Copy that,\" Coulson said over the comms. \"May?\"\n\n"
+        "\"North side. Two guards on the loading door.\"\n\n"
+        "\"That's rude of them,\" said Daisy.\n\n"
+        "\"It's convenient.\"\n\n"
+        "A kilometer away, in the back of the quinjet, Fitz had three monitors going and a drone hovering "
+        "over his workbench. Simmons was leaning over his shoulder, which she did whenever she thought he was "
+        "about to do something clever.\n\n"
+        "\"It's drifting,\" she said.\n\n"
+        "\"It's not drifting.\"\n\n"
+        "\"We're indoors.\"\n\n"
+        "\"It's simulated wind. I'm testing the gyros.\"\n"
+    )
+    doc, _ = analyse(story, name="cut.txt")
+    said = _said_by_name(doc)
+    fitz = said['"It\'s not drifting."']
+    assert fitz is not None and "Fitz" in fitz, said
+    assert "Fitz" in (said['"It\'s simulated wind. I\'m testing the gyros."'] or ""), said

@@ -449,9 +449,14 @@ def _enter(ix: DocIndex, st: State, para: int) -> State:
     long_gap = para - st.last_para - 1 > MAX_GAP or b.start - a.end > MAX_GAP_CHARS
     if long_gap or a.scene != b.scene or a.chapter != b.chapter:
         return State(conv=st.conv + 1)
-    for p in range(st.last_para + 1, para):
-        if any(m.character not in st.participants and m.kind in NAME_KINDS for m in ix.narration.get(p, ())):
-            return replace(st, turns=st.turns[-1:])
+    between = [m for p in range(st.last_para + 1, para) for m in ix.narration.get(p, ())]
+    newcomers = {m.character for m in between if m.character not in st.participants and m.kind in NAME_KINDS}
+    if len(newcomers) >= 2 and not any(m.character in st.participants for m in between):
+        # "A kilometer away, Fitz had three monitors going. Simmons was leaning over his
+        # shoulder": two others named, none of those talking: the story cut to another scene
+        return State(conv=st.conv + 1)
+    if newcomers:
+        return replace(st, turns=st.turns[-1:])
     return st
 
 
