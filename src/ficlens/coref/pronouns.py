@@ -100,6 +100,9 @@ class Resolver:
         # whether each entity's latest mention was inside a quotation: a name said in dialogue
         # ("Chloe expected you.") is a weak antecedent for the narration's next "she"
         self.quoted: dict[int, bool] = {}
+        # the paragraph each entity was last a subject in, in the narration (a speech tag's
+        # "he" after "Dipper comes down the stairs with his hat on crooked")
+        self.acted: dict[int, int] = {}
         self.nominal_recent: dict[str, tuple[int, int]] = {}  # head noun -> (entity idx, para)
         self.relatives: dict[tuple[int, str, str | None], int] = {}
         self._pruned_at = 0
@@ -114,6 +117,8 @@ class Resolver:
         self.recent[e.idx] = (m.sent, m.para, m.role, m.head)
         if not m.in_quote:
             self.narrated[e.idx] = (m.sent, m.para, m.role, m.head)
+            if m.role == "subj":
+                self.acted[e.idx] = m.para
         self.quoted[e.idx] = m.in_quote
         self.counts[e.idx] = self.counts.get(e.idx, 0) + 1
         if m.sent > self._pruned_at + WINDOW_SENTS:
@@ -165,8 +170,8 @@ class Resolver:
             if dist > 0 and _indefinite(e):
                 continue  # "a lantern somebody left burning": nobody the next sentence's "she" is
             score = -1.0 * dist + FREQ_WEIGHT * math.log1p(self.counts.get(idx, 0))
-            if role == "subj":
-                score += SUBJECT_BONUS
+            if role == "subj" or (speaker and not m.in_quote and self.acted.get(idx) == m.para):
+                score += SUBJECT_BONUS  # (a speaker acted in the tag's paragraph, owned things since)
             if g is None:
                 score -= 1.0
             if not m.in_quote and self.quoted.get(idx):
