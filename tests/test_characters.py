@@ -732,4 +732,4 @@ def test_a_speech_tags_he_is_who_acted_in_its_paragraph_though_his_hat_came_afte
     doc, _names = _names_in(story)
     at = doc.text.index("\" he says, \"but has anyone") + 2
     he = next(m for m in doc.mentions if m.start == at)
-    assert doc.character(he.character).name == "Dipper"
+    assert doc.character(he.character).name.startswith("Dipper")
