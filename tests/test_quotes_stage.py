@@ -713,3 +713,19 @@ def test_narration_that_names_two_others_and_none_of_the_talkers_cuts_to_another
     fitz = said['"It\'s not drifting."']
     assert fitz is not None and "Fitz" in fitz, said
     assert "Fitz" in (said['"It\'s simulated wind. I\'m testing the gyros."'] or ""), said
+
+
+@pytest.mark.model
+def test_speech_the_narration_reports_in_its_own_words_tags_no_quotation(analyse):
+    # "Aunt March had then said what she thought of it": reported, so the line before is
+    # still Jo's, reading the letter aloud
+    story = (
+        "Jo sat on the old sofa in the garret with the letter, and Meg and Amy sat at her feet.\n\n"
+        "\u201cDo go on, Jo,\u201d said Meg.\n\n"
+        "Jo shook the letter out and resumed her creak. \u201cI need hardly say what I think of such an entertainment.\u201d "
+        "Here she broke off to observe that Aunt March had then said what she thought of it for a page and a half, "
+        "which she would skip.\n"
+    )
+    doc, _ = analyse(story, name="letter.txt")
+    said = _said_by_name(doc)
+    assert said["\u201cI need hardly say what I think of such an entertainment.\u201d"] == "Jo", said

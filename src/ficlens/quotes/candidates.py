@@ -399,7 +399,26 @@ def _not_a_tag_verb(ix: DocIndex, ti: int) -> bool:
     if t.dep == "relcl" and any(ix.doc.tokens[c].dep in ("nsubj", "nsubjpass") and ix.doc.tokens[c].lower in ("that", "which")
                                 for c in ix.children.get(ti, ())):
         return True  # "shooting Zeb a look that promises revenge": the look promises, nobody speaks
+    if _reports(ix, ti):
+        return True
     return t.tag == "VBG" and not any(ix.doc.tokens[c].dep in ("aux", "auxpass") for c in ix.children.get(ti, ()))
+
+
+def _reports(ix: DocIndex, ti: int) -> bool:
+    """Speech the narration reports in its own words: "she broke off to observe that Aunt March
+    had then said what she thought of it" says what was said but tags no quotation: a speech
+    verb whose object is a clause of the narration's ("said what she thought", "said that it
+    was late") or that is itself a "that" clause."""
+    toks = ix.doc.tokens
+    kids = ix.children.get(ti, ())
+    for c in kids:
+        if ix.quoted(toks[c].start):
+            continue  # the quotation itself, hung on its tag
+        if toks[c].dep == "dobj" and toks[c].tag in ("WP", "WDT"):
+            return True
+        if toks[c].dep == "ccomp" and any(toks[k].dep == "mark" and toks[k].lower == "that" for k in ix.children.get(c, ())):
+            return True
+    return toks[ti].dep == "ccomp" and any(toks[c].dep == "mark" and toks[c].lower == "that" for c in kids)
 
 
 TIME_MARKS = frozenset({"before", "after", "until", "till", "since", "once"})
