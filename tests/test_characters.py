@@ -733,3 +733,20 @@ def test_a_speech_tags_he_is_who_acted_in_its_paragraph_though_his_hat_came_afte
     at = doc.text.index("\" he says, \"but has anyone") + 2
     he = next(m for m in doc.mentions if m.start == at)
     assert doc.character(he.character).name.startswith("Dipper")
+
+
+BRIDGE = (
+    "Ysolde Harrow was already half into her boots. She had been captain of the Lantern for eleven years, "
+    "and Tobiah Lenk had been her pilot for two.\n\n"
+    "By the time Harrow reached the bridge, Lenk was at his station.\n\n"
+    "'Probably a rock,' Lenk said.\n\n"
+    "'Rocks do not pause, Lenk,' said the captain.\n"
+)
+
+
+def test_what_the_narration_says_someone_is_names_them_later():
+    # "She had been captain of the Lantern": "the captain" afterwards is Harrow, no one new
+    doc, names = _names_in(BRIDGE)
+    assert "the captain" not in names, names
+    said = {doc.text[q.start : q.end]: doc.character(q.speaker).name if q.speaker else None for q in doc.quotes}
+    assert said["'Rocks do not pause, Lenk,'"] == "Ysolde Harrow", said

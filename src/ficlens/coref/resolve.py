@@ -304,6 +304,7 @@ def _resolve_in_order(doc: Doc, found: list[MentionCand], entities: list[Entity]
                       active: dict[str, float] | None = None) -> None:
     res = Resolver(entities, lex, doc.tokens)
     _kb_roles(res, entities)
+    roles = _copula_roles(doc, lex)
     takeover = [at for at, _ in narrators]
 
     def new_entity(m: MentionCand, owner: Entity | None) -> Entity:
@@ -331,13 +332,17 @@ def _resolve_in_order(doc: Doc, found: list[MentionCand], entities: list[Entity]
                 merge(entities, res._live(m.entity), host)
             _title_names_the_figure(res, entities, m)
             res.observe(m)
+            if m.head in roles and m.entity >= 0:
+                res.titled[roles[m.head]] = res._live(m.entity).idx
         elif m.kind == "pronoun":
             if narrators and _is_narration_i(m, person):
                 narrator = narrators[max(0, bisect_right(takeover, m.start) - 1)][1]
                 narrator.add(m)
                 res._touch(narrator, m)  # so "my mother" finds its owner, the same mother each time
             elif m.person == 3 and (m.number == "sg" or m.key == "themself"):
-                res.pronoun(m)
+                e = res.pronoun(m)
+                if e is not None and m.head in roles and not m.in_quote:
+                    res.titled[roles[m.head]] = e.idx
             elif m.person == 3 and not m.in_quote:
                 res.plural(m, new_entity)
             elif m.person == 1 and m.number == "pl" and not m.in_quote:
@@ -351,6 +356,27 @@ def _resolve_in_order(doc: Doc, found: list[MentionCand], entities: list[Entity]
             res.nominal(m, new_entity)
         elif m.kind == "nominal" and not m.in_quote:
             res.plural(m, new_entity)
+
+
+def _copula_roles(doc: Doc, lex: Lexicon) -> dict[int, str]:
+    """Subject token -> the role noun the narration says they are: "She had been captain of the
+    Lantern for eleven years", "Dorry was the engineer" (so "the captain" later is her)."""
+    toks = doc.tokens
+    subj: dict[int, int] = {}
+    for t in toks:
+        if t.dep in ("nsubj", "nsubjpass") and 0 <= t.head < len(toks):
+            subj.setdefault(t.head, t.i)
+    out: dict[int, str] = {}
+    for t in toks:
+        if t.dep != "attr" or not (0 <= t.head < len(toks)) or toks[t.head].lemma not in ("be", "become"):
+            continue
+        info = lex.nominals.get(t.lower)
+        if info is None or info[1] != "sg" or info[2] is not None or t.head not in subj:
+            continue  # ("Bea was his wife": kin says whose, not who the story calls "the wife")
+        if any(toks[k].dep == "det" and toks[k].lower in ("a", "an") and toks[k].head == t.i for k in range(max(0, t.i - 3), t.i)):
+            continue  # "he was a doctor": one of many, not the one "the doctor" means
+        out[subj[t.head]] = t.lower
+    return out
 
 
 def _kb_roles(res: Resolver, entities: list[Entity]) -> None:
