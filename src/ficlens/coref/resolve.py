@@ -75,6 +75,12 @@ def fandom_evidence(doc: Doc, kb: KB) -> dict[str, float]:
     single: dict[str, set[str]] = {}
     frequent: dict[str, set[str]] = {}  # fandom -> characters named 3+ times by a single name
     names = Counter(e.text.strip() for e in doc.entities if e.label == "PERSON")
+    # a name NER tagged once is as frequent as the text writes it ("Denji" tagged once, written
+    # nineteen times: the small model misses most of a rare name's uses)
+    words = Counter(t.text for t in toks)
+    for name in list(names):
+        if " " not in name and words[name] > names[name]:
+            names[name] = words[name]
     names.update(c for c in doc.metadata.characters)
     nominals = lexicon().nominals
     for name, count in names.items():
