@@ -729,3 +729,17 @@ def test_speech_the_narration_reports_in_its_own_words_tags_no_quotation(analyse
     doc, _ = analyse(story, name="letter.txt")
     said = _said_by_name(doc)
     assert said["\u201cI need hardly say what I think of such an entertainment.\u201d"] == "Jo", said
+
+
+@pytest.mark.model
+def test_the_one_a_tag_says_was_told_answers_next(analyse):
+    # '"You owe me a dinner," she tells him.' then a bare line: him, Denji, not Aki who spoke
+    # before the pair started
+    from conftest import FIXTURES
+
+    from ficlens.bench.fic_quotes import MARKER
+
+    story = MARKER.sub("", (FIXTURES / "dialogue" / "chainsawman_apartment.txt").read_text())
+    doc, _ = analyse(story, name="csm.txt")
+    said = _said_by_name(doc)
+    assert said['"i dont owe you anything"'] == "Denji", said['"i dont owe you anything"']

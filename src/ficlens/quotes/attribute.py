@@ -129,6 +129,7 @@ class QuoteAttributor:
         ix.mute = {c.id for c in doc.characters if not c.kb and c.name[:1].islower() and c.name.split()[-1].lower() in thing_nouns()}
         ix.mute |= {c.id for c in doc.characters if c.kb and not _speaks(c.kb)}
         ix.calls = _phone_calls(ix)
+        ix.told = {qi: t.listener.character for qi, t in enumerate(tags) if t is not None and t.listener is not None}
         beam = [_Hyp(0.0, State())]
         width = 1 if oracle is not None else self.beam
         for qi, f in enumerate(found):
@@ -498,8 +499,11 @@ def _with_history(ix: DocIndex, qi: int, base, st: State, tag: Tag | None, voc: 
             d["same_para_bare"] = 1.0
     if st.turn_quote >= 0 and f.para != st.last_para:
         asked = _asks(ix, st.turn_quote)
-        for m in vocatives(ix, st.turn_quote):
-            d = feats.setdefault(m.character, {})
+        called = [m.character for m in vocatives(ix, st.turn_quote)]
+        if st.turn_quote in ix.told:
+            called.append(ix.told[st.turn_quote])  # '"You owe me a dinner," she tells him': he answers
+        for c in called:
+            d = feats.setdefault(c, {})
             d["voc_prev"] = 1.0
             if asked:
                 d["voc_prev_asked"] = 1.0  # "When is your next ball, Lizzy?" -- Lizzy answers

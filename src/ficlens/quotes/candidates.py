@@ -96,6 +96,7 @@ class DocIndex:
     quote_starts: list[int] = field(default_factory=list)
     calls: dict[int, str] = field(default_factory=dict)  # para -> who is on the phone there (attribute._phone_calls)
     mute: set[str] = field(default_factory=set)  # characters never candidates: machines, KB "speaks": false
+    told: dict[int, str] = field(default_factory=dict)  # quote index -> whom its tag says it was said to
 
     @classmethod
     def build(cls, doc: Doc, quotes: list[Found], narrator: str | None | list[tuple[int, str | None]]) -> DocIndex:
