@@ -761,3 +761,14 @@ def test_a_name_ner_tags_once_counts_as_often_as_the_story_writes_it():
     doc, _names = _names_in(story)
     linked = {c.name: c.kb for c in doc.characters}
     assert linked.get("Denji") or any(k and "denji" in k for k in linked.values()), linked
+
+
+def test_her_voice_in_a_tag_is_whoever_her_is_never_someone_new():
+    story = (
+        "Aki checks his phone and his shoulders go up about an inch.\n\n"
+        "\"Hayakawa,\" he says into it.\n\n"
+        "\"Good evening, Aki-kun.\" Her voice is thin and calm through the speaker.\n\n"
+        "\"Yes. No, nothing's wrong,\" Aki says.\n"
+    )
+    _doc, names = _names_in(story)
+    assert not any("voice" in n for n in names), names

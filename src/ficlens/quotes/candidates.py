@@ -138,6 +138,13 @@ class DocIndex:
             if me:
                 return Mention(toks[head].start, toks[head].end, me, "pronoun", "I", False)
             return None
+        if toks[head].lower == "voice":
+            for c in self.children.get(head, ()):
+                if toks[c].dep == "poss" and not self.quoted(toks[c].start):
+                    # '"Good evening." Her voice is thin and calm': whoever "her" is speaks
+                    owner = self.mention_at_token(c, self.narration.get(toks[c].para, []))
+                    if owner is not None or toks[c].lower in lexicon().pronouns:
+                        return owner  # (a "her" nobody was found for is still no one new)
         lo = head
         for c in self.children.get(head, ()):
             if c < head and toks[c].dep in NP_DEPS and not self.quoted(toks[c].start):
