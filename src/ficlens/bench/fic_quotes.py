@@ -105,7 +105,7 @@ def _fits(form: str, gold: str) -> bool:
     return bool(g) and n[: len(g)] == g
 
 
-def called(character, gold: str, narrator: str | None) -> bool:
+def called(character, gold: str, narrator: str | None, described: dict[str, dict[str, int]] | None = None) -> bool:
     """Whether ``character`` goes by the annotator's name ``gold`` (its display name or an
     alias is that name or begins with it).
 
@@ -120,29 +120,36 @@ def called(character, gold: str, narrator: str | None) -> bool:
         return False
     if gold.casefold() == "narrator":
         return narrator is not None and character.id == narrator
-    return any(_fits(f, gold) for f in _forms(character))
+    return any(_fits(f, gold) for f in (*_forms(character), *(described or {}).get(character.id, ())))
 
 
-def cast(gold_names, characters, narrator: str | None) -> dict[str, str | None]:
+def cast(gold_names, characters, narrator: str | None, described: dict[str, dict[str, int]] | None = None) -> dict[str, str | None]:
     """Each annotated name -> the id of the character a reader of the analysis sees for it.
 
     The character that goes by the name most (its display name first) wins; a character two
     annotated people both go by (two people merged into one) counts for one of them only, the
     one its display name is, so a line of the other is never right by accident.
+    ``described``: character id -> how the narration describes them ("the knight": 5), for
+    an annotator who names people by their trade ("knight") where the analysis found the
+    name ("Ser Hollis"); names count first.
 
     >>> from ficlens.model import Character
     >>> both = Character(id="dean_winchester", name="Dean Winchester", aliases={"Dean": 2, "Sam": 3})
     >>> cast(["Dean", "Sam"], [both], None)
     {'Dean': 'dean_winchester', 'Sam': None}
+    >>> hollis = Character(id="ser_hollis", name="Ser Hollis")
+    >>> cast(["knight"], [hollis], None), cast(["knight"], [hollis], None, {"ser_hollis": {"the knight": 3}})
+    ({'knight': None}, {'knight': 'ser_hollis'})
     """
     def weight(c, name: str) -> tuple[int, int]:
         if name.casefold() == "narrator":
             return (1, 0)
-        return (int(_fits(c.name, name)), sum(n for f, n in c.aliases.items() if _fits(f, name)))
+        return (int(_fits(c.name, name)), sum(n for f, n in c.aliases.items() if _fits(f, name)),
+                sum(n for f, n in (described or {}).get(c.id, {}).items() if _fits(f, name)))
 
     best: dict[str, tuple] = {}
     for name in dict.fromkeys(gold_names):
-        fits = [c for c in characters if called(c, name, narrator)]
+        fits = [c for c in characters if called(c, name, narrator, described)]
         if fits:
             c = max(fits, key=lambda c: weight(c, name))
             best[name] = (c.id, weight(c, name))
@@ -207,7 +214,12 @@ def score(doc, gold: list[GoldLine], tally: Tally, name: str = "") -> None:
     """Add one analysed story's result to ``tally``."""
     chars = {c.id: c for c in doc.characters}
     narrator = doc.pov.narrator
-    who = cast([n for g in gold for n in (g.speaker, g.addressee) if n], doc.characters, narrator)
+    described: dict[str, dict[str, int]] = {}
+    for m in doc.mentions:
+        if m.kind == "nominal" and not m.in_quote and m.text.lower().startswith("the "):
+            d = described.setdefault(m.character, {})
+            d[m.text] = d.get(m.text, 0) + 1
+    who = cast([n for g in gold for n in (g.speaker, g.addressee) if n], doc.characters, narrator, described)
     speechy = [q for q in doc.quotes if q.kind in ("speech", "thought")]
     matched_ids = set()
     for g in gold:
