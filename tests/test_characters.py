@@ -772,3 +772,18 @@ def test_her_voice_in_a_tag_is_whoever_her_is_never_someone_new():
     )
     _doc, names = _names_in(story)
     assert not any("voice" in n for n in names), names
+
+
+def test_a_verb_inside_what_ner_calls_one_name_splits_it():
+    # NER reads "John rang Lestrade" as one person; a lower-case word that is no name particle
+    # ("van", "de") ends the name there
+    story = (
+        "John looked at the sofa. The sofa looked at the ceiling. John rang Lestrade, set the phone face up "
+        "on the table and waited.\n\n"
+        "\"Sherlock,\" Lestrade said. \"I know you're there.\"\n\n"
+        "\"He's sulking,\" John said.\n"
+    )
+    doc, names = _names_in(story)
+    assert not any("rang" in n for n in names), names
+    john = next(c for c in doc.characters if c.name.startswith("John"))
+    assert not any("Lestrade" in a for a in john.aliases), john.aliases

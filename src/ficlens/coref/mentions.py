@@ -134,6 +134,11 @@ def _clean_person_span(doc: Doc, lex: Lexicon, t0: int, t1: int, vocab: set[str]
             break
     if t0 >= t1:
         return None
+    for k in range(t0 + 1, t1 - 1):
+        w = toks[k].text
+        if w[:1].islower() and w.isalpha() and w not in NAME_PARTICLES and w not in ("the", "of"):
+            t1 = k  # "John rang Lestrade, set the phone down": two names and a verb, not one name
+            break
     words = [t.text for t in toks[t0:t1]]
     if any(ch.isdigit() for w in words for ch in w):
         return None
