@@ -31,6 +31,13 @@ def fixtures_dir() -> Path:
     return FIXTURES
 
 
+def dialogue_story(name: str) -> str:
+    """A scene of ``fixtures/dialogue`` as a reader gets it: its speaker markers cut out."""
+    from ficlens.bench.fic_quotes import MARKER
+
+    return MARKER.sub("", (FIXTURES / "dialogue" / name).read_text(encoding="utf-8"))
+
+
 def analyse_text(text: str, *, name: str = "story.txt", profile: str = "full", stages=None):
     """Run the real pipeline on a story given as a string; returns (doc, contract json)."""
     from ficlens.pipeline import default_pipeline

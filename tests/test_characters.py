@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import pytest
 
-from conftest import FIXTURES, analyse_text, validate_analysis
+from conftest import FIXTURES, analyse_text, dialogue_story, validate_analysis
 
 pytestmark = pytest.mark.model
 
@@ -726,9 +726,7 @@ def test_a_speech_tags_he_is_who_acted_in_its_paragraph_though_his_hat_came_afte
     # "Dipper comes down the stairs two at a time with his hat on crooked and a mason jar held
     # out in front of him ... "ok nobody panic," he says': Dipper was the paragraph's subject;
     # "his" and "him" since do not make Soos, named more often, the better subject
-    from ficlens.bench.fic_quotes import MARKER
-
-    story = MARKER.sub("", (FIXTURES / "dialogue" / "gravityfalls_mysteryshack.txt").read_text())
+    story = dialogue_story("gravityfalls_mysteryshack.txt")
     doc, _names = _names_in(story)
     at = doc.text.index("\" he says, \"but has anyone") + 2
     he = next(m for m in doc.mentions if m.start == at)
@@ -755,9 +753,7 @@ def test_what_the_narration_says_someone_is_names_them_later():
 def test_a_name_ner_tags_once_counts_as_often_as_the_story_writes_it():
     # the small model calls "Denji" a person once in a story that writes it nineteen times:
     # Denji and Aki, friends in canon, each named often, put Chainsaw Man in play
-    from ficlens.bench.fic_quotes import MARKER
-
-    story = MARKER.sub("", (FIXTURES / "dialogue" / "chainsawman_apartment.txt").read_text())
+    story = dialogue_story("chainsawman_apartment.txt")
     doc, _names = _names_in(story)
     linked = {c.name: c.kb for c in doc.characters}
     assert linked.get("Denji") or any(k and "denji" in k for k in linked.values()), linked

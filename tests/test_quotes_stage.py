@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import dialogue_story
 
 FIX = Path(__file__).parent / "fixtures" / "quotes"
 
@@ -735,11 +736,7 @@ def test_speech_the_narration_reports_in_its_own_words_tags_no_quotation(analyse
 def test_the_one_a_tag_says_was_told_answers_next(analyse):
     # '"You owe me a dinner," she tells him.' then a bare line: him, Denji, not Aki who spoke
     # before the pair started
-    from conftest import FIXTURES
-
-    from ficlens.bench.fic_quotes import MARKER
-
-    story = MARKER.sub("", (FIXTURES / "dialogue" / "chainsawman_apartment.txt").read_text())
+    story = dialogue_story("chainsawman_apartment.txt")
     doc, _ = analyse(story, name="csm.txt")
     said = _said_by_name(doc)
     assert said['"i dont owe you anything"'] == "Denji", said['"i dont owe you anything"']
