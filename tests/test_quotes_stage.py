@@ -740,3 +740,18 @@ def test_the_one_a_tag_says_was_told_answers_next(analyse):
     doc, _ = analyse(story, name="csm.txt")
     said = _said_by_name(doc)
     assert said['"i dont owe you anything"'] == "Denji", said['"i dont owe you anything"']
+
+
+@pytest.mark.model
+def test_a_thing_that_says_something_carries_writing_not_speech(analyse):
+    # "a piece of cardboard underneath that says "NO REFUNDS"": what is written on a thing
+    story = (
+        "Stan flips the sign on the door and then tapes a piece of cardboard underneath that says "
+        "\"NO REFUNDS NO EXCEPTIONS NO CRYING\" in sharpie.\n\n"
+        "\"Soos! register!\" Stan yells.\n\n"
+        "\"on it Mr. Pines!\" Soos says.\n"
+    )
+    doc, _ = analyse(story, name="shack.txt")
+    kinds = {doc.text[q.start : q.end]: q.kind for q in doc.quotes}
+    assert kinds['"NO REFUNDS NO EXCEPTIONS NO CRYING"'] not in ("speech", "thought"), kinds
+    assert kinds['"Soos! register!"'] == "speech"

@@ -462,6 +462,15 @@ def _compares(ix: DocIndex, ti: int) -> bool:
     return False
 
 
+def _thing_that_says(ix: DocIndex, verb: int) -> bool:
+    """"a piece of cardboard underneath that says "NO REFUNDS"": a relative clause on a thing
+    (no person noun, no one's mention) says what is written on it."""
+    toks = ix.doc.tokens
+    h = toks[verb].head
+    return (toks[verb].dep == "relcl" and 0 <= h < len(toks) and toks[h].pos == "NOUN" and not person_noun(toks[h].text)
+            and any(toks[c].dep in SUBJECT_DEPS and toks[c].lower in ("that", "which") for c in ix.children.get(verb, ())))
+
+
 def _it_names_writing(ix: DocIndex, verb: int, para: int) -> bool:
     """"It said" where the paragraph is about a sign, a note, a screen."""
     toks = ix.doc.tokens
@@ -536,7 +545,7 @@ def find_tag(ix: DocIndex, qi: int) -> Tag | None:
             words = {doc.tokens[j].text.lower() for j in window}
             if w in thought:
                 kind = "thought"
-            elif w in wverbs or (subj is None and (words & wnouns or _it_names_writing(ix, ti, para))):
+            elif w in wverbs or (subj is None and (words & wnouns or _it_names_writing(ix, ti, para) or _thing_that_says(ix, ti))):
                 kind = "written"  # "she texted", "the sign said", "It said" after a sign
             else:
                 kind = "speech"
