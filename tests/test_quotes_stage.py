@@ -755,3 +755,20 @@ def test_a_thing_that_says_something_carries_writing_not_speech(analyse):
     kinds = {doc.text[q.start : q.end]: q.kind for q in doc.quotes}
     assert kinds['"NO REFUNDS NO EXCEPTIONS NO CRYING"'] not in ("speech", "thought"), kinds
     assert kinds['"Soos! register!"'] == "speech"
+
+
+@pytest.mark.model
+def test_one_the_narration_says_kept_silent_is_not_the_one_about_to_speak(analyse):
+    # "Joel rode ahead and said nothing for a long time": the bare line after is Ellie's; but
+    # "She doesn't say anything for a long time, and when she finally does" is her speaking
+    story = (
+        "The road out of town was mostly mud. Ellie Williams had been complaining about it since sunrise, "
+        "and she did not complain quietly. Joel Miller rode ahead with his rifle across his saddle "
+        "and said nothing for a long time.\n\n"
+        "\"My socks are wet.\"\n\n"
+        "\"Everybody's socks are wet.\"\n"
+    )
+    doc, _ = analyse(story, name="road.txt")
+    said = _said_by_name(doc)
+    assert (said['"My socks are wet."'] or "").startswith("Ellie"), said
+    assert (said['"Everybody\'s socks are wet."'] or "").startswith("Joel"), said

@@ -316,6 +316,8 @@ def _beat_subject(ix: DocIndex, narr, f: Found) -> str | None:
             i = toks[i].head  # "Her eyes narrowed.", "Jesper's voice carried": the owner acts
         elif i < 0 or toks[i].dep not in ("nsubj", "nsubjpass") and not lost:
             continue
+        if _keeps_silent(ix, toks[i].head):
+            continue  # "Joel rode ahead and said nothing for a long time": not the one about to speak
         if m.end <= f.start:
             before = m.character
             if lost or _main_clause(toks, i):
@@ -323,6 +325,26 @@ def _beat_subject(ix: DocIndex, narr, f: Found) -> str | None:
         elif after is None:
             after = m.character
     return before_main or before or after
+
+
+SILENT_VERBS = frozenset({"say", "speak", "answer", "reply", "talk"})
+
+
+def _keeps_silent(ix: DocIndex, verb: int) -> bool:
+    """Whether the clause of ``verb`` (or a verb joined to it) says its subject did not speak:
+    "said nothing", "did not answer", "never spoke"."""
+    toks = ix.doc.tokens
+    if not 0 <= verb < len(toks):
+        return False
+    for v in (verb, *(c for c in ix.children.get(verb, ()) if toks[c].dep == "conj")):
+        if toks[v].lemma in SILENT_VERBS and any(
+                toks[c].dep == "neg" or (toks[c].dep == "dobj" and toks[c].lower == "nothing") for c in ix.children.get(v, ())):
+            # ... unless the sentence goes on to say they did: "and when she finally does, it
+            # isn't loud at all"
+            end = next((k for k in range(v + 1, len(toks)) if toks[k].sent != toks[v].sent), len(toks))
+            return not any(toks[k].lemma in SILENT_VERBS | {"do"} and toks[k].pos in ("VERB", "AUX")
+                           and not any(toks[c].dep == "neg" for c in ix.children.get(k, ())) for k in range(v + 1, end))
+    return False
 
 
 def _lost_subject(ix: DocIndex, first: int, i: int) -> bool:
