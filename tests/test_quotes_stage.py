@@ -772,3 +772,19 @@ def test_one_the_narration_says_kept_silent_is_not_the_one_about_to_speak(analys
     said = _said_by_name(doc)
     assert (said['"My socks are wet."'] or "").startswith("Ellie"), said
     assert (said['"Everybody\'s socks are wet."'] or "").startswith("Joel"), said
+
+
+@pytest.mark.model
+def test_a_canon_name_the_story_has_not_used_yet_tags_its_character(analyse):
+    # '"Anthony," said Lady Bridgerton': the KB's name for Violet, whom the story calls Violet
+    story = (
+        "The Bridgerton garden party was in full swing. Violet Bridgerton watched her children from the "
+        "terrace, where Daphne and Eloise sat with their lemonade and Anthony Bridgerton glowered at the "
+        "pall-mall lawn.\n\n"
+        "'Anthony,' said Lady Bridgerton, 'do come and tell me whether the marquee is crooked.'\n\n"
+        "'It is not crooked, Mama,' Anthony said.\n"
+    )
+    doc, _ = analyse(story, name="garden.txt")
+    said = _said_by_name(doc)
+    assert said["'Anthony,'"] == "Violet Bridgerton", said
+    assert not any(c.name == "Lady Bridgerton" for c in doc.characters)

@@ -106,6 +106,17 @@ class DocIndex:
         first = next((who for _, who in narrators if who), None)
         ix = cls(doc, quotes, first, narrators)
         ix.aliases = {a.lower(): c.id for c in doc.characters for a in (c.name, *c.aliases)}
+        # a linked character's canon names the story has not used yet ('"Anthony," said Lady
+        # Bridgerton': Violet's), where no other character of the story goes by them
+        canon: dict[str, set[str]] = {}
+        for c in doc.characters:
+            entry = _kb_entry(c)
+            for a in entry.names() if entry is not None else ():
+                if " " in a:
+                    canon.setdefault(a.lower(), set()).add(c.id)
+        for a, ids in canon.items():
+            if len(ids) == 1 and a not in ix.aliases:
+                ix.aliases[a] = ids.pop()
         ix.genders = {c.id: c.gender for c in doc.characters}
         ix.quoted_paras = {p for q in quotes if q.kind != "other" for p in range(q.para, q.last_para + 1)}
         ix.para_starts = [p.start for p in doc.paragraphs]
@@ -236,6 +247,15 @@ def _window(ix: DocIndex, qi: int, side: str) -> list[int]:
 
 def _without_marks(toks: list[Token], out: list[int]) -> list[int]:
     return [i for i in out if toks[i].text not in ('"', "\u201c", "\u201d", "'", "\u2018", "\u2019")]
+
+
+def _kb_entry(c):
+    """The KB character a story character is linked to, if any."""
+    if not getattr(c, "kb", None):
+        return None
+    from ..kb import load_kb
+
+    return load_kb().character(c.kb)
 
 
 def _subject(ix: DocIndex, verb: int, window: list[int], mentions: list[Mention]) -> Mention | None:
