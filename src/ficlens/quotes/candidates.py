@@ -264,8 +264,7 @@ def _subject(ix: DocIndex, verb: int, window: list[int], mentions: list[Mention]
     if ix.children and toks[verb].dep == "acl" and head == verb - 1 and toks[head].pos in NOMINAL_POS and not ix.quoted(toks[head].start):
         # '"Ten minutes!" a voice called from the hall': the parser hung the verb on the noun
         return ix.mention_at_token(head, mentions) or ix.speaker_phrase(head)
-    if ix.children and toks[verb].dep == "relcl" and 0 <= head < len(toks) and any(
-            toks[c].dep in SUBJECT_DEPS and toks[c].lower in ("that", "which") for c in ix.children.get(verb, ())):
+    if ix.children and 0 <= head < len(toks) and _relative_that(ix, verb):
         # "a sheet of paper taped to Jon's door that said": what the relative clause hangs
         # from said it, a person only if that is someone ("a man that said")
         m = ix.mention_at_token(head, mentions)
@@ -424,8 +423,7 @@ def _not_a_tag_verb(ix: DocIndex, ti: int) -> bool:
         return True
     if _compares(ix, ti):
         return True  # "with as much dignity as a person could manage": no one speaks
-    if t.dep == "relcl" and any(ix.doc.tokens[c].dep in ("nsubj", "nsubjpass") and ix.doc.tokens[c].lower in ("that", "which")
-                                for c in ix.children.get(ti, ())):
+    if _relative_that(ix, ti):
         return True  # "shooting Zeb a look that promises revenge": the look promises, nobody speaks
     if _reports(ix, ti):
         return True
@@ -487,8 +485,15 @@ def _thing_that_says(ix: DocIndex, verb: int) -> bool:
     (no person noun, no one's mention) says what is written on it."""
     toks = ix.doc.tokens
     h = toks[verb].head
-    return (toks[verb].dep == "relcl" and 0 <= h < len(toks) and toks[h].pos == "NOUN" and not person_noun(toks[h].text)
-            and any(toks[c].dep in SUBJECT_DEPS and toks[c].lower in ("that", "which") for c in ix.children.get(verb, ())))
+    return 0 <= h < len(toks) and toks[h].pos == "NOUN" and not person_noun(toks[h].text) and _relative_that(ix, verb)
+
+
+def _relative_that(ix: DocIndex, verb: int) -> bool:
+    """Whether ``verb`` heads a relative clause whose subject is "that" or "which" ("a look
+    that promises revenge", "a sign that said")."""
+    toks = ix.doc.tokens
+    return toks[verb].dep == "relcl" and any(
+        toks[c].dep in SUBJECT_DEPS and toks[c].lower in ("that", "which") for c in ix.children.get(verb, ()))
 
 
 def _it_names_writing(ix: DocIndex, verb: int, para: int) -> bool:
