@@ -1012,3 +1012,29 @@ def test_a_lower_case_i_beside_the_verb_makes_a_first_person_tag():
     assert _first_person_tag(ix, tag)
     ix.doc.tokens[6] = NS(text="he")
     assert not _first_person_tag(ix, tag)
+
+
+def test_a_name_called_first_in_a_turn_makes_that_one_likelier_to_answer():
+    # '"Angel?" he called. "You left the lights on."': the call opens the turn; the one
+    # called answers, though the turn's last quotation names no one
+    story = (
+        "Crowley let himself into the shop. Aziraphale was somewhere in the back.\n\n"
+        '"{call}" he called. "You left the back lights on again."\n\n'
+        '"I know. I am working."'
+    )
+    cast = {"Crowley": "crowley", "Aziraphale": "aziraphale", "Angel": "aziraphale", "he": "crowley", "himself": "crowley"}
+    genders = {"crowley": "male", "aziraphale": "male"}
+    called = _chance(hand_doc(story.format(call="Angel?"), cast, genders), 2, "aziraphale")
+    not_called = _chance(hand_doc(story.format(call="Hello?"), cast, genders), 2, "aziraphale")
+    assert called > not_called + 0.05
+
+
+def test_a_speech_verb_inside_a_relative_clause_tags_no_quotation():
+    story = (
+        "Maud sat across from Oliver in the parlour.\n\n"
+        '"Someone has been in my room," Maud went on, in the voice that had once made a '
+        'Roman soldier apologize for something he had not yet done. "The drawers are all wrong."'
+    )
+    cast = {"Maud": "maud", "Oliver": "oliver", "Roman soldier": "soldier"}
+    doc = hand_doc(story, cast, {"maud": "female", "oliver": "male", "soldier": "male"}, profile="full")
+    assert speakers(doc) == ["maud", "maud"]

@@ -521,7 +521,7 @@ def _with_history(ix: DocIndex, qi: int, base, st: State, tag: Tag | None, voc: 
             d["same_para_bare"] = 1.0
     if st.turn_quote >= 0 and f.para != st.last_para:
         asked = _asks(ix, st.turn_quote)
-        called = [m.character for m in vocatives(ix, st.turn_quote)]
+        called = [m.character for k in _turn_quotes(ix, st.turn_quote) for m in vocatives(ix, k)]
         if st.turn_quote in ix.told:
             called.append(ix.told[st.turn_quote])  # '"You owe me a dinner," she tells him': he answers
         for c in called:
@@ -689,6 +689,16 @@ def _turned_to(ix: DocIndex, qi: int) -> list[str]:
         if 0 <= prep < len(toks) and toks[prep].lower in ("to", "at", "toward", "towards") and 0 <= toks[prep].head < len(toks) \
                 and toks[toks[prep].head].lemma.lower() in _TURN_VERBS:
             out.append(m.character)
+    return out
+
+
+def _turn_quotes(ix: DocIndex, qi: int) -> list[int]:
+    """Quotation ``qi`` and those before it in its paragraph: the whole of a turn, whose
+    vocative may come first ('"Angel?" he called. "You've left the lights on."')."""
+    para = ix.quotes[qi].para
+    out = [qi]
+    while out[-1] > 0 and ix.quotes[out[-1] - 1].para == para:
+        out.append(out[-1] - 1)
     return out
 
 

@@ -488,6 +488,30 @@ def _thing_that_says(ix: DocIndex, verb: int) -> bool:
     return 0 <= h < len(toks) and toks[h].pos == "NOUN" and not person_noun(toks[h].text) and _relative_that(ix, verb)
 
 
+def _under_relative(ix: DocIndex, verb: int) -> bool:
+    """Whether ``verb`` hangs inside a relative clause headed by another verb ("in the tone
+    that had once made a centurion apologize"): it describes a noun."""
+    toks = ix.doc.tokens
+    h, seen = toks[verb].head, 0
+    while 0 <= h < len(toks) and toks[h].head != h and seen < 12:
+        if toks[h].dep == "relcl":
+            return True
+        h, seen = toks[h].head, seen + 1
+    return False
+
+
+def _ends_before(ix: DocIndex, ti: int, start: int) -> bool:
+    """Whether a sentence ends between token ``ti`` and offset ``start`` (so the words at
+    ``ti`` do not run into the quotation there, as "to hear the Rabbit say, '...'" does)."""
+    toks = ix.doc.tokens
+    j = ti + 1
+    while j < len(toks) and toks[j].start < start:
+        if toks[j].text in (".", "!", "?") and not ix.quoted(toks[j].start):
+            return True
+        j += 1
+    return False
+
+
 def _relative_that(ix: DocIndex, verb: int) -> bool:
     """Whether ``verb`` heads a relative clause whose subject is "that" or "which" ("a look
     that promises revenge", "a sign that said")."""
@@ -564,6 +588,8 @@ def find_tag(ix: DocIndex, qi: int) -> Tag | None:
                 continue
             if side == "after" and w in wverbs and w not in speech and _writes_something_else(ix, ti, q):
                 continue
+            if _under_relative(ix, ti) and (side == "after" or _ends_before(ix, ti, q.start)):
+                continue  # "in the tone that had once made a Roman centurion apologize." "..."
             subj = _subject(ix, ti, window, mentions)
             if subj is None and phrasal:
                 subj = _noun_after_verb(ix, ti, mentions, skip=1)  # the parser made "Jo" the particle's object
