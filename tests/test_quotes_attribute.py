@@ -1038,3 +1038,46 @@ def test_a_speech_verb_inside_a_relative_clause_tags_no_quotation():
     cast = {"Maud": "maud", "Oliver": "oliver", "Roman soldier": "soldier"}
     doc = hand_doc(story, cast, {"maud": "female", "oliver": "male", "soldier": "male"}, profile="full")
     assert speakers(doc) == ["maud", "maud"]
+
+
+def test_the_one_the_next_turn_calls_by_name_likely_said_the_line_before():
+    # '"Should I vent the mess?"' / '"We're cool, Joker."': the reply names who spoke
+    story = (
+        "Shepard, Tali and Garrus stood around the broken machine in the mess.\n\n"
+        '"Smoke alarm on deck three. Should I vent the mess?"\n\n'
+        '"We are fine{name}. Vent nothing."'
+    )
+    cast = {"Shepard": "shepard", "Tali": "tali", "Garrus": "garrus", "Joker": "joker"}
+    genders = {"shepard": "female", "tali": "female", "garrus": "male", "joker": "male"}
+    called = hand_doc(story.format(name=", Garrus"), cast, genders)
+    plain = hand_doc(story.format(name=""), cast, genders)
+    assert _features(called, 0)["garrus"].get("voc_next") == 1.0
+    assert _chance(called, 0, "garrus") > _chance(plain, 0, "garrus") + 0.05
+
+
+def test_something_a_character_has_is_no_new_speaker():
+    story = (
+        "Luke poured the coffee without a word.\n\n"
+        'Lorelai took the first swallow, and her soul returned to her body. "Pancakes. The big ones."\n\n'
+        '"They are all the same size."'
+    )
+    cast = {"Luke": "luke", "Lorelai": "lorelai"}
+    doc = hand_doc(story, cast, {"luke": "male", "lorelai": "female"}, profile="full")
+    assert speakers(doc) == ["lorelai", "luke"]
+    assert all("soul" not in c.id for c in doc.characters)
+
+
+def test_the_voice_is_whose_name_comes_after_it_not_the_one_who_follows_it():
+    story = (
+        "The shop was dark but for one lamp.\n\n"
+        '"Hello?" Crowley called.\n\n'
+        '"In the back."\n\n'
+        "{after}\n\n"
+        '"You are not working."'
+    )
+    cast = {"Crowley": "crowley", "Aziraphale": "aziraphale"}
+    genders = {"crowley": "male", "aziraphale": "male"}
+    knows = hand_doc(story.format(after="He knew that voice. Aziraphale was up on the ladder."), cast, genders)
+    follows = hand_doc(story.format(after="Crowley followed the voice and found Aziraphale on the ladder."), cast, genders)
+    assert _features(knows, 1)["aziraphale"].get("voice_next") == 1.0
+    assert not _features(follows, 1).get("crowley", {}).get("voice_next")

@@ -154,6 +154,9 @@ class QuoteAttributor:
                 for key, who in zip(("next_tag", "next2_tag"), ahead.get(qi, ())):
                     if who is not None:
                         base[0].setdefault(who, {})[key] = 1.0
+                for c in _called_next(ix, qi):
+                    if c not in voc:
+                        base[0].setdefault(c, {})["voc_next"] = 1.0
             takes_turn = kind == "speech" and f.style != "italic"
             prev_tag = tags[qi - 1] if qi else None
             split = tag is not None and prev_tag is not None and prev_tag.verb == tag.verb and found[qi - 1].last_para == f.para
@@ -580,6 +583,9 @@ def _opens_on_a_voice(ix: DocIndex, f: Found) -> bool:
         m.end <= f.start and m.kind in NAME_KINDS for m in ix.narration.get(f.para, ()))
 
 
+_FIRST_SENTENCE_VOICE = re.compile(r"[^.!?\n]*?\b(?:the|that|this) voice\b", re.IGNORECASE)
+
+
 def _voice_owner_next(ix: DocIndex, qi: int) -> str | None:
     """'"What a delightful notion!"' then 'The voice crackled out of every corner of the lobby
     ... Alastor was standing by the fireplace': the paragraph after an untagged line, all
@@ -588,9 +594,14 @@ def _voice_owner_next(ix: DocIndex, qi: int) -> str | None:
     if nxt >= len(ix.doc.paragraphs) or nxt in ix.quoted_paras:
         return None
     para = ix.doc.paragraphs[nxt]
-    if not re.match(r"(?:the|that) voice\b", ix.doc.text[para.start : para.end].lstrip(), re.IGNORECASE):
-        return None
-    return next((m.character for m in ix.narration.get(nxt, ()) if m.kind in NAME_KINDS), None)
+    body = ix.doc.text[para.start : para.end]
+    lead = len(body) - len(body.lstrip())
+    heard = _FIRST_SENTENCE_VOICE.match(body, lead)
+    if heard is None:
+        return None  # (or 'I know that voice.': the first sentence turns to the voice)
+    # whose it was comes after it ('Crowley followed the voice' is not Crowley's)
+    first = next((m for m in ix.narration.get(nxt, ()) if m.kind in NAME_KINDS), None)
+    return first.character if first is not None and first.start >= para.start + heard.end() else None
 
 
 ARRIVAL_QUIET_PARAS = 10  # paragraphs someone must have been off the page to arrive
@@ -689,6 +700,21 @@ def _turned_to(ix: DocIndex, qi: int) -> list[str]:
         if 0 <= prep < len(toks) and toks[prep].lower in ("to", "at", "toward", "towards") and 0 <= toks[prep].head < len(toks) \
                 and toks[toks[prep].head].lemma.lower() in _TURN_VERBS:
             out.append(m.character)
+    return out
+
+
+def _called_next(ix: DocIndex, qi: int) -> list[str]:
+    """Who the next paragraph's quotations call by name, where it follows quotation ``qi``'s
+    paragraph straight on: '"Should I vent the mess?"' / '"We're cool, Joker."'."""
+    nxt = ix.quotes[qi].last_para + 1
+    out: list[str] = []
+    for k in range(qi + 1, len(ix.quotes)):
+        g = ix.quotes[k]
+        if g.para > nxt:
+            break
+        if g.para == nxt and g.kind != "other":
+            sid = self_identified(ix, k)
+            out += [m.character for m in vocatives(ix, k) if m.character != sid]
     return out
 
 

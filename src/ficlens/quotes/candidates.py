@@ -299,9 +299,11 @@ def _subject(ix: DocIndex, verb: int, window: list[int], mentions: list[Mention]
                 if kids:
                     c = kids[-1]
             m = ix.mention_at_token(c, mentions)
-            if m is None and toks[c].lower in BODY_NOUNS:
-                # "with his hands on his hips, pointed": a gesture, its owner's
-                owner = [g for g in ix.children.get(c, ()) if toks[g].dep == "poss"]
+            owner = [g for g in ix.children.get(c, ()) if toks[g].dep == "poss"]
+            if m is None and (toks[c].lower in BODY_NOUNS or (
+                    owner and toks[c].pos == "NOUN" and toks[c].lower not in VOICE_NOUNS and not person_noun(toks[c].text))):
+                # "with his hands on his hips, pointed": a gesture, its owner's; so is "her
+                # soul returned to her body": what someone has is no one new
                 if not owner:
                     continue
                 m = ix.mention_at_token(owner[0], mentions)

@@ -71,6 +71,7 @@ FEATURES: tuple[str, ...] = (
     "next2_tag",  # ... the tag of the turn after next names them (the same side of the exchange)
     "voice_next",  # an untagged line; the narration after opens on "The voice" and then names them, or its own paragraph opens on a voice answering the one the line before called
     "on_call",  # a bare line while they are on the phone with someone we do not hear
+    "voc_next",  # a line with no tag subject; the next turn calls them by name (so they likely said it)
     "prev_subj",  # a bare line after a narration paragraph: that paragraph's last acting subject ('He took it and sniffed.' then '"This coffee?"')
 )
 
@@ -118,6 +119,7 @@ RULE_WEIGHTS: dict[str, float] = {
     "prev_subj": 0.0,
     "voice_next": 3.0,
     "on_call": 1.5,
+    "voc_next": 1.0,
 }
 
 MODEL_FILE = ("data", "quotes", "ranker.json")
