@@ -204,6 +204,14 @@ def test_narrator_without_a_name_is_called_narrator():
     assert [c.id for c in doc.characters] == ["narrator"]
 
 
+def test_the_numeral_of_a_chapter_heading_is_no_narrator():
+    # LitBank's excerpts open "CHAPTER I RAGGED DICK IS INTRODUCED ...": a Roman numeral
+    doc = run("CHAPTER I [Dick] woke late. Volume I was on the shelf. I am sorry to say [Dick] swore. "
+              "I hope you like him. I do.", kb=False)
+    narr = [m.start for m in doc.mentions if m.character == "narrator"]
+    assert [doc.text[s : s + 4] for s in narr] == ["I am", "I ho", "I do"]  # the author's asides
+
+
 def test_a_stray_first_person_pronoun_is_not_a_narrator():
     # an unquoted thought in a third-person story
     doc = run("[Tom] frowned. I should go, he thought. [Tom] went.", kb=False)

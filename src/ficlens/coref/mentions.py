@@ -676,6 +676,14 @@ def _kb_alias_spans(doc: Doc, taken: list[bool], aliases: dict[str, list[tuple[s
 # ---------------------------------------------------------------------- pronouns, nominals
 
 
+NUMBERED = frozenset({"chapter", "volume", "part", "book", "act", "scene", "canto", "vol."})
+
+
+def _numbered(doc: Doc, i: int) -> bool:
+    """"CHAPTER I", "Volume I", "Part I": a Roman numeral, not the narrator."""
+    return i > 0 and doc.tokens[i - 1].lower in NUMBERED and doc.tokens[i - 1].text[:1].isupper()  # (not "the part I liked")
+
+
 def find_pronouns(doc: Doc, lex: Lexicon, in_quote: list[bool]) -> list[MentionCand]:
     out = []
     for t in doc.tokens:
@@ -683,7 +691,7 @@ def find_pronouns(doc: Doc, lex: Lexicon, in_quote: list[bool]) -> list[MentionC
         info = lex.pronouns.get(low)
         if info is None or (low == "us" and t.text == "US"):
             continue
-        if low == "i" and t.text != "I":
+        if low == "i" and (t.text != "I" or _numbered(doc, t.i)):
             continue
         gender, number, person, role = info
         if t.dep:
