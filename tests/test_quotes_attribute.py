@@ -1081,3 +1081,21 @@ def test_the_voice_is_whose_name_comes_after_it_not_the_one_who_follows_it():
     follows = hand_doc(story.format(after="Crowley followed the voice and found Aziraphale on the ladder."), cast, genders)
     assert _features(knows, 1)["aziraphale"].get("voice_next") == 1.0
     assert not _features(follows, 1).get("crowley", {}).get("voice_next")
+
+
+def test_a_voice_on_a_device_is_the_one_off_the_page_the_talk_ahead_calls():
+    # 'The intercom crackled overhead.' then a line from someone not in the room, whom the
+    # narrator's reply calls by name
+    story = (
+        "Tali and Garrus were arguing over the broken machine. I stayed out of it.\n\n"
+        "{device}\n\n"
+        '"Commander, I am getting a smoke alarm on deck three. Should I vent the mess?"\n\n'
+        '"Joker, we are fine. Vent nothing," I said.'
+    )
+    cast = {"Tali": "tali", "Garrus": "garrus", "Joker": "joker", "I": "narrator"}
+    genders = {"tali": "female", "garrus": "male", "joker": "male", "narrator": "female"}
+    heard = hand_doc(story.format(device="The intercom crackled overhead."), cast, genders, profile="full")
+    quiet = hand_doc(story.format(device="The machine smoked on."), cast, genders, profile="full")
+    assert _features(heard, 0)["joker"].get("voice_next") == 1.0
+    assert not _features(quiet, 0).get("joker", {}).get("voice_next")
+    assert _chance(heard, 0, "joker") > _chance(quiet, 0, "joker") + 0.05

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..model import Doc, Mention
-from .candidates import OWN_NAME_RE, DocIndex, Tag, find_tag, self_identified, vocatives
+from .candidates import DEVICE_NOUNS, OWN_NAME_RE, DocIndex, Tag, find_tag, self_identified, vocatives
 from .detect import Found
 from .lexicon import thing_nouns
 from .ranker import Ranker
@@ -252,6 +252,13 @@ class QuoteAttributor:
             owner = _voice_owner_next(ix, qi)
             if owner is not None:
                 feats.setdefault(owner, {})["voice_next"] = 1.0
+        if tag is None and not narr and _device_sounds(ix, f):
+            # 'The walkie on the table crackled.' / '"dustin come in. over"': the voice on the
+            # device is someone off the page whom the talk ahead calls by name
+            here = {m.character for p in range(max(0, f.para - RECENT_SPAN), f.para + 1) for m in ix.narration.get(p, ())}
+            for c in _called_ahead(ix, qi, voc):
+                if c not in here:
+                    feats.setdefault(c, {})["voice_next"] = 1.0
         if tag is None and qi and _opens_on_a_voice(ix, f):
             # '"Watari. You're on speaker."' then 'The voice that answers is old and unhurried.
             # "Good morning."': the voice is the one just called
@@ -581,6 +588,24 @@ def _opens_on_a_voice(ix: DocIndex, f: Found) -> bool:
     before = ix.doc.text[para.start : f.start].strip()
     return bool(before) and bool(_A_VOICE.match(before)) and not any(
         m.end <= f.start and m.kind in NAME_KINDS for m in ix.narration.get(f.para, ()))
+
+
+def _device_sounds(ix: DocIndex, f: Found) -> bool:
+    """Whether a phone, radio or walkie-talkie is the subject of the narration just before
+    the quotation: in its paragraph before it, or in the paragraph before when that one has
+    no quotation ("The intercom crackled overhead.")."""
+    toks = ix.doc.tokens
+    para = ix.doc.paragraphs[f.para]
+    spans = [(para.start, f.start)]
+    if f.para > 0 and f.para - 1 not in ix.quoted_paras:
+        prev = ix.doc.paragraphs[f.para - 1]
+        spans.append((prev.start, prev.end))
+    for lo, hi in spans:
+        for i in range(ix.token_at(lo), ix.token_at(hi)):
+            if toks[i].lower in DEVICE_NOUNS and toks[i].lower != "line" and toks[i].dep in ("nsubj", "nsubjpass") \
+                    and not any(toks[c].dep == "poss" for c in ix.children.get(i, ())):
+                return True  # (not "Tony's phone buzzed": its owner answers it)
+    return False
 
 
 _FIRST_SENTENCE_VOICE = re.compile(r"[^.!?\n]*?\b(?:the|that|this) voice\b", re.IGNORECASE)
