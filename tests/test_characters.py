@@ -783,3 +783,13 @@ def test_a_verb_inside_what_ner_calls_one_name_splits_it():
     assert not any("rang" in n for n in names), names
     john = next(c for c in doc.characters if c.name.startswith("John"))
     assert not any("Lestrade" in a for a in john.aliases), john.aliases
+
+
+def test_a_name_the_parse_hung_elsewhere_is_still_the_subject_of_the_verb_after_it():
+    # "The door ... slides open with a hiss and Haymitch comes through it sideways. His shirt
+    # is buttoned wrong.": the parser makes the door the subject of "comes"; the "His" is
+    # Haymitch's, not the boy's named more often a few sentences back
+    doc, _ = analyse_text(dialogue_story("hungergames_tribute_train.txt"))
+    at = doc.text.index("His shirt is buttoned wrong")
+    his = next(m for m in doc.mentions if m.start == at)
+    assert doc.character(his.character).name == "Haymitch Abernathy"

@@ -247,12 +247,23 @@ def _name_cand(doc: Doc, lex: Lexicon, t0: int, t1: int, in_quote: list[bool], *
         para=head.para,
         in_quote=in_quote[t0],
         gender=g,
-        role=_role(head) if head.dep else _role_from_position(doc, t0, t1),
+        role=(_role(head) if _role(head) != "other" or not _orphan_subject(doc, t1) else "subj") if head.dep else _role_from_position(doc, t0, t1),
         honorific=hon,
         words=tuple(words),
         vocative=_is_vocative(doc, t0, t1, in_quote),
         title=title,
     )
+
+
+def _orphan_subject(doc: Doc, t1: int) -> bool:
+    """'... slides open with a hiss and Haymitch comes through it': a name right before a
+    finite verb the parse left without a subject (it hung the name elsewhere) is its subject."""
+    toks = doc.tokens
+    if t1 >= len(toks) or toks[t1].tag not in ("VBZ", "VBD", "VBP"):
+        return False
+    # (a subject the parse found further back, across the name, is the parse's mistake:
+    # "The door ... slides open with a hiss and Haymitch comes")
+    return not any(toks[k].head == t1 and toks[k].dep in SUBJ_DEPS for k in range(t1 + 1, min(len(toks), t1 + 40)))
 
 
 def _role_from_position(doc: Doc, t0: int, t1: int) -> str:
