@@ -1099,3 +1099,19 @@ def test_a_voice_on_a_device_is_the_one_off_the_page_the_talk_ahead_calls():
     assert _features(heard, 0)["joker"].get("voice_next") == 1.0
     assert not _features(quiet, 0).get("joker", {}).get("voice_next")
     assert _chance(heard, 0, "joker") > _chance(quiet, 0, "joker") + 0.05
+
+
+def test_a_name_alone_that_answers_who_or_what_calls_nobody():
+    story = (
+        "Lois dropped onto the corner of Clark's desk with two coffees.\n\n"
+        '"Perry hired a new photographer," she said. "Guess what his name is."\n\n'
+        '"What is his name?"\n\n'
+        '"Jimmy."\n\n'
+        '"Never heard of him."'
+    )
+    cast = {**CLARK_LOIS, "Perry": "perry", "Jimmy": "jimmy"}
+    doc = hand_doc(story, cast, {"clark": "male", "lois": "female", "perry": "male", "jimmy": "male"})
+    QuotesStage()(doc)
+    got = [(doc.text[q.start : q.end], q.speaker, q.addressee) for q in doc.quotes]
+    assert [s for _, s, _ in got] == ["lois", "lois", "clark", "lois", "clark"]
+    assert got[3][2] == "clark"  # "Jimmy." is said to Clark, not a call to Jimmy

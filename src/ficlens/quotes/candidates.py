@@ -626,9 +626,23 @@ def vocatives(ix: DocIndex, qi: int) -> list[Mention]:
         after = HONORIFIC_SUFFIX.sub("", text[m.end : q.end]).lstrip()  # "Todoroki-kun!"
         opened = len(before) <= 1 or before[-1] in ",.!?\u2026\u2014" or before.lower().endswith(("hey", "oh", "hi", "thanks", "yes", "no", "dear", "my dear"))
         closed = (after[:1] in (",", "!", "?", ".", "\u2026", "\u2014") or len(after) <= 1)
-        if opened and closed and not _in_a_list(text, q.start, q.end, m):
+        if opened and closed and not _in_a_list(text, q.start, q.end, m) and not _names_an_answer(ix, qi, m):
             out.append(m)
     return out
+
+
+_WH_QUESTION = re.compile(r"\b(?:who|whom|whose|what|which)\b[^.!]*\?", re.IGNORECASE)
+
+
+def _names_an_answer(ix: DocIndex, qi: int, m: Mention) -> bool:
+    """'"What is his name?"' / '"Bingley."': a quotation that is only a name and a full stop,
+    after a line in an earlier paragraph that asks who or what, answers it; it calls nobody."""
+    text = ix.doc.text
+    q = ix.quotes[qi]
+    if qi == 0 or text[q.start : q.end].strip(" \"'\u201c\u201d\u2018\u2019") != text[m.start : m.end] + ".":
+        return False
+    prev = ix.quotes[qi - 1]
+    return prev.last_para < q.para and bool(_WH_QUESTION.search(text[prev.start : prev.end]))
 
 
 _DRAWN_OUT = re.compile(r"\b[^\W\d_]*([^\W\d_])\1{2,}[^\W\d_]*\b")
