@@ -793,3 +793,38 @@ def test_a_name_the_parse_hung_elsewhere_is_still_the_subject_of_the_verb_after_
     at = doc.text.index("His shirt is buttoned wrong")
     his = next(m for m in doc.mentions if m.start == at)
     assert doc.character(his.character).name == "Haymitch Abernathy"
+
+
+def test_a_story_typed_all_in_lower_case_is_placed_in_its_fandom_by_its_canon_names():
+    # no name is capitalised and NER tags none of them as people; three names only one canon
+    # uses are its evidence, and its characters link to the KB
+    story = (
+        "a/n: just a quick thing i wrote on the bus lol\n\n---\n\n"
+        "the gym is empty by the time oikawa finally stops serving. iwaizumi is sitting on the bleachers with his arms crossed.\n\n"
+        '"you said ten more," iwaizumi says. "that was forty ago."\n\n'
+        '"i was counting in a different base," oikawa says.\n\n'
+        "kuroo leans in the doorway with kenma behind him, phone glow on his face.\n\n"
+        '"are you two done flirting or should we come back," kuroo says.\n\n'
+        '"we are not flirting," iwaizumi says. kenma does not look up.\n\n'
+        '"its a little bit flirting," kenma says.\n\n'
+        "oikawa throws a ball at kuroo and misses by a mile.\n"
+    )
+    doc, _ = analyse_text(story, name="gym.txt")
+    assert [t.value for t in doc.tags.fandoms] == ["Haikyuu!!"]
+    linked = {c.kb for c in doc.characters if c.kb}
+    assert {"oikawa_tooru", "iwaizumi_hajime", "kuroo_tetsurou", "kozume_kenma"} <= linked, linked
+
+
+def test_a_lower_case_original_story_with_everyday_words_stays_in_no_fandom():
+    story = (
+        "the river was high that spring and will could hear it from the porch.\n\n"
+        '"storm coming," grace said. she had the radio on low.\n\n'
+        '"there is always a storm coming," will said. "that is what spring is."\n\n'
+        "rose came out with the coffee and sat on the step between them. the sky was going green at the edges.\n\n"
+        '"hope the roof holds," rose said.\n\n'
+        '"it held last year," grace said. "it will hold."\n\n'
+        "will laughed, and the first drops hit the tin.\n"
+    )
+    doc, _ = analyse_text(story, name="porch.txt")
+    assert not [c for c in doc.characters if c.kb]
+    assert [t.value for t in doc.tags.fandoms] in ([], ["Original Work"])

@@ -82,6 +82,7 @@ def fandom_evidence(doc: Doc, kb: KB) -> dict[str, float]:
         if " " not in name and words[name] > names[name]:
             names[name] = words[name]
     names.update(c for c in doc.metadata.characters)
+    names.update(_lowercase_names(doc, kb))
     nominals = lexicon().nominals
     for name, count in names.items():
         if nominals.get(name.lower(), (None,) * 3)[2] is not None:
@@ -114,21 +115,44 @@ def fandom_evidence(doc: Doc, kb: KB) -> dict[str, float]:
     return scores
 
 
+def _lowercase_names(doc: Doc, kb: KB) -> Counter:
+    """In a story typed all in lower case, which NER reads no names in: the words a canon
+    character goes by ("oikawa" -> "Oikawa"), counted, but not a word any lexicon knows as
+    something else ("will", "hope")."""
+    if not mdet._lowercase_styled(doc):
+        return Counter()
+    lex = lexicon()
+    words = Counter(t.text for t in doc.tokens if t.text.isalpha() and t.text.islower() and len(t.text) >= 3
+                    and t.pos in ("PROPN", "NOUN", "ADJ", "X", ""))
+    out: Counter = Counter()
+    for w, n in words.items():
+        if w in lex.not_names or w in lex.nominals or w in lex.pronouns:
+            continue
+        if kb.find_characters(w.capitalize()):
+            out[w.capitalize()] = n
+    return out
+
+
 def _distinctive_names(doc: Doc, kb: KB) -> dict[str, set[str]]:
     """Fandom -> the canon characters named in the text by a capitalised word only that
     fandom uses for a name and that is no given name in our lists nor a common word (a
     word seen lowercase in the text is common), nor tagged a place or a group."""
     lex = lexicon()
-    lower = {t.text for t in doc.tokens if t.text[:1].islower()}
+    # a story typed all in lower case ("hinata stops dead in the doorway") writes its names so
+    # too: there a lower-case word no name list or lexicon knows may be one
+    styled = mdet._lowercase_styled(doc)
+    lower = set() if styled else {t.text for t in doc.tokens if t.text[:1].islower()}
     out: dict[str, set[str]] = {}
     seen: set[str] = set()
     for t in doc.tokens:
         w = t.text
-        if w in seen or len(w) < 4 or not w[:1].isupper() or not w.isalpha() or t.ent_type in PLACE_LABELS:
+        if w in seen or len(w) < 4 or not (w[:1].isupper() or styled) or not w.isalpha() or t.ent_type in PLACE_LABELS:
             continue  # "England" is a country before it is a Hetalia character
         seen.add(w)
         low = w.lower()
         if low in lower or low in lex.male_names or low in lex.female_names or low in lex.not_names or low in lex.nominals:
+            continue
+        if styled and (low in lex.pronouns or t.pos not in ("PROPN", "NOUN", "ADJ", "X", "")):
             continue
         found = kb.find_characters(w)
         if not found:
