@@ -82,7 +82,9 @@ def fandom_evidence(doc: Doc, kb: KB) -> dict[str, float]:
         if " " not in name and words[name] > names[name]:
             names[name] = words[name]
     names.update(c for c in doc.metadata.characters)
-    names.update(_lowercase_names(doc, kb))
+    styled = mdet._lowercase_styled(doc)
+    if styled:
+        names.update(_lowercase_names(doc, kb))
     nominals = lexicon().nominals
     for name, count in names.items():
         if nominals.get(name.lower(), (None,) * 3)[2] is not None:
@@ -93,7 +95,7 @@ def fandom_evidence(doc: Doc, kb: KB) -> dict[str, float]:
                 (full if multi else single).setdefault(f, set()).add(c.id)
                 if not multi and count >= 3:
                     frequent.setdefault(f, set()).add(c.id)
-    distinct = _distinctive_names(doc, kb)
+    distinct = _distinctive_names(doc, kb, styled)
     scores: dict[str, float] = {}
     for f in set(markers) | set(full) | set(single) | declared | set(distinct):
         nf, ns, nm = len(full.get(f, set())), len(single.get(f, set()) - full.get(f, set())), len(markers.get(f, set()))
@@ -119,8 +121,6 @@ def _lowercase_names(doc: Doc, kb: KB) -> Counter:
     """In a story typed all in lower case, which NER reads no names in: the words a canon
     character goes by ("oikawa" -> "Oikawa"), counted, but not a word any lexicon knows as
     something else ("will", "hope")."""
-    if not mdet._lowercase_styled(doc):
-        return Counter()
     lex = lexicon()
     words = Counter(t.text for t in doc.tokens if t.text.isalpha() and t.text.islower() and len(t.text) >= 3
                     and t.pos in ("PROPN", "NOUN", "ADJ", "X", ""))
@@ -133,14 +133,13 @@ def _lowercase_names(doc: Doc, kb: KB) -> Counter:
     return out
 
 
-def _distinctive_names(doc: Doc, kb: KB) -> dict[str, set[str]]:
+def _distinctive_names(doc: Doc, kb: KB, styled: bool = False) -> dict[str, set[str]]:
     """Fandom -> the canon characters named in the text by a capitalised word only that
     fandom uses for a name and that is no given name in our lists nor a common word (a
-    word seen lowercase in the text is common), nor tagged a place or a group."""
+    word seen lowercase in the text is common), nor tagged a place or a group. ``styled``: the
+    story is typed all in lower case ("hinata stops dead in the doorway") and writes its names
+    so too: there a lower-case word no name list or lexicon knows may be one."""
     lex = lexicon()
-    # a story typed all in lower case ("hinata stops dead in the doorway") writes its names so
-    # too: there a lower-case word no name list or lexicon knows may be one
-    styled = mdet._lowercase_styled(doc)
     lower = set() if styled else {t.text for t in doc.tokens if t.text[:1].islower()}
     out: dict[str, set[str]] = {}
     seen: set[str] = set()
