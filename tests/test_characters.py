@@ -800,7 +800,9 @@ def test_a_story_typed_all_in_lower_case_is_placed_in_its_fandom_by_its_canon_na
     # uses are its evidence, and its characters link to the KB
     story = (
         "a/n: just a quick thing i wrote on the bus lol\n\n---\n\n"
-        "the gym is empty by the time oikawa finally stops serving. iwaizumi is sitting on the bleachers with his arms crossed.\n\n"
+        "the gym is empty by the time oikawa finally stops serving. the lights hum. the floor squeaks under his shoes. "
+        "iwaizumi is sitting on the bleachers with his arms crossed. he has been there a while. his bag is packed. "
+        "the janitor left an hour ago. the doors are propped open with a chair. outside it is dark.\n\n"
         '"you said ten more," iwaizumi says. "that was forty ago."\n\n'
         '"i was counting in a different base," oikawa says.\n\n'
         "kuroo leans in the doorway with kenma behind him, phone glow on his face.\n\n"

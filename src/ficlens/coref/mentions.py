@@ -646,14 +646,8 @@ def _vocab_word(doc: Doc, lex: Lexicon, i: int, vocab: dict[str, int], low: dict
 def _lowercase_styled(doc: Doc) -> bool:
     """Whether the text is typed all in lowercase, as some fics are by choice: most of its
     sentences start with a lowercase letter."""
-    toks = doc.tokens
-    starts = []
-    for s in doc.sentences[:400]:
-        i = s.first_token
-        while i < len(toks) and i < s.first_token + 3 and not toks[i].text[:1].isalnum():
-            i += 1  # '"you said ten more," he says': the line's first word
-        if i < len(toks) and toks[i].text[:1].isalpha():
-            starts.append(toks[i].text)
+    starts = [doc.tokens[s.first_token].text for s in doc.sentences[:400] if s.first_token < len(doc.tokens)]
+    starts = [w for w in starts if w[:1].isalpha()]
     return len(starts) >= 10 and sum(w[:1].islower() for w in starts) >= 0.5 * len(starts)
 
 
